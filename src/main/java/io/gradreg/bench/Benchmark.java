@@ -1,0 +1,70 @@
+package io.gradreg.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.gradreg.data.Mnist;
+import io.gradreg.regularizer.Regularizers;
+import io.gradreg.training.TrainingConfig;
+import io.gradreg.training.TrainingRun;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Measures training speed and memory. Speed: after a warm-up, several windows of minibatches are
+ * timed and the median window gives milliseconds per minibatch (the median is robust to a noisy
+ * machine). Memory: one long run with resident memory sampled along the way.
+ */
+public final class Benchmark {
+
+    /** Milliseconds per minibatch of one regularizer. */
+    public record Speed(String regularizer, String architecture, double medianMillis, double minMillis,
+            double maxMillis, int windows, int minibatchesPerWindow) {
+    }
+
+    /** Resident memory after {@code minibatches} minibatches of one run. */
+    public record MemorySample(int minibatches, long residentBytes) {
+    }
+
+    private final Mnist mnist;
+    private final Regularizers regularizers;
+
+    public Benchmark(Mnist mnist, Regularizers regularizers) {
+        this.mnist = mnist;
+        this.regularizers = regularizers;
+    }
+
+    public Speed speed(TrainingConfig config, int warmup, int windows, int perWindow) {
+        TrainingConfig sized = config.toBuilder().minibatches(warmup + windows * perWindow).build();
+        double[] millis = new double[windows];
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(sized, mnist, regularizers, manager)) {
+            for (int i = 0; i < warmup; i++) {
+                run.step();
+            }
+            for (int w = 0; w < windows; w++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < perWindow; i++) {
+                    run.step();
+                }
+                millis[w] = (System.nanoTime() - start) / 1e6 / perWindow;
+            }
+        }
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        double median = windows % 2 == 1 ? sorted[windows / 2] : (sorted[windows / 2 - 1] + sorted[windows / 2]) / 2;
+        return new Speed(config.regularizer(), config.architecture().id(), median, sorted[0], sorted[windows - 1],
+                windows, perWindow);
+    }
+
+    /** Trains {@code config} and samples resident memory every {@code every} minibatches. */
+    public void memory(TrainingConfig config, int every, Consumer<MemorySample> sink) {
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, mnist, regularizers, manager)) {
+            while (!run.finished()) {
+                run.step();
+                if (run.minibatchesDone() % every == 0 || run.finished()) {
+                    sink.accept(new MemorySample(run.minibatchesDone(), ProcessMemory.residentBytes()));
+                }
+            }
+        }
+    }
+}

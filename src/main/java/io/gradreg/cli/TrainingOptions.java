@@ -1,0 +1,79 @@
+package io.gradreg.cli;
+
+import io.gradreg.data.SubsetSpec;
+import io.gradreg.model.Architecture;
+import io.gradreg.training.TrainingConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options that make a {@link TrainingConfig}; defaults are the paper's protocol. */
+class TrainingOptions {
+
+    @Option(names = {"-a", "--architecture"}, defaultValue = "baseline",
+            description = "baseline, dropout or batchnorm (default: ${DEFAULT-VALUE})")
+    String architecture;
+
+    @Option(names = {"-r", "--regularizer"}, defaultValue = "none",
+            description = "regularizer name, see 'gradreg regularizers' (default: ${DEFAULT-VALUE})")
+    String regularizer;
+
+    @Option(names = {"-w", "--weight"}, defaultValue = "0",
+            description = "weight of the penalty in the loss (default: ${DEFAULT-VALUE})")
+    double weight;
+
+    @Option(names = {"-P", "--param"}, description = "regularizer parameter name=value (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = {"-n", "--train-size"}, defaultValue = "200/class",
+            description = "training images: N in total (e.g. 5000) or N per class (e.g. 200/class) (default: ${DEFAULT-VALUE})")
+    String trainSize;
+
+    @Option(names = {"-m", "--minibatches"}, defaultValue = "10000", description = "minibatches to train (default: ${DEFAULT-VALUE})")
+    int minibatches;
+
+    @Option(names = {"-b", "--batch-size"}, defaultValue = "50", description = "examples per minibatch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "initial Adam learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--lr-decay-at", split = ",", defaultValue = "0.5,0.75",
+            description = "fractions of training at which the rate is multiplied by --lr-decay (default: ${DEFAULT-VALUE})")
+    List<Double> decayAt;
+
+    @Option(names = "--lr-decay", defaultValue = "0.1", description = "learning-rate decay factor (default: ${DEFAULT-VALUE})")
+    double decayFactor;
+
+    @Option(names = "--beta1", defaultValue = "0.9", description = "Adam beta1 (default: ${DEFAULT-VALUE})")
+    double beta1;
+
+    @Option(names = "--beta2", defaultValue = "0.999", description = "Adam beta2 (default: ${DEFAULT-VALUE})")
+    double beta2;
+
+    @Option(names = "--weight-decay", defaultValue = "0.0005", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    TrainingConfig toConfig() {
+        return TrainingConfig.builder()
+                .architecture(Architecture.parse(architecture))
+                .regularizer(regularizer)
+                .weight(weight)
+                .regularizerParameters(params)
+                .subset(SubsetSpec.parse(trainSize))
+                .minibatches(minibatches)
+                .batchSize(batchSize)
+                .learningRate(learningRate)
+                .decayAt(decayAt)
+                .decayFactor(decayFactor)
+                .beta1(beta1)
+                .beta2(beta2)
+                .weightDecay(weightDecay)
+                .seed(seed)
+                .build();
+    }
+}

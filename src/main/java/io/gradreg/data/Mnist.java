@@ -1,0 +1,79 @@
+package io.gradreg.data;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * MNIST in memory: images as floats in [0, 1] (pixel / 255), row-major 28 x 28, and labels 0..9.
+ * Immutable after loading and safe to share between concurrent training runs.
+ */
+public final class Mnist {
+
+    public static final int PIXELS = MnistFile.SIDE * MnistFile.SIDE;
+    public static final int CLASSES = 10;
+
+    private final Split train;
+    private final Split test;
+
+    private Mnist(Split train, Split test) {
+        this.train = train;
+        this.test = test;
+    }
+
+    /** Loads and verifies the four files in {@code dir}; see {@link MnistFile}. */
+    public static Mnist load(Path dir) {
+        Split train = Split.read(dir, MnistFile.TRAIN_IMAGES, MnistFile.TRAIN_LABELS);
+        Split test = Split.read(dir, MnistFile.TEST_IMAGES, MnistFile.TEST_LABELS);
+        return new Mnist(train, test);
+    }
+
+    public Split train() {
+        return train;
+    }
+
+    public Split test() {
+        return test;
+    }
+
+    /** One split: {@code size()} images with their labels. */
+    public static final class Split {
+        private final float[] pixels;
+        private final byte[] labels;
+
+        private Split(float[] pixels, byte[] labels) {
+            this.pixels = pixels;
+            this.labels = labels;
+        }
+
+        static Split read(Path dir, MnistFile imageFile, MnistFile labelFile) {
+            ByteBuffer images = IdxReader.read(dir, imageFile);
+            ByteBuffer labelBytes = IdxReader.read(dir, labelFile);
+            float[] pixels = new float[imageFile.count() * PIXELS];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (images.get(i) & 0xff) / 255f;
+            }
+            byte[] labels = new byte[labelFile.count()];
+            labelBytes.get(labels);
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0 || labels[i] >= CLASSES) {
+                    throw new DataFileException(labelFile.baseName() + ": label " + labels[i] + " at index " + i
+                            + " is outside 0..9");
+                }
+            }
+            return new Split(pixels, labels);
+        }
+
+        public int size() {
+            return labels.length;
+        }
+
+        public int label(int index) {
+            return labels[index];
+        }
+
+        /** Copies image {@code index} into {@code target} starting at {@code offset}. */
+        public void copyImage(int index, float[] target, int offset) {
+            System.arraycopy(pixels, index * PIXELS, target, offset, PIXELS);
+        }
+    }
+}

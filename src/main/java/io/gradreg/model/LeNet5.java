@@ -1,0 +1,69 @@
+package io.gradreg.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import java.util.SplittableRandom;
+
+/**
+ * LeNet-5 for 28 x 28 MNIST digits:
+ *
+ * <pre>
+ * conv 6@5x5 pad 2 → ReLU → max-pool 2 → conv 16@5x5 → ReLU → max-pool 2
+ *   → dense 120 → ReLU → dense 84 → ReLU → dense 10 (logits)
+ * </pre>
+ *
+ * {@link Architecture#BATCHNORM} inserts batch normalization between each convolution or hidden
+ * dense layer and its ReLU; {@link Architecture#DROPOUT} adds dropout 0.5 after the last hidden
+ * layer. Weights are Glorot-uniform from the given random stream, biases zero.
+ */
+public final class LeNet5 {
+
+    /** Input shape of one minibatch of {@code batch} images. */
+    public static Shape inputShape(int batch) {
+        return new Shape(batch, 1, 28, 28);
+    }
+
+    private LeNet5() {
+    }
+
+    /**
+     * @param initRandom stream for the initial weights
+     * @param dropoutRandom stream for dropout masks (unused unless {@code DROPOUT})
+     */
+    public static Block build(Architecture architecture, SplittableRandom initRandom, SplittableRandom dropoutRandom) {
+        boolean bn = architecture == Architecture.BATCHNORM;
+        SequentialBlock net = new SequentialBlock();
+        net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build());
+        hidden(net, bn);
+        net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build());
+        hidden(net, bn);
+        net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        net.add(Blocks.batchFlattenBlock());
+        net.add(Linear.builder().setUnits(120).build());
+        hidden(net, bn);
+        net.add(Linear.builder().setUnits(84).build());
+        hidden(net, bn);
+        if (architecture == Architecture.DROPOUT) {
+            net.add(new SeededDropout(0.5f, dropoutRandom));
+        }
+        net.add(Linear.builder().setUnits(10).build());
+        net.setInitializer(new GlorotUniform(initRandom), Parameter.Type.WEIGHT);
+        return net;
+    }
+
+    private static void hidden(SequentialBlock net, boolean batchNorm) {
+        if (batchNorm) {
+            net.add(BatchNorm.builder().build());
+        }
+        net.add(Activation.reluBlock());
+    }
+}

@@ -1,0 +1,29 @@
+package io.gradreg.regularizer;
+
+import java.util.List;
+
+/**
+ * Service provider for one regularizer, found through {@link java.util.ServiceLoader}: list the
+ * implementing class in {@code META-INF/services/io.gradreg.regularizer.RegularizerProvider}.
+ * Needs a public no-argument constructor.
+ */
+public interface RegularizerProvider {
+
+    /** Name used in job XML and on the command line, lower case, e.g. {@code spectreg}. */
+    String name();
+
+    /** One line saying what the penalty is. */
+    String description();
+
+    /** Parameters besides the weight; none by default. */
+    default List<ParameterSpec> parameters() {
+        return List.of();
+    }
+
+    /**
+     * Creates the regularizer for one training run.
+     *
+     * @param parameters the values of {@link #parameters()}, validated and with defaults filled in
+     */
+    Regularizer create(RegularizerParameters parameters);
+}

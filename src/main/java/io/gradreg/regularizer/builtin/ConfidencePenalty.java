@@ -1,0 +1,35 @@
+package io.gradreg.regularizer.builtin;
+
+import ai.djl.ndarray.NDArray;
+import io.gradreg.regularizer.PenaltyContext;
+import io.gradreg.regularizer.Regularizer;
+import io.gradreg.regularizer.RegularizerParameters;
+import io.gradreg.regularizer.RegularizerProvider;
+
+/**
+ * {@code cp}, the confidence penalty (Pereyra et al., 2017): the negative entropy of the softmax
+ * output, (1/B) sum_i sum_k p_ik log p_ik. Penalizing it pushes predictions away from
+ * over-confidence. It needs no input gradient.
+ */
+public final class ConfidencePenalty implements RegularizerProvider {
+
+    @Override
+    public String name() {
+        return "cp";
+    }
+
+    @Override
+    public String description() {
+        return "confidence penalty: negative entropy of the softmax output";
+    }
+
+    @Override
+    public Regularizer create(RegularizerParameters parameters) {
+        return ConfidencePenalty::penalty;
+    }
+
+    static NDArray penalty(PenaltyContext context) {
+        NDArray logP = context.logits().logSoftmax(1);
+        return logP.exp().mul(logP).sum().div(context.batchSize());
+    }
+}

@@ -1,0 +1,36 @@
+package io.gradreg.regularizer.builtin;
+
+import ai.djl.ndarray.NDArray;
+import io.gradreg.regularizer.PenaltyContext;
+import io.gradreg.regularizer.Regularizer;
+import io.gradreg.regularizer.RegularizerParameters;
+import io.gradreg.regularizer.RegularizerProvider;
+
+/**
+ * {@code doubleback} (Drucker and LeCun, 1992): (1/B) sum_i ||d loss_i / d x_i||^2.
+ *
+ * <p>With L = (1/B) sum_i loss_i the batch's mean cross-entropy, d L / d x_i = (1/B) d loss_i / d x_i,
+ * so one input gradient g = d L / d x gives the penalty as B * ||g||^2.
+ */
+public final class DoubleBack implements RegularizerProvider {
+
+    @Override
+    public String name() {
+        return "doubleback";
+    }
+
+    @Override
+    public String description() {
+        return "squared L2 norm of the cross-entropy's gradient w.r.t. the input";
+    }
+
+    @Override
+    public Regularizer create(RegularizerParameters parameters) {
+        return DoubleBack::penalty;
+    }
+
+    static NDArray penalty(PenaltyContext context) {
+        NDArray g = context.inputGradient(context.loss());
+        return g.square().sum().mul(context.batchSize());
+    }
+}

@@ -1,0 +1,25 @@
+package io.gradreg.regularizer.builtin;
+
+import ai.djl.ndarray.types.Shape;
+import io.gradreg.regularizer.Regularizer;
+import io.gradreg.regularizer.RegularizerParameters;
+import io.gradreg.regularizer.RegularizerProvider;
+
+/** {@code none}: penalty 0, the unregularized baseline. */
+public final class NoRegularizer implements RegularizerProvider {
+
+    @Override
+    public String name() {
+        return "none";
+    }
+
+    @Override
+    public String description() {
+        return "no penalty (baseline)";
+    }
+
+    @Override
+    public Regularizer create(RegularizerParameters parameters) {
+        return context -> context.manager().zeros(new Shape(), context.logits().getDataType());
+    }
+}

@@ -1,0 +1,45 @@
+package io.gradreg.regularizer.builtin;
+
+import ai.djl.ndarray.NDArray;
+import io.gradreg.regularizer.PenaltyContext;
+import io.gradreg.regularizer.Regularizer;
+import io.gradreg.regularizer.RegularizerParameters;
+import io.gradreg.regularizer.RegularizerProvider;
+
+/**
+ * {@code spectreg}: (1/B) sum_i ||r_i^T J_i||^2 with J_i = d z(x_i) / d x_i and r_i ~ N(0, I)
+ * drawn afresh for every example of every minibatch.
+ *
+ * <p>E[||r^T J||^2] = E[r^T J J^T r] = tr(J J^T) = ||J||_F^2, so this is an unbiased estimate of
+ * FrobReg at the cost of one input gradient instead of one per class: d (sum_i r_i . z_i) / d x
+ * gives every r_i^T J_i at once. The projections are drawn row-major, example by example, with
+ * {@code nextGaussian()} from the run's random stream.
+ */
+public final class SpectReg implements RegularizerProvider {
+
+    @Override
+    public String name() {
+        return "spectreg";
+    }
+
+    @Override
+    public String description() {
+        return "squared norm of a random Gaussian projection of the logits' Jacobian (unbiased FrobReg estimate)";
+    }
+
+    @Override
+    public Regularizer create(RegularizerParameters parameters) {
+        return SpectReg::penalty;
+    }
+
+    static NDArray penalty(PenaltyContext context) {
+        NDArray logits = context.logits();
+        float[] r = new float[Math.toIntExact(logits.size())];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) context.random().nextGaussian();
+        }
+        NDArray projection = context.manager().create(r, logits.getShape()).toType(logits.getDataType(), false);
+        NDArray g = context.inputGradient(logits.mul(projection).sum());
+        return g.square().sum().div(context.batchSize());
+    }
+}

@@ -1,0 +1,36 @@
+package io.gradreg.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Starts DJL's PyTorch engine from the libtorch in {@code pytorch-native-cpu} (never downloaded;
+ * DJL offline mode is forced) and sets PyTorch's thread pools.
+ */
+public final class TorchEngine {
+
+    private static boolean started;
+
+    private TorchEngine() {
+    }
+
+    /**
+     * @param intraOpThreads threads one tensor operation may use; 1 is fastest for LeNet-5-sized
+     *     tensors, with runs in parallel instead
+     */
+    public static synchronized Engine start(int intraOpThreads) {
+        if (!started) {
+            System.setProperty("ai.djl.offline", "true");
+            if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) {
+                System.setProperty("PYTORCH_FLAVOR", "cpu");
+            }
+        }
+        Engine engine = Engine.getEngine("PyTorch");
+        if (!started) {
+            JniUtils.setGradMode(false);
+            started = true;
+        }
+        JniUtils.setNumThreads(intraOpThreads);
+        return engine;
+    }
+}
