@@ -37,10 +37,11 @@ public final class Mnist {
 
     /** One split: {@code size()} images with their labels. */
     public static final class Split {
-        private final float[] pixels;
+        /** Raw pixel bytes 0..255, image after image; a quarter of the memory of floats. */
+        private final byte[] pixels;
         private final byte[] labels;
 
-        private Split(float[] pixels, byte[] labels) {
+        private Split(byte[] pixels, byte[] labels) {
             this.pixels = pixels;
             this.labels = labels;
         }
@@ -48,10 +49,8 @@ public final class Mnist {
         static Split read(Path dir, MnistFile imageFile, MnistFile labelFile) {
             ByteBuffer images = IdxReader.read(dir, imageFile);
             ByteBuffer labelBytes = IdxReader.read(dir, labelFile);
-            float[] pixels = new float[imageFile.count() * PIXELS];
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = (images.get(i) & 0xff) / 255f;
-            }
+            byte[] pixels = new byte[imageFile.count() * PIXELS];
+            images.get(pixels);
             byte[] labels = new byte[labelFile.count()];
             labelBytes.get(labels);
             for (int i = 0; i < labels.length; i++) {
@@ -73,7 +72,10 @@ public final class Mnist {
 
         /** Copies image {@code index} into {@code target} starting at {@code offset}. */
         public void copyImage(int index, float[] target, int offset) {
-            System.arraycopy(pixels, index * PIXELS, target, offset, PIXELS);
+            int start = index * PIXELS;
+            for (int i = 0; i < PIXELS; i++) {
+                target[offset + i] = (pixels[start + i] & 0xff) / 255f;
+            }
         }
     }
 }

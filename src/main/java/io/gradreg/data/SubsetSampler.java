@@ -23,13 +23,19 @@ public final class SubsetSampler {
         }
         SplittableRandom random = new SplittableRandom(seed);
         int[][] byClass = indicesByClass(split);
+        int smallest = 0;
+        for (int c = 1; c < Mnist.CLASSES; c++) {
+            if (byClass[c].length < byClass[smallest].length) {
+                smallest = c;
+            }
+        }
+        if (perClass > byClass[smallest].length) {
+            throw new IllegalArgumentException("samples per class " + perClass + " exceeds the "
+                    + byClass[smallest].length + " training images of class " + smallest + ", the smallest class");
+        }
         int[] subset = new int[perClass * Mnist.CLASSES];
         for (int c = 0; c < Mnist.CLASSES; c++) {
             int[] candidates = byClass[c];
-            if (perClass > candidates.length) {
-                throw new IllegalArgumentException("samples per class " + perClass + " exceeds the "
-                        + candidates.length + " training images of class " + c);
-            }
             partialShuffle(candidates, perClass, random);
             System.arraycopy(candidates, 0, subset, c * perClass, perClass);
         }

@@ -20,6 +20,8 @@ public final class SeededDropout extends AbstractBlock {
 
     private final float rate;
     private final SplittableRandom random;
+    private final StagingBuffer staging = new StagingBuffer();
+    private float[] mask = new float[0];
 
     public SeededDropout(float rate, SplittableRandom random) {
         super((byte) 1);
@@ -38,11 +40,14 @@ public final class SeededDropout extends AbstractBlock {
             return new NDList(x);
         }
         float keep = 1f / (1f - rate);
-        float[] mask = new float[Math.toIntExact(x.size())];
-        for (int i = 0; i < mask.length; i++) {
+        int n = Math.toIntExact(x.size());
+        if (mask.length < n) {
+            mask = new float[n];
+        }
+        for (int i = 0; i < n; i++) {
             mask[i] = random.nextDouble() >= rate ? keep : 0f;
         }
-        NDArray m = x.getManager().create(mask, x.getShape());
+        NDArray m = staging.floats(x.getManager(), mask, x.getShape());
         if (x.getDataType() != DataType.FLOAT32) {
             m = m.toType(x.getDataType(), false);
         }

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
+import io.gradreg.model.StagingBuffer;
 import io.gradreg.regularizer.Regularizer;
 import io.gradreg.regularizer.Regularizers;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public final class TrainingRun implements AutoCloseable {
     private final int[] batch;
     private final float[] pixels;
     private final int[] labels;
+    private final StagingBuffer pixelStaging = new StagingBuffer();
+    private final StagingBuffer labelStaging = new StagingBuffer();
     private int step;
     private double lastLoss = Double.NaN;
     private double lastPenalty = Double.NaN;
@@ -108,8 +111,8 @@ public final class TrainingRun implements AutoCloseable {
             labels[i] = mnist.train().label(batch[i]);
         }
         try (NDManager stepManager = manager.newSubManager()) {
-            NDArray x = toType(stepManager.create(pixels, LeNet5.inputShape(batch.length)));
-            NDArray y = stepManager.create(labels);
+            NDArray x = toType(pixelStaging.floats(stepManager, pixels, LeNet5.inputShape(batch.length)));
+            NDArray y = labelStaging.ints(stepManager, labels, new Shape(batch.length));
             NDArray loss;
             NDArray penalty;
             JniUtils.setGradMode(true);
@@ -132,11 +135,17 @@ public final class TrainingRun implements AutoCloseable {
                         + ": loss " + lastLoss + ", penalty of regularizer '" + regularizerName + "' " + lastPenalty
                         + (Double.isFinite(lastPenalty) ? "; try a smaller learning rate" : ""));
             }
+            // getGradient returns a new handle attached to the parameter's (long-lived) manager;
+            // close each one here or 10 handles a step would pile up for the whole run.
             List<NDArray> gradients = new ArrayList<>(trainable.size());
-            for (NDArray w : trainable) {
-                gradients.add(stepManager.from(JniUtils.getGradient((PtNDArray) w)));
+            try {
+                for (NDArray w : trainable) {
+                    gradients.add(JniUtils.getGradient((PtNDArray) w));
+                }
+                adam.step(gradients, learningRate);
+            } finally {
+                gradients.forEach(NDArray::close);
             }
-            adam.step(gradients, learningRate);
             for (NDArray w : trainable) {
                 JniUtils.zeroGrad((PtNDArray) w);
             }
@@ -183,9 +192,8 @@ public final class TrainingRun implements AutoCloseable {
                 truth[i] = test.label(start + i);
             }
             try (NDManager evalManager = manager.newSubManager()) {
-                float[] slice = n == chunk ? images : java.util.Arrays.copyOf(images, n * Mnist.PIXELS);
-                NDArray x = toType(evalManager.create(slice, LeNet5.inputShape(n)));
-                NDArray y = evalManager.create(java.util.Arrays.copyOf(truth, n));
+                NDArray x = toType(pixelStaging.floats(evalManager, images, LeNet5.inputShape(n)));
+                NDArray y = labelStaging.ints(evalManager, truth, new Shape(n));
                 NDArray logits = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
                 correct += logits.argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
                 lossSum += crossEntropy(logits, y).toType(DataType.FLOAT64, false).getDouble() * n;

@@ -1,0 +1,102 @@
+package io.gradreg.regularizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegularizersTest {
+
+    @Test
+    void builtInsAreFoundThroughServiceLoader() {
+        List<String> names = Regularizers.builtIn().all().stream().map(e -> e.provider().name()).toList();
+        assertEquals(List.of("cp", "doubleback", "frobreg", "jacreg", "none", "spectreg"), names);
+        Regularizers.builtIn().all().forEach(e -> assertEquals("built in", e.origin()));
+    }
+
+    @Test
+    void unknownNameListsTheKnownOnes() {
+        RegularizerException e = assertThrows(RegularizerException.class, () -> Regularizers.builtIn().get("spectral"));
+        assertEquals("unknown regularizer 'spectral'; known: cp, doubleback, frobreg, jacreg, none, spectreg",
+                e.getMessage());
+    }
+
+    @Test
+    void unknownParameterIsRefused() {
+        RegularizerException e = assertThrows(RegularizerException.class,
+                () -> Regularizers.builtIn().create("spectreg", Map.of("projections", "4")));
+        assertEquals("regularizer 'spectreg' has no parameter 'projections'; it takes no parameters", e.getMessage());
+    }
+
+    @Test
+    void twoProvidersWithOneNameAreRefusedNamingBoth(@TempDir Path dir) throws IOException {
+        Path services = dir.resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve(RegularizerProvider.class.getName()), ShadowSpectReg.class.getName() + "\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            RegularizerException e = assertThrows(RegularizerException.class, () -> Regularizers.load(loader));
+            assertTrue(e.getMessage().startsWith("two regularizers are named 'spectreg': "), e.getMessage());
+            assertTrue(e.getMessage().contains("io.gradreg.regularizer.builtin.SpectReg"), e.getMessage());
+            assertTrue(e.getMessage().contains(ShadowSpectReg.class.getName()), e.getMessage());
+        }
+    }
+
+    @Test
+    void providerThatThrowsOnCreationIsNamed(@TempDir Path dir) throws IOException {
+        Path services = dir.resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve(RegularizerProvider.class.getName()), Exploding.class.getName() + "\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            Regularizers regularizers = Regularizers.load(loader);
+            RegularizerException e = assertThrows(RegularizerException.class,
+                    () -> regularizers.create("exploding", Map.of()));
+            assertTrue(e.getMessage().startsWith("regularizer 'exploding' (" + Exploding.class.getName()
+                    + ") failed to start: java.lang.IllegalStateException: boom"), e.getMessage());
+        }
+    }
+
+    /** A second provider called spectreg. */
+    public static final class ShadowSpectReg implements RegularizerProvider {
+        @Override
+        public String name() {
+            return "spectreg";
+        }
+
+        @Override
+        public String description() {
+            return "shadow";
+        }
+
+        @Override
+        public Regularizer create(RegularizerParameters parameters) {
+            return context -> context.loss();
+        }
+    }
+
+    /** A provider whose create() throws. */
+    public static final class Exploding implements RegularizerProvider {
+        @Override
+        public String name() {
+            return "exploding";
+        }
+
+        @Override
+        public String description() {
+            return "throws";
+        }
+
+        @Override
+        public Regularizer create(RegularizerParameters parameters) {
+            throw new IllegalStateException("boom");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.gradreg.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.gradreg.TestData;
+import io.gradreg.data.SubsetSpec;
+import io.gradreg.model.Architecture;
+import io.gradreg.regularizer.Regularizers;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TrainingRunTest {
+
+    @BeforeAll
+    static void engine() {
+        TorchEngine.start(1);
+    }
+
+    @Test
+    void learningRateDropsTenfoldAtHalfAndThreeQuarters() {
+        TrainingConfig c = TrainingConfig.builder().minibatches(10_000).learningRate(0.001).build();
+        assertEquals(0.001, c.learningRateAt(0), 1e-15);
+        assertEquals(0.001, c.learningRateAt(4_999), 1e-15);
+        assertEquals(0.0001, c.learningRateAt(5_000), 1e-15);
+        assertEquals(0.0001, c.learningRateAt(7_499), 1e-15);
+        assertEquals(0.00001, c.learningRateAt(7_500), 1e-15);
+        assertEquals(0.00001, c.learningRateAt(9_999), 1e-15);
+    }
+
+    @Test
+    void sameSeedTrainsIdenticallyDifferentSeedDoesNot() {
+        for (Architecture a : Architecture.values()) {
+            TrainingConfig config = TrainingConfig.builder().architecture(a).regularizer("spectreg").weight(0.01)
+                    .minibatches(15).seed(17).build();
+            List<Double> first = losses(config);
+            assertEquals(first, losses(config), a + ": same seed, same losses");
+            assertFalse(first.equals(losses(config.toBuilder().seed(18).build())), a + ": another seed differs");
+        }
+    }
+
+    @Test
+    void parametersAreIdenticalAfterRunsWithTheSameSeed() {
+        TrainingConfig config = TrainingConfig.builder().architecture(Architecture.DROPOUT).regularizer("doubleback")
+                .weight(1).minibatches(10).seed(4).build();
+        assertArrayEquals(finalWeights(config), finalWeights(config));
+    }
+
+    @Test
+    void parameterGradientsNeverHoldAGraphBetweenSteps() {
+        // The memory leak of double backpropagation in DJL is a graph kept alive by a parameter's .grad.
+        TrainingConfig config = TrainingConfig.builder().regularizer("frobreg").weight(0.1).minibatches(3).build();
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+            run.step();
+            run.step();
+            for (NDArray w : run.parameters()) {
+                NDArray grad = w.getGradient();
+                assertFalse(ai.djl.pytorch.jni.JniUtils.requiresGrad((ai.djl.pytorch.engine.PtNDArray) grad),
+                        "gradient of " + w.getShape() + " carries a graph");
+                assertEquals(0.0, grad.abs().sum().getFloat(), "gradients are zeroed after the update");
+            }
+        }
+    }
+
+    @Test
+    void shortRunLearns() {
+        TrainingConfig config = TrainingConfig.builder().regularizer("none").minibatches(300)
+                .subset(SubsetSpec.perClass(100)).seed(2).build();
+        TrainingResult result = new Trainer(TestData.mnist(), Regularizers.builtIn()).train(config, p -> { });
+        assertEquals(10_000, result.test().examples());
+        assertTrue(result.test().accuracy() > 0.85, "accuracy " + result.test().accuracy());
+    }
+
+    @Test
+    void divergenceFailsTheRunNamingSeedAndRegularizer() {
+        TrainingConfig config = TrainingConfig.builder().regularizer("doubleback").weight(1e30).learningRate(10)
+                .minibatches(50).seed(9).build();
+        TrainingException e = assertThrows(TrainingException.class,
+                () -> new Trainer(TestData.mnist(), Regularizers.builtIn()).train(config, p -> { }));
+        assertTrue(e.getMessage().startsWith("run with seed 9 diverged at minibatch "), e.getMessage());
+        assertTrue(e.getMessage().contains("regularizer 'doubleback'"), e.getMessage());
+    }
+
+    @Test
+    void invalidConfigurationIsRefusedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingConfig.builder().learningRate(-1).build());
+        assertEquals("learning rate must be positive, was -1.0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.builder().decayAt(List.of(1.5)).build());
+        assertEquals("learning-rate decay points are fractions of training in (0, 1), got 1.5", e.getMessage());
+    }
+
+    private static List<Double> losses(TrainingConfig config) {
+        List<Double> losses = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+            while (!run.finished()) {
+                var p = run.step();
+                losses.add(p.loss());
+                losses.add(p.penalty());
+            }
+        }
+        return losses;
+    }
+
+    private static float[] finalWeights(TrainingConfig config) {
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+            while (!run.finished()) {
+                run.step();
+            }
+            List<Float> all = new ArrayList<>();
+            for (NDArray w : run.parameters()) {
+                for (float v : w.toFloatArray()) {
+                    all.add(v);
+                }
+            }
+            float[] out = new float[all.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = all.get(i);
+            }
+            return out;
+        }
+    }
+
+}
