@@ -20,8 +20,12 @@ public final class Benchmark {
             double maxMillis, int windows, int minibatchesPerWindow) {
     }
 
-    /** Resident memory after {@code minibatches} minibatches of one run. */
-    public record MemorySample(int minibatches, long residentBytes) {
+    /**
+     * Memory after {@code minibatches} minibatches of one run: the process's resident set and the
+     * JVM heap's committed size (resident once touched; it grows until the collector settles on a
+     * working size, which is not a leak).
+     */
+    public record MemorySample(int minibatches, long residentBytes, long heapCommittedBytes) {
     }
 
     private final Mnist mnist;
@@ -62,7 +66,8 @@ public final class Benchmark {
             while (!run.finished()) {
                 run.step();
                 if (run.minibatchesDone() % every == 0 || run.finished()) {
-                    sink.accept(new MemorySample(run.minibatchesDone(), ProcessMemory.residentBytes()));
+                    sink.accept(new MemorySample(run.minibatchesDone(), ProcessMemory.residentBytes(),
+                            Runtime.getRuntime().totalMemory()));
                 }
             }
         }

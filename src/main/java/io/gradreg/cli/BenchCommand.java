@@ -77,13 +77,14 @@ class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         if (memoryMinibatches > 0) {
-            out.println("kind\tregularizer\tminibatches\tresident_mib");
+            out.println("kind\tregularizer\tminibatches\tresident_mib\theap_committed_mib");
             List<Benchmark.MemorySample> samples = new ArrayList<>();
             benchmark.memory(base.toBuilder().regularizer(memoryRegularizer).minibatches(memoryMinibatches).build(),
                     memoryEvery, sample -> {
                         samples.add(sample);
-                        out.printf(Locale.ROOT, "memory\t%s\t%d\t%.1f%n", memoryRegularizer, sample.minibatches(),
-                                sample.residentBytes() / 1048576.0);
+                        out.printf(Locale.ROOT, "memory\t%s\t%d\t%.1f\t%.1f%n", memoryRegularizer,
+                                sample.minibatches(), sample.residentBytes() / 1048576.0,
+                                sample.heapCommittedBytes() / 1048576.0);
                         out.flush();
                     });
             if (samples.size() >= 2) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.main.Launch;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The packaged application, run as a user runs it. */
@@ -60,13 +61,21 @@ class CommandLineIT {
     @Launch(value = {"train", "-r", "spectral", "-m", "1"}, exitCode = 2)
     void unknownRegularizerListsTheKnownOnes(LaunchResult result) {
         assertEquals("gradreg: unknown regularizer 'spectral'; known: cp, doubleback, frobreg, jacreg, none, spectreg",
-                result.getErrorOutput().strip());
+                lastLine(result));
     }
 
     @Test
     @Launch(value = {"train", "-a", "resnet", "-m", "1"}, exitCode = 2)
     void unknownArchitectureIsRefused(LaunchResult result) {
         assertEquals("gradreg: unknown architecture 'resnet'; expected one of baseline, dropout, batchnorm",
-                result.getErrorOutput().strip());
+                lastLine(result));
+    }
+
+    /** The one error line (the test harness adds Quarkus start and stop log lines around it). */
+    private static String lastLine(LaunchResult result) {
+        assertFalse(result.getErrorOutput().contains("\tat "), "no stack trace:\n" + result.getErrorOutput());
+        List<String> lines = result.getErrorStream().stream().filter(l -> l.startsWith("gradreg: ")).toList();
+        assertEquals(1, lines.size(), result.getErrorOutput());
+        return lines.get(0).strip();
     }
 }
