@@ -11,6 +11,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * LeNet-5 for 28 x 28 MNIST digits:
@@ -36,9 +38,10 @@ public final class LeNet5 {
 
     /**
      * @param initRandom stream for the initial weights
-     * @param dropoutRandom stream for dropout masks (unused unless {@code DROPOUT})
+     * @param dropoutRandom stream for the current minibatch's dropout masks (unused unless {@code DROPOUT})
      */
-    public static Block build(Architecture architecture, SplittableRandom initRandom, SplittableRandom dropoutRandom) {
+    public static Block build(Architecture architecture, SplittableRandom initRandom,
+            Supplier<RandomGenerator> dropoutRandom) {
         boolean bn = architecture == Architecture.BATCHNORM;
         SequentialBlock net = new SequentialBlock();
         net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build());

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Inverted dropout whose masks come from the run's own random stream: in training each unit is
@@ -19,11 +20,12 @@ import java.util.SplittableRandom;
 public final class SeededDropout extends AbstractBlock {
 
     private final float rate;
-    private final SplittableRandom random;
+    private final Supplier<RandomGenerator> random;
     private final StagingBuffer staging = new StagingBuffer();
     private float[] mask = new float[0];
 
-    public SeededDropout(float rate, SplittableRandom random) {
+    /** @param random the stream for the next forward pass's mask (the trainer sets it per minibatch) */
+    public SeededDropout(float rate, Supplier<RandomGenerator> random) {
         super((byte) 1);
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), was " + rate);
@@ -41,6 +43,7 @@ public final class SeededDropout extends AbstractBlock {
         }
         float keep = 1f / (1f - rate);
         int n = Math.toIntExact(x.size());
+        RandomGenerator random = this.random.get();
         if (mask.length < n) {
             mask = new float[n];
         }

@@ -2,6 +2,7 @@ package io.gradreg.regularizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.random.RandomGenerator;
 
 /**
@@ -40,4 +41,11 @@ public interface PenaltyContext {
 
     /** Manager for arrays the regularizer creates; they are released after the step. */
     NDManager manager();
+
+    /**
+     * An array of {@code shape} holding {@code values}, in the logits' data type, released after
+     * the step. Prefer it to {@code manager().create(float[])}, which allocates a native buffer
+     * per call that only the garbage collector frees; this one reuses a buffer per run.
+     */
+    NDArray constant(float[] values, Shape shape);
 }

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +24,7 @@ import java.util.List;
  */
 final class Adam {
 
-    private final List<NDArray> weights;
+    private final NDManager manager;
     private final List<NDArray> means = new ArrayList<>();
     private final List<NDArray> variances = new ArrayList<>();
     private final float beta1;
@@ -31,7 +34,7 @@ final class Adam {
     private int steps;
 
     Adam(List<NDArray> weights, NDManager manager, TrainingConfig config) {
-        this.weights = List.copyOf(weights);
+        this.manager = manager;
         for (NDArray w : weights) {
             means.add(manager.zeros(w.getShape(), w.getDataType()));
             variances.add(manager.zeros(w.getShape(), w.getDataType()));
@@ -42,22 +45,55 @@ final class Adam {
         this.weightDecay = (float) config.weightDecay();
     }
 
-    /** Applies one update with the given gradients (same order as the weights). Grad mode must be off. */
-    void step(List<NDArray> gradients, double learningRate) {
+    /** Updates {@code weights} in place with {@code gradients} (same order). Grad mode must be off. */
+    void step(List<NDArray> weights, List<NDArray> gradients, double learningRate) {
         steps++;
         double coef1 = 1 - Math.pow(beta1, steps);
         double coef2 = 1 - Math.pow(beta2, steps);
         float lr = (float) learningRate;
         float lrBiasCorrected = (float) (learningRate * Math.sqrt(coef2) / coef1);
         for (int i = 0; i < weights.size(); i++) {
-            NDArray w = weights.get(i);
-            JniUtils.adamUpdate((PtNDArray) w, (PtNDArray) gradients.get(i), (PtNDArray) means.get(i),
+            JniUtils.adamUpdate((PtNDArray) weights.get(i), (PtNDArray) gradients.get(i), (PtNDArray) means.get(i),
                     (PtNDArray) variances.get(i), lr, lrBiasCorrected, weightDecay, 1f, -1f, beta1, beta2, epsilon,
                     false);
         }
     }
 
-    int steps() {
-        return steps;
+    void save(DataOutputStream out) throws IOException {
+        out.writeInt(steps);
+        out.writeInt(means.size());
+        for (int i = 0; i < means.size(); i++) {
+            writeArray(out, means.get(i));
+            writeArray(out, variances.get(i));
+        }
+    }
+
+    void load(DataInputStream in) throws IOException {
+        steps = in.readInt();
+        int n = in.readInt();
+        if (n != means.size()) {
+            throw new IOException("checkpoint holds optimizer state for " + n + " parameters, the model has " + means.size());
+        }
+        for (int i = 0; i < n; i++) {
+            replace(means, i, readArray(in));
+            replace(variances, i, readArray(in));
+        }
+    }
+
+    private void replace(List<NDArray> list, int i, NDArray array) {
+        list.get(i).close();
+        list.set(i, array);
+    }
+
+    private static void writeArray(DataOutputStream out, NDArray array) throws IOException {
+        byte[] bytes = array.encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private NDArray readArray(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return manager.decode(bytes);
     }
 }

@@ -3,41 +3,48 @@ package io.gradreg.training;
 import java.util.SplittableRandom;
 
 /**
- * Minibatches drawn from the training subset epoch by epoch: each epoch visits the subset in a
- * fresh random order; a minibatch that reaches the end of an epoch continues into the next one.
+ * Minibatches drawn from the training subset epoch by epoch: each epoch visits the subset in its
+ * own random order (a function of the seed and the epoch number); a minibatch that reaches the end
+ * of an epoch continues into the next one. Minibatch t is therefore a function of (seed, t), and a
+ * resumed run sees the same minibatches.
  */
 final class MinibatchSampler {
 
     private final int[] subset;
     private final int[] order;
-    private final SplittableRandom random;
-    private int position;
+    private final long seed;
+    private long epoch = -1;
 
-    MinibatchSampler(int[] subset, SplittableRandom random) {
+    MinibatchSampler(int[] subset, long seed) {
+        if (subset.length == 0) {
+            throw new IllegalArgumentException("the training subset is empty");
+        }
         this.subset = subset.clone();
-        this.order = subset.clone();
-        this.random = random;
-        shuffle();
+        this.order = new int[subset.length];
+        this.seed = seed;
     }
 
-    /** Fills {@code batch} with the next indices into the training split. */
-    void next(int[] batch) {
-        for (int i = 0; i < batch.length; i++) {
-            if (position == order.length) {
-                shuffle();
+    /** Fills {@code batch} with the indices of minibatch {@code step} (0-based). */
+    void fill(int step, int[] batch) {
+        long position = (long) step * batch.length;
+        for (int i = 0; i < batch.length; i++, position++) {
+            long e = position / subset.length;
+            if (e != epoch) {
+                shuffle(e);
             }
-            batch[i] = order[position++];
+            batch[i] = order[(int) (position % subset.length)];
         }
     }
 
-    private void shuffle() {
+    private void shuffle(long e) {
         System.arraycopy(subset, 0, order, 0, subset.length);
+        SplittableRandom random = Streams.of(seed, Streams.ORDER, e);
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
-        position = 0;
+        epoch = e;
     }
 }

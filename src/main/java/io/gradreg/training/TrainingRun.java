@@ -19,6 +19,14 @@ import io.gradreg.regularizer.Regularizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import ai.djl.MalformedModelException;
 
 /**
  * One training run: a LeNet-5, its optimizer and its random streams, stepped one minibatch at a
@@ -45,7 +53,7 @@ public final class TrainingRun implements AutoCloseable {
     private final List<NDArray> trainable = new ArrayList<>();
     private final Adam adam;
     private final MinibatchSampler sampler;
-    private final SplittableRandom regularizerRandom;
+    private RandomGenerator dropoutRandom;
     private final InputGradients inputGradients;
     private final DataType dataType;
     private final int[] batch;
@@ -53,25 +61,49 @@ public final class TrainingRun implements AutoCloseable {
     private final int[] labels;
     private final StagingBuffer pixelStaging = new StagingBuffer();
     private final StagingBuffer labelStaging = new StagingBuffer();
+    private final StagingBuffer regularizerStaging = new StagingBuffer();
     private int step;
     private double lastLoss = Double.NaN;
     private double lastPenalty = Double.NaN;
 
+    /** A run on the subset its seed draws. */
     public TrainingRun(TrainingConfig config, Mnist mnist, Regularizers regularizers, NDManager parent) {
+        this(config, drawSubset(config, mnist), mnist, regularizers, parent);
+    }
+
+    /** A run on a given subset of the training split (e.g. one recorded by a batch job). */
+    public TrainingRun(TrainingConfig config, int[] subset, Mnist mnist, Regularizers regularizers, NDManager parent) {
         this.config = config;
         this.mnist = mnist;
         this.regularizerName = config.regularizer();
         this.regularizer = regularizers.create(config.regularizer(), config.regularizerParameters());
         this.dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
-        SplittableRandom master = new SplittableRandom(config.seed());
-        long subsetSeed = master.nextLong();
-        SplittableRandom initRandom = master.split();
-        SplittableRandom dropoutRandom = master.split();
-        SplittableRandom batchRandom = master.split();
-        this.regularizerRandom = master.split();
         this.manager = parent.newSubManager();
-        this.model = LeNet5.build(config.architecture(), initRandom, dropoutRandom);
+        this.model = LeNet5.build(config.architecture(), Streams.of(config.seed(), Streams.INIT, 0),
+                () -> dropoutRandom);
         model.initialize(manager, dataType, LeNet5.inputShape(config.batchSize()));
+        collectTrainable();
+        this.parameterStore = new ParameterStore(manager, false);
+        this.adam = new Adam(trainable, manager, config);
+        this.sampler = new MinibatchSampler(subset, config.seed());
+        this.inputGradients = new InputGradients(manager);
+        this.batch = new int[config.batchSize()];
+        this.pixels = new float[config.batchSize() * Mnist.PIXELS];
+        this.labels = new int[config.batchSize()];
+    }
+
+    /** The training subset of {@code config}: a function of its size and seed. */
+    public static int[] drawSubset(TrainingConfig config, Mnist mnist) {
+        return config.subset().draw(mnist.train(), subsetSeed(config.seed()));
+    }
+
+    /** Seed of the subset draw of a run with {@code seed}. */
+    public static long subsetSeed(long seed) {
+        return Streams.seedOf(seed, Streams.SUBSET, 0);
+    }
+
+    private void collectTrainable() {
+        trainable.clear();
         for (Pair<String, Parameter> p : model.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 NDArray array = p.getValue().getArray();
@@ -79,13 +111,6 @@ public final class TrainingRun implements AutoCloseable {
                 trainable.add(array);
             }
         }
-        this.parameterStore = new ParameterStore(manager, false);
-        this.adam = new Adam(trainable, manager, config);
-        this.sampler = new MinibatchSampler(config.subset().draw(mnist.train(), subsetSeed), batchRandom);
-        this.inputGradients = new InputGradients(manager);
-        this.batch = new int[config.batchSize()];
-        this.pixels = new float[config.batchSize() * Mnist.PIXELS];
-        this.labels = new int[config.batchSize()];
     }
 
     public TrainingConfig config() {
@@ -105,7 +130,9 @@ public final class TrainingRun implements AutoCloseable {
     public TrainingListener.Progress step() {
         long start = System.nanoTime();
         double learningRate = config.learningRateAt(step);
-        sampler.next(batch);
+        sampler.fill(step, batch);
+        dropoutRandom = Streams.of(config.seed(), Streams.DROPOUT, step);
+        SplittableRandom regularizerRandom = Streams.of(config.seed(), Streams.REGULARIZER, step);
         for (int i = 0; i < batch.length; i++) {
             mnist.train().copyImage(batch[i], pixels, i * Mnist.PIXELS);
             labels[i] = mnist.train().label(batch[i]);
@@ -121,7 +148,7 @@ public final class TrainingRun implements AutoCloseable {
                 NDArray logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
                 loss = crossEntropy(logits, y);
                 StepContext context = new StepContext(x, logits, loss, y, batch.length, regularizerRandom,
-                        inputGradients, stepManager);
+                        inputGradients, stepManager, regularizerStaging);
                 penalty = penalty(context);
                 NDArray total = config.weight() == 0 ? loss : loss.add(penalty.mul(config.weight()));
                 JniUtils.backward((PtNDArray) total, (PtNDArray) stepManager.ones(new Shape(), dataType), false, false);
@@ -142,7 +169,7 @@ public final class TrainingRun implements AutoCloseable {
                 for (NDArray w : trainable) {
                     gradients.add(JniUtils.getGradient((PtNDArray) w));
                 }
-                adam.step(gradients, learningRate);
+                adam.step(trainable, gradients, learningRate);
             } finally {
                 gradients.forEach(NDArray::close);
             }
@@ -200,6 +227,49 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         return new Evaluation((double) correct / test.size(), lossSum / test.size(), test.size());
+    }
+
+    private static final int CHECKPOINT_MAGIC = 0x47524B31; // "GRK1"
+
+    /**
+     * Everything needed to continue this run exactly: minibatches done, all model parameters
+     * (batch-norm statistics included), the optimizer's moments and step count, and the last loss.
+     * The random streams need no saving: they are functions of the seed and the minibatch.
+     */
+    public byte[] checkpoint() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(CHECKPOINT_MAGIC);
+            out.writeInt(step);
+            out.writeDouble(lastLoss);
+            out.writeDouble(lastPenalty);
+            model.saveParameters(out);
+            adam.save(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Continues from a {@link #checkpoint()} of a run with the same configuration. */
+    public void restore(byte[] checkpoint) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+            if (in.readInt() != CHECKPOINT_MAGIC) {
+                throw new IOException("not a gradreg checkpoint");
+            }
+            int restoredStep = in.readInt();
+            double loss = in.readDouble();
+            double penalty = in.readDouble();
+            model.loadParameters(manager, in);
+            collectTrainable();
+            adam.load(in);
+            step = restoredStep;
+            lastLoss = loss;
+            lastPenalty = penalty;
+        } catch (IOException | MalformedModelException e) {
+            throw new TrainingException("cannot restore the checkpoint of the run with seed " + config.seed() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     public double lastLoss() {

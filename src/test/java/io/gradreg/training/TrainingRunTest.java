@@ -54,6 +54,39 @@ class TrainingRunTest {
     }
 
     @Test
+    void runResumedFromACheckpointContinuesExactlyAsIfNeverStopped() {
+        for (Architecture a : Architecture.values()) {
+            TrainingConfig config = TrainingConfig.builder().architecture(a).regularizer("spectreg").weight(0.1)
+                    .minibatches(16).seed(23).build();
+            List<Double> straight = new ArrayList<>();
+            float[] straightWeights;
+            byte[] checkpoint;
+            try (NDManager manager = NDManager.newBaseManager();
+                    TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                for (int i = 0; i < 8; i++) {
+                    run.step();
+                }
+                checkpoint = run.checkpoint();
+                while (!run.finished()) {
+                    straight.add(run.step().loss());
+                }
+                straightWeights = flatten(run.parameters());
+            }
+            List<Double> resumed = new ArrayList<>();
+            try (NDManager manager = NDManager.newBaseManager();
+                    TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                run.restore(checkpoint);
+                assertEquals(8, run.minibatchesDone());
+                while (!run.finished()) {
+                    resumed.add(run.step().loss());
+                }
+                assertEquals(straight, resumed, a + ": losses after resuming");
+                assertArrayEquals(straightWeights, flatten(run.parameters()), a + ": final weights");
+            }
+        }
+    }
+
+    @Test
     void parameterGradientsNeverHoldAGraphBetweenSteps() {
         // The memory leak of double backpropagation in DJL is a graph kept alive by a parameter's .grad.
         TrainingConfig config = TrainingConfig.builder().regularizer("frobreg").weight(0.1).minibatches(3).build();
@@ -117,18 +150,22 @@ class TrainingRunTest {
             while (!run.finished()) {
                 run.step();
             }
-            List<Float> all = new ArrayList<>();
-            for (NDArray w : run.parameters()) {
-                for (float v : w.toFloatArray()) {
-                    all.add(v);
-                }
-            }
-            float[] out = new float[all.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = all.get(i);
-            }
-            return out;
+            return flatten(run.parameters());
         }
+    }
+
+    private static float[] flatten(List<NDArray> arrays) {
+        List<Float> all = new ArrayList<>();
+        for (NDArray w : arrays) {
+            for (float v : w.toFloatArray()) {
+                all.add(v);
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
     }
 
 }

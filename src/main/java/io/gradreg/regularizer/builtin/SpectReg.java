@@ -38,7 +38,7 @@ public final class SpectReg implements RegularizerProvider {
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) context.random().nextGaussian();
         }
-        NDArray projection = context.manager().create(r, logits.getShape()).toType(logits.getDataType(), false);
+        NDArray projection = context.constant(r, logits.getShape());
         NDArray g = context.inputGradient(logits.mul(projection).sum());
         return g.square().sum().div(context.batchSize());
     }
