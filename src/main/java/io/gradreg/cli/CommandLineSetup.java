@@ -2,7 +2,9 @@ package io.gradreg.cli;
 
 import io.gradreg.data.DataFileException;
 import io.gradreg.regularizer.RegularizerException;
+import io.gradreg.store.StoreException;
 import io.gradreg.training.TrainingException;
+import jakarta.batch.operations.BatchRuntimeException;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -25,9 +27,9 @@ class CommandLineSetup {
             Throwable cause = e;
             int code;
             if (e instanceof DataFileException || e instanceof RegularizerException
-                    || e instanceof IllegalArgumentException) {
+                    || e instanceof IllegalArgumentException || e instanceof StoreException) {
                 code = EXIT_INPUT;
-            } else if (e instanceof TrainingException) {
+            } else if (e instanceof TrainingException || e instanceof BatchRuntimeException) {
                 code = EXIT_FAILED;
             } else {
                 code = EXIT_INTERNAL;

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "gradreg", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gradient-regularized training of LeNet-5 on MNIST (Varga, Csiszárik and Zombori, 2017).",
-        subcommands = {TrainCommand.class, BenchCommand.class, RegularizersCommand.class})
+        subcommands = {RunCommand.class, JobsCommand.class, StatusCommand.class, RestartCommand.class, ReportCommand.class,
+            TrainCommand.class, BenchCommand.class, RegularizersCommand.class})
 public class GradregCommand {
 }

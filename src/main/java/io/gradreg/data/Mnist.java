@@ -11,6 +11,9 @@ public final class Mnist {
 
     public static final int PIXELS = MnistFile.SIDE * MnistFile.SIDE;
     public static final int CLASSES = 10;
+    /** Training images of the least frequent class (digit 5): the most a per-class subset can take. */
+    public static final int SMALLEST_CLASS = 5421;
+    public static final int TRAIN_IMAGES = 60_000;
 
     private final Split train;
     private final Split test;

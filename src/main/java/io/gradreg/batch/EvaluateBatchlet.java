@@ -1,0 +1,57 @@
+package io.gradreg.batch;
+
+import ai.djl.ndarray.NDManager;
+import io.gradreg.store.ResultsStore;
+import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
+import io.gradreg.training.Evaluation;
+import io.gradreg.training.TrainingRun;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import io.quarkus.arc.Unremovable;
+
+/** Step "evaluate": test accuracy on the 10,000 test images of every trained, not yet evaluated run. */
+@Named
+@Unremovable
+@Dependent
+public class EvaluateBatchlet extends AbstractBatchlet {
+
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    JobOperator operator;
+
+    @Inject
+    Services services;
+
+    @Override
+    public String process() {
+        ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
+        ResultsStore store = services.store();
+        long instance = jobContext.getInstanceId();
+        int evaluated = 0;
+        for (RunRecord record : store.runs(instance)) {
+            if (record.status() != RunStatus.TRAINED) {
+                continue;
+            }
+            RunSpec run = spec.run(record.runKey());
+            byte[] state = store.checkpoint(instance, record.runKey())
+                    .orElseThrow(() -> new IllegalStateException("trained run " + record.runKey() + " has no parameters"));
+            int[] subset = store.subset(instance, record.trainSize(), record.seed()).orElseThrow();
+            try (NDManager manager = NDManager.newBaseManager();
+                    TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(),
+                            services.regularizers(), manager)) {
+                training.restore(state);
+                Evaluation test = training.evaluate();
+                store.markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
+                evaluated++;
+            }
+        }
+        return "EVALUATED " + evaluated;
+    }
+}

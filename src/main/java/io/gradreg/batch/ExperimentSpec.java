@@ -1,0 +1,284 @@
+package io.gradreg.batch;
+
+import io.gradreg.data.Mnist;
+import io.gradreg.data.SubsetSpec;
+import io.gradreg.model.Architecture;
+import io.gradreg.regularizer.Regularizers;
+import io.gradreg.training.TrainingConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * An experiment grid read from a job's properties, each overridable by a job parameter
+ * ({@code gradreg run <job> -p runs=3}):
+ *
+ * <pre>
+ *   experiment      name used in reports                     c6
+ *   architectures   LeNet-5 variants                         baseline dropout batchnorm
+ *   regularizers    regularizer names                        spectreg jacreg frobreg
+ *   weight.NAME     weight of regularizer NAME: one number,  0.03
+ *                   or SIZE:WEIGHT pairs per training size   500:50 1000:50 2000:20
+ *   weight.ARCH.NAME  the same for one architecture only     (takes precedence)
+ *   train-sizes     N/class or N, space separated            200/class
+ *   runs            runs per cell                            10
+ *   seed            base seed; run i uses seed + i           1
+ *   minibatches, batch-size, learning-rate, lr-decay-at, lr-decay, weight-decay, beta1, beta2
+ *   threads         partitions trained in parallel           2
+ *   checkpoint-every  minibatches between checkpoints        500
+ * </pre>
+ *
+ * Every value is validated here, before anything runs; messages name the property.
+ */
+public final class ExperimentSpec {
+
+    private final String experiment;
+    private final String description;
+    private final List<RunSpec> runs;
+    private final int threads;
+    private final int checkpointEvery;
+    private final String expected;
+
+    private ExperimentSpec(String experiment, String description, List<RunSpec> runs, int threads, int checkpointEvery,
+            String expected) {
+        this.experiment = experiment;
+        this.description = description;
+        this.runs = List.copyOf(runs);
+        this.threads = threads;
+        this.checkpointEvery = checkpointEvery;
+        this.expected = expected;
+    }
+
+    /** Reads the grid from job properties overridden by parameters. */
+    public static ExperimentSpec parse(Properties jobProperties, Properties parameters, Regularizers regularizers) {
+        Map<String, String> p = new LinkedHashMap<>();
+        jobProperties.stringPropertyNames().forEach(k -> p.put(k, jobProperties.getProperty(k).trim()));
+        parameters.stringPropertyNames().forEach(k -> p.put(k, parameters.getProperty(k).trim()));
+        Reader r = new Reader(p);
+
+        String experiment = r.string("experiment", "experiment");
+        List<Architecture> architectures = r.list("architectures", "baseline", text -> {
+            try {
+                return Architecture.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("job property 'architectures': " + e.getMessage());
+            }
+        });
+        List<String> names = r.list("regularizers", "none", name -> {
+            try {
+                regularizers.get(name);
+                return name;
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("job property 'regularizers': " + e.getMessage());
+            }
+        });
+        List<SubsetSpec> sizes = r.list("train-sizes", "200/class", text -> {
+            SubsetSpec size;
+            try {
+                size = SubsetSpec.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("job property 'train-sizes': " + e.getMessage());
+            }
+            if (size.perClass() && size.count() > Mnist.SMALLEST_CLASS) {
+                throw new IllegalArgumentException("job property 'train-sizes': " + size + " asks for more images per "
+                        + "class than MNIST's smallest class has (" + Mnist.SMALLEST_CLASS + ")");
+            }
+            if (!size.perClass() && size.count() > Mnist.TRAIN_IMAGES) {
+                throw new IllegalArgumentException("job property 'train-sizes': " + size + " exceeds the "
+                        + Mnist.TRAIN_IMAGES + " MNIST training images");
+            }
+            return size;
+        });
+        int runCount = r.positiveInt("runs", "10");
+        long seed = r.longValue("seed", "1");
+        TrainingConfig.Builder base = TrainingConfig.builder()
+                .minibatches(r.positiveInt("minibatches", "10000"))
+                .batchSize(r.positiveInt("batch-size", "50"))
+                .learningRate(r.positiveDouble("learning-rate", "0.001"))
+                .decayAt(r.list("lr-decay-at", "0.5 0.75", t -> r.fraction("lr-decay-at", t)))
+                .decayFactor(r.positiveDouble("lr-decay", "0.1"))
+                .weightDecay(r.nonNegativeDouble("weight-decay", "0.0005"))
+                .beta1(r.nonNegativeDouble("beta1", "0.9"))
+                .beta2(r.nonNegativeDouble("beta2", "0.999"));
+        int threads = r.positiveInt("threads", "1");
+        int checkpointEvery = r.positiveInt("checkpoint-every", "500");
+
+        List<RunSpec> runs = new ArrayList<>();
+        for (Architecture architecture : architectures) {
+            for (String name : names) {
+                for (SubsetSpec size : sizes) {
+                    double weight = name.equals("none") ? 0 : r.weight(architecture, name, size);
+                    for (int i = 0; i < runCount; i++) {
+                        TrainingConfig config = base.architecture(architecture).regularizer(name).weight(weight)
+                                .subset(size).seed(seed + i).build();
+                        runs.add(new RunSpec(RunSpec.key(config, i), i, config));
+                    }
+                }
+            }
+        }
+        return new ExperimentSpec(experiment, p.getOrDefault("description", ""), runs, threads, checkpointEvery,
+                p.get("expected"));
+    }
+
+    public String experiment() {
+        return experiment;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public List<RunSpec> runs() {
+        return runs;
+    }
+
+    public RunSpec run(String key) {
+        return runs.stream().filter(r -> r.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the experiment plans no run '" + key + "'"));
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /** File of the paper's expected results, relative to the job file, or null. */
+    public String expected() {
+        return expected;
+    }
+
+    /** Typed access to the merged properties, with messages that name the property. */
+    private record Reader(Map<String, String> p) {
+
+        String string(String key, String fallback) {
+            String v = p.getOrDefault(key, fallback);
+            if (v.isBlank()) {
+                throw new IllegalArgumentException("job property '" + key + "' is empty");
+            }
+            return v;
+        }
+
+        <T> List<T> list(String key, String fallback, Function<String, T> parse) {
+            List<T> out = new ArrayList<>();
+            for (String item : string(key, fallback).split("[\\s,]+")) {
+                if (!item.isEmpty()) {
+                    out.add(parse.apply(item));
+                }
+            }
+            return out;
+        }
+
+        int positiveInt(String key, String fallback) {
+            String v = string(key, fallback);
+            try {
+                int n = Integer.parseInt(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("job property '" + key + "' must be a positive integer, was '" + v + "'");
+        }
+
+        long longValue(String key, String fallback) {
+            String v = string(key, fallback);
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("job property '" + key + "' must be an integer, was '" + v + "'");
+            }
+        }
+
+        double positiveDouble(String key, String fallback) {
+            double d = number(key, string(key, fallback));
+            if (!(d > 0)) {
+                throw new IllegalArgumentException("job property '" + key + "' must be a positive number, was '"
+                        + p.getOrDefault(key, fallback) + "'");
+            }
+            return d;
+        }
+
+        double nonNegativeDouble(String key, String fallback) {
+            double d = number(key, string(key, fallback));
+            if (!(d >= 0)) {
+                throw new IllegalArgumentException("job property '" + key + "' must be zero or a positive number, was '"
+                        + p.getOrDefault(key, fallback) + "'");
+            }
+            return d;
+        }
+
+        double fraction(String key, String text) {
+            double d = number(key, text);
+            if (!(d > 0 && d < 1)) {
+                throw new IllegalArgumentException("job property '" + key + "' takes fractions of training in (0, 1), got '"
+                        + text + "'");
+            }
+            return d;
+        }
+
+        double number(String key, String text) {
+            try {
+                double d = Double.parseDouble(text);
+                if (Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("job property '" + key + "' must be a number, was '" + text + "'");
+        }
+
+        /** weight.ARCH.NAME, else weight.NAME: one number, or SIZE:WEIGHT pairs. */
+        double weight(Architecture architecture, String name, SubsetSpec size) {
+            String key = "weight." + architecture.id() + "." + name;
+            if (!p.containsKey(key)) {
+                key = "weight." + name;
+            }
+            String value = p.get(key);
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("no weight for regularizer '" + name + "': set job property 'weight."
+                        + name + "' (or 'weight." + architecture.id() + "." + name + "')");
+            }
+            if (!value.contains(":")) {
+                return weightValue(key, value);
+            }
+            for (String pair : value.split("[\\s,]+")) {
+                int colon = pair.lastIndexOf(':');
+                if (colon < 0) {
+                    throw new IllegalArgumentException("job property '" + key + "': '" + pair + "' is not SIZE:WEIGHT");
+                }
+                SubsetSpec at;
+                try {
+                    at = SubsetSpec.parse(pair.substring(0, colon));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("job property '" + key + "': " + e.getMessage());
+                }
+                if (at.equals(size)) {
+                    return weightValue(key, pair.substring(colon + 1));
+                }
+            }
+            throw new IllegalArgumentException("job property '" + key + "' gives no weight for training-set size " + size);
+        }
+
+        double weightValue(String key, String text) {
+            double d;
+            try {
+                d = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("job property '" + key + "': weight '" + text + "' is not a number");
+            }
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("job property '" + key + "': weight " + text
+                        + " must be zero or positive");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.gradreg.batch;
+
+import io.gradreg.report.ExpectedResults;
+import io.gradreg.report.Report;
+import io.gradreg.store.ResultsStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Builds the report of a job instance from the results store and the paper's numbers next to the job. */
+@ApplicationScoped
+public class Reports {
+
+    @Inject
+    Services services;
+
+    public Report build(long instanceId) {
+        ResultsStore store = services.store();
+        ExpectedResults expected = ExpectedResults.none();
+        var source = store.job(instanceId);
+        if (source.isPresent()) {
+            JobFiles.LoadedJob job = JobFiles.parse(source.get().xml(), source.get().source());
+            String file = source.get().parameters().getProperty("expected", job.properties().getProperty("expected"));
+            if (file != null && !file.isBlank()) {
+                Path base = Path.of(source.get().source()).toAbsolutePath().getParent();
+                Path path = base == null ? Path.of(file) : base.resolve(file);
+                if (Files.isRegularFile(path)) {
+                    expected = ExpectedResults.read(path);
+                }
+            }
+        }
+        return Report.of(instanceId, store.runs(instanceId), expected);
+    }
+
+    public Path directory(String experiment, long instanceId) {
+        return services.workDir().resolve("reports").resolve(experiment + "-" + instanceId);
+    }
+}

@@ -1,0 +1,16 @@
+package io.gradreg.batch;
+
+import io.gradreg.training.TrainingConfig;
+
+/**
+ * One planned run of an experiment: a table cell (architecture, regularizer with its weight,
+ * training-set size) and a run index; its seed is the experiment's base seed plus the run index,
+ * so run i of every cell trains on the same subset (a paired comparison).
+ */
+public record RunSpec(String key, int runIndex, TrainingConfig config) {
+
+    /** "architecture/regularizer/size#run", unique within an experiment. */
+    public static String key(TrainingConfig c, int runIndex) {
+        return c.architecture().id() + "/" + c.regularizer() + "/" + c.subset() + "#" + runIndex;
+    }
+}

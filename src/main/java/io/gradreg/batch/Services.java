@@ -1,0 +1,106 @@
+package io.gradreg.batch;
+
+import io.gradreg.data.Mnist;
+import io.gradreg.regularizer.Regularizers;
+import io.gradreg.store.Database;
+import io.gradreg.store.ResultsStore;
+import io.gradreg.training.TorchEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What jobs share in one process, created on first use: configuration, the database, the data,
+ * the regularizers.
+ *
+ * <pre>
+ *   gradreg.work-dir   (GRADREG_WORK_DIR)   working directory: embedded database, reports   gradreg-work
+ *   gradreg.db.url     (GRADREG_DB_URL)     JDBC URL; default: H2 file in the working directory
+ *   gradreg.db.user / gradreg.db.password   (GRADREG_DB_USER / GRADREG_DB_PASSWORD)
+ *   gradreg.data-dir   (GRADREG_DATA_DIR)   the four MNIST files                             data/mnist
+ *   gradreg.jobs-dir   (GRADREG_JOBS_DIR)   job XML files found by name                      jobs
+ *   gradreg.threads    (GRADREG_THREADS)    PyTorch intra-op threads per run                 1
+ * </pre>
+ */
+@ApplicationScoped
+public class Services {
+
+    @ConfigProperty(name = "gradreg.work-dir", defaultValue = "gradreg-work")
+    Path workDir;
+
+    @ConfigProperty(name = "gradreg.db.url")
+    Optional<String> dbUrl;
+
+    @ConfigProperty(name = "gradreg.db.user")
+    Optional<String> dbUser;
+
+    @ConfigProperty(name = "gradreg.db.password")
+    Optional<String> dbPassword;
+
+    @ConfigProperty(name = "gradreg.data-dir", defaultValue = "data/mnist")
+    Path dataDir;
+
+    @ConfigProperty(name = "gradreg.jobs-dir", defaultValue = "jobs")
+    Path jobsDir;
+
+    @ConfigProperty(name = "gradreg.threads", defaultValue = "1")
+    int threads;
+
+    private Database database;
+    private ResultsStore store;
+    private Mnist mnist;
+    private Regularizers regularizers;
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path jobsDir() {
+        return jobsDir;
+    }
+
+    public synchronized Database database() {
+        if (database == null) {
+            String url = dbUrl.filter(u -> !u.isBlank()).orElseGet(() -> {
+                try {
+                    Files.createDirectories(workDir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create the working directory " + workDir, e);
+                }
+                return Database.embeddedUrl(workDir);
+            });
+            database = new Database(url, dbUser.orElse(""), dbPassword.orElse(""));
+        }
+        return database;
+    }
+
+    /** The results store, its tables created. */
+    public synchronized ResultsStore store() {
+        if (store == null) {
+            ResultsStore s = new ResultsStore(database());
+            s.ensureSchema();
+            store = s;
+        }
+        return store;
+    }
+
+    /** MNIST, verified, loaded once; starts the engine too. */
+    public synchronized Mnist mnist() {
+        if (mnist == null) {
+            TorchEngine.start(threads);
+            mnist = Mnist.load(dataDir);
+        }
+        return mnist;
+    }
+
+    public synchronized Regularizers regularizers() {
+        if (regularizers == null) {
+            regularizers = Regularizers.builtIn();
+        }
+        return regularizers;
+    }
+}

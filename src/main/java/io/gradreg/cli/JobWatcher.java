@@ -1,0 +1,120 @@
+package io.gradreg.cli;
+
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.JobProgress;
+import io.gradreg.batch.Reports;
+import io.gradreg.batch.RunSpec;
+import io.gradreg.report.Report;
+import io.gradreg.report.ReportWriter;
+import io.gradreg.store.ResultsStore;
+import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows a running job until it ends: a progress bar on a terminal (runs done of planned,
+ * minibatches, ETA), plain lines in a log or a pipe; then prints the report and returns the exit
+ * code.
+ */
+final class JobWatcher {
+
+    private final JobLauncher launcher;
+    private final ResultsStore store;
+    private final JobProgress progress;
+    private final Reports reports;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean terminal;
+
+    JobWatcher(JobLauncher launcher, ResultsStore store, JobProgress progress, Reports reports, PrintWriter out,
+            PrintWriter err) {
+        this.launcher = launcher;
+        this.store = store;
+        this.progress = progress;
+        this.reports = reports;
+        this.out = out;
+        this.err = err;
+        this.terminal = System.console() != null;
+    }
+
+    int follow(JobLauncher.Started started) throws InterruptedException {
+        long execution = started.executionId();
+        long instance = started.instanceId();
+        List<RunSpec> planned = started.spec().runs();
+        long totalMinibatches = planned.stream().mapToLong(r -> r.config().minibatches()).sum();
+        err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.spec().experiment(),
+                planned.size());
+        err.flush();
+        long start = System.nanoTime();
+        long startMinibatches = -1;
+        String lastLine = "";
+        long lastPrint = 0;
+        while (true) {
+            JobExecution e = launcher.operator().getJobExecution(execution);
+            BatchStatus status = e.getBatchStatus();
+            boolean ended = status == BatchStatus.COMPLETED || status == BatchStatus.FAILED
+                    || status == BatchStatus.STOPPED || status == BatchStatus.ABANDONED;
+            List<RunRecord> runs = store.runs(instance);
+            Map<RunStatus, Integer> counts = new HashMap<>();
+            long minibatches = 0;
+            for (RunRecord r : runs) {
+                counts.merge(r.status(), 1, Integer::sum);
+                minibatches += r.status() == RunStatus.TRAINING
+                        ? Math.max(r.minibatchesDone(), progress.done(instance, r.runKey()))
+                        : r.status() == RunStatus.PLANNED ? 0 : r.minibatches();
+            }
+            if (startMinibatches < 0 && !runs.isEmpty()) {
+                startMinibatches = minibatches;
+            }
+            int finished = counts.getOrDefault(RunStatus.EVALUATED, 0) + counts.getOrDefault(RunStatus.FAILED, 0);
+            int trained = finished + counts.getOrDefault(RunStatus.TRAINED, 0);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long doneHere = minibatches - Math.max(0, startMinibatches);
+            String eta = doneHere > 0 && minibatches < totalMinibatches
+                    ? ProgressPrinter.format(Math.round(elapsed / doneHere * (totalMinibatches - minibatches))) : "-";
+            int percent = totalMinibatches == 0 ? 0 : (int) (100 * minibatches / totalMinibatches);
+            String line = String.format("runs %d/%d trained, %d evaluated, %d failed; minibatches %d/%d (%d%%); ETA %s",
+                    trained, planned.size(), counts.getOrDefault(RunStatus.EVALUATED, 0),
+                    counts.getOrDefault(RunStatus.FAILED, 0), minibatches, totalMinibatches, percent, eta);
+            if (terminal) {
+                int filled = percent * 30 / 100;
+                err.print("\r[" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + line + "   ");
+                err.flush();
+            } else if (!line.equals(lastLine) && (System.nanoTime() - lastPrint > 10e9 || ended)) {
+                err.println(line);
+                err.flush();
+                lastLine = line;
+                lastPrint = System.nanoTime();
+            }
+            if (ended) {
+                if (terminal) {
+                    err.println();
+                }
+                return finish(e, instance);
+            }
+            Thread.sleep(terminal ? 500 : 1000);
+        }
+    }
+
+    private int finish(JobExecution e, long instance) {
+        Report report = reports.build(instance);
+        out.print(ReportWriter.markdown(report));
+        out.flush();
+        if (e.getBatchStatus() != BatchStatus.COMPLETED) {
+            err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'%n",
+                    e.getExecutionId(), e.getBatchStatus(), e.getExitStatus(), e.getExecutionId());
+            return CommandLineSetup.EXIT_FAILED;
+        }
+        err.printf("report written to %s%n", reports.directory(report.experiment(), instance));
+        if (!report.failed().isEmpty()) {
+            err.printf("gradreg: %d of %d runs failed (see the report)%n", report.failed().size(), report.runs().size());
+            return CommandLineSetup.EXIT_FAILED;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+package io.gradreg.cli;
+
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.JobProgress;
+import io.gradreg.batch.Reports;
+import io.gradreg.batch.Services;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Continue a job execution that failed, was stopped, or whose process was killed.",
+            "Finished runs are not trained again; interrupted runs resume from their last checkpoint."})
+class RestartCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "EXECUTION", description = "job execution id (see 'gradreg status')")
+    long execution;
+
+    @Inject
+    JobLauncher launcher;
+
+    @Inject
+    Services services;
+
+    @Inject
+    JobProgress progress;
+
+    @Inject
+    Reports reports;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        JobLauncher.Started started = launcher.restart(execution);
+        return new JobWatcher(launcher, services.store(), progress, reports, spec.commandLine().getOut(),
+                spec.commandLine().getErr()).follow(started);
+    }
+}

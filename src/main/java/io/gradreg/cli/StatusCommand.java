@@ -1,0 +1,83 @@
+package io.gradreg.cli;
+
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.Services;
+import io.gradreg.store.RunRecord;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.batch.runtime.StepExecution;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "List job executions; with an execution id, its steps and every run of its job instance.")
+class StatusCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "job execution id")
+    Long execution;
+
+    @Inject
+    JobLauncher launcher;
+
+    @Inject
+    Services services;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        services.database().check();
+        services.store();
+        JobOperator operator = launcher.operator();
+        PrintWriter out = spec.commandLine().getOut();
+        if (execution == null) {
+            List<JobExecution> executions = new ArrayList<>();
+            for (String name : operator.getJobNames()) {
+                for (JobInstance instance : operator.getJobInstances(name, 0, Integer.MAX_VALUE)) {
+                    executions.addAll(operator.getJobExecutions(instance));
+                }
+            }
+            executions.sort(Comparator.comparingLong(JobExecution::getExecutionId));
+            out.printf("%-10s %-10s %-26s %-10s %-30s %s%n", "EXECUTION", "INSTANCE", "JOB", "STATUS", "EXIT STATUS", "STARTED");
+            for (JobExecution e : executions) {
+                out.printf("%-10d %-10d %-26s %-10s %-30s %s%n", e.getExecutionId(),
+                        operator.getJobInstance(e.getExecutionId()).getInstanceId(), e.getJobName(), e.getBatchStatus(),
+                        e.getExitStatus(), e.getStartTime());
+            }
+            out.flush();
+            return 0;
+        }
+        JobExecution e;
+        try {
+            e = operator.getJobExecution(execution);
+        } catch (NoSuchJobExecutionException ex) {
+            throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
+        }
+        long instance = operator.getJobInstance(execution).getInstanceId();
+        out.printf("execution %d of job %s (instance %d): %s, exit status %s%n", execution, e.getJobName(), instance,
+                e.getBatchStatus(), e.getExitStatus());
+        for (StepExecution s : operator.getStepExecutions(execution)) {
+            out.printf("  step %-10s %-10s %s%n", s.getStepName(), s.getBatchStatus(), s.getExitStatus());
+        }
+        out.printf("%-45s %-10s %-8s %-12s %s%n", "RUN", "STATUS", "SEED", "MINIBATCHES", "TEST ACCURACY");
+        for (RunRecord r : services.store().runs(instance)) {
+            out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), r.status(), r.seed(),
+                    r.minibatchesDone() + "/" + r.minibatches(),
+                    r.testAccuracy() == null ? (r.message() == null ? "" : r.message())
+                            : String.format("%.2f%%", 100 * r.testAccuracy()));
+        }
+        out.flush();
+        return 0;
+    }
+}

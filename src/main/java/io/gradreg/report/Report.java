@@ -1,0 +1,134 @@
+package io.gradreg.report;
+
+import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An experiment's results in the paper's layout: one row per (architecture, training-set size),
+ * one column per regularizer, each cell the mean and standard deviation of the test accuracy over
+ * its evaluated runs, beside the paper's number where there is one.
+ */
+public final class Report {
+
+    /** One table cell. Accuracies in percent; {@code sd} is the sample standard deviation. */
+    public record Cell(String architecture, String trainSize, String regularizer, double weight, int planned,
+            int evaluated, int failed, Double mean, Double sd, ExpectedResults.Expected paper, List<RunRecord> runs) {
+
+        public Double difference() {
+            return mean == null || paper == null ? null : mean - paper.accuracy();
+        }
+
+        public int missing() {
+            return planned - evaluated - failed;
+        }
+    }
+
+    private final String experiment;
+    private final long instanceId;
+    private final List<String> rows;
+    private final List<String> columns;
+    private final Map<String, Cell> cells;
+    private final List<RunRecord> runs;
+
+    private Report(String experiment, long instanceId, List<String> rows, List<String> columns, Map<String, Cell> cells,
+            List<RunRecord> runs) {
+        this.experiment = experiment;
+        this.instanceId = instanceId;
+        this.rows = rows;
+        this.columns = columns;
+        this.cells = cells;
+        this.runs = runs;
+    }
+
+    public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected) {
+        Set<String> rows = new LinkedHashSet<>();
+        Set<String> columns = new LinkedHashSet<>();
+        Map<String, List<RunRecord>> byCell = new LinkedHashMap<>();
+        for (RunRecord r : runs) {
+            rows.add(row(r.architecture(), r.trainSize()));
+            columns.add(r.regularizer());
+            byCell.computeIfAbsent(cellKey(r.architecture(), r.trainSize(), r.regularizer()), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        for (Map.Entry<String, List<RunRecord>> e : byCell.entrySet()) {
+            List<RunRecord> cellRuns = e.getValue();
+            RunRecord first = cellRuns.get(0);
+            List<Double> accuracies = new ArrayList<>();
+            int failed = 0;
+            for (RunRecord r : cellRuns) {
+                if (r.status() == RunStatus.EVALUATED && r.testAccuracy() != null) {
+                    accuracies.add(100 * r.testAccuracy());
+                } else if (r.status() == RunStatus.FAILED) {
+                    failed++;
+                }
+            }
+            Double mean = accuracies.isEmpty() ? null : accuracies.stream().mapToDouble(d -> d).average().orElseThrow();
+            Double sd = null;
+            if (accuracies.size() > 1) {
+                double ss = 0;
+                for (double a : accuracies) {
+                    ss += (a - mean) * (a - mean);
+                }
+                sd = Math.sqrt(ss / (accuracies.size() - 1));
+            }
+            cells.put(e.getKey(), new Cell(first.architecture(), first.trainSize(), first.regularizer(), first.weight(),
+                    cellRuns.size(), accuracies.size(), failed, mean, sd,
+                    expected.get(first.architecture(), first.trainSize(), first.regularizer()).orElse(null),
+                    List.copyOf(cellRuns)));
+        }
+        String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
+        return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs));
+    }
+
+    static String row(String architecture, String trainSize) {
+        return architecture + "|" + trainSize;
+    }
+
+    static String cellKey(String architecture, String trainSize, String regularizer) {
+        return architecture + "|" + trainSize + "|" + regularizer;
+    }
+
+    public String experiment() {
+        return experiment;
+    }
+
+    public long instanceId() {
+        return instanceId;
+    }
+
+    public List<String> rows() {
+        return rows;
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    public Optional<Cell> cell(String row, String column) {
+        return Optional.ofNullable(cells.get(row + "|" + column));
+    }
+
+    public List<Cell> cells() {
+        return List.copyOf(cells.values());
+    }
+
+    public List<RunRecord> runs() {
+        return runs;
+    }
+
+    /** Runs planned but neither evaluated nor failed. */
+    public List<RunRecord> missing() {
+        return runs.stream().filter(r -> !r.status().finished()).toList();
+    }
+
+    public List<RunRecord> failed() {
+        return runs.stream().filter(r -> r.status() == RunStatus.FAILED).toList();
+    }
+}

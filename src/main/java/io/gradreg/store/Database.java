@@ -1,0 +1,100 @@
+package io.gradreg.store;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The JDBC database holding job state and results: an embedded H2 file database in the working
+ * directory by default, PostgreSQL (or any URL) when configured. Credentials are never logged or
+ * put in messages.
+ */
+public final class Database implements DataSource {
+
+    private final String url;
+    private final String user;
+    private final String password;
+
+    public Database(String url, String user, String password) {
+        this.url = url;
+        this.user = user == null ? "" : user;
+        this.password = password == null ? "" : password;
+    }
+
+    /** The embedded default: {@code <workDir>/gradreg.mv.db}, shareable with other local processes. */
+    public static String embeddedUrl(Path workDir) {
+        return "jdbc:h2:file:" + workDir.toAbsolutePath().normalize().resolve("gradreg") + ";AUTO_SERVER=TRUE";
+    }
+
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** The URL without query parameters that might carry credentials. */
+    public String describe() {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    /** Connects once, or explains why not. */
+    public void check() {
+        try (Connection c = getConnection()) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to the database " + describe() + ": " + e.getMessage()
+                    + "; check gradreg.db.url / GRADREG_DB_URL, GRADREG_DB_USER and GRADREG_DB_PASSWORD", e);
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public Connection getConnection(String username, String pass) throws SQLException {
+        return DriverManager.getConnection(url, username, pass);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        DriverManager.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return DriverManager.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("not a wrapper of " + type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+}

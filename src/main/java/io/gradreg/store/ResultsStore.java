@@ -1,0 +1,428 @@
+package io.gradreg.store;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Results and run state in JDBC tables beside JBeret's job repository (same database):
+ *
+ * <ul>
+ *   <li>{@code gradreg_job}: each job instance's XML and parameters, so it can be restarted;
+ *   <li>{@code gradreg_subset}: each run's training subset as drawn by the sample step;
+ *   <li>{@code gradreg_run}: one row per planned run, keyed by (job instance, run key), so a run
+ *       can never be recorded twice; its status, progress and outcome;
+ *   <li>{@code gradreg_checkpoint}: the latest checkpoint of each unfinished run.
+ * </ul>
+ *
+ * Every write is one transaction. Works on H2 and PostgreSQL.
+ */
+public final class ResultsStore {
+
+    private final Database database;
+
+    public ResultsStore(Database database) {
+        this.database = database;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Creates the tables if they do not exist. */
+    public void ensureSchema() {
+        String blob = database.isPostgres() ? "BYTEA" : "BLOB";
+        String text = database.isPostgres() ? "TEXT" : "CLOB";
+        String[] ddl = {
+            "CREATE TABLE IF NOT EXISTS gradreg_job (instance_id BIGINT PRIMARY KEY, job_name VARCHAR(200) NOT NULL, "
+                    + "source VARCHAR(2000), job_xml " + text + " NOT NULL, parameters " + text + ", created_at TIMESTAMP)",
+            "CREATE TABLE IF NOT EXISTS gradreg_subset (instance_id BIGINT NOT NULL, train_size VARCHAR(40) NOT NULL, "
+                    + "seed BIGINT NOT NULL, size_count INT NOT NULL, sha256 VARCHAR(64) NOT NULL, indices " + blob
+                    + " NOT NULL, PRIMARY KEY (instance_id, train_size, seed))",
+            "CREATE TABLE IF NOT EXISTS gradreg_run (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
+                    + "experiment VARCHAR(200), architecture VARCHAR(40), regularizer VARCHAR(100), weight DOUBLE PRECISION, "
+                    + "train_size VARCHAR(40), run_index INT, seed BIGINT, minibatches INT, status VARCHAR(20) NOT NULL, "
+                    + "minibatches_done INT NOT NULL, test_accuracy DOUBLE PRECISION, test_loss DOUBLE PRECISION, "
+                    + "final_loss DOUBLE PRECISION, final_penalty DOUBLE PRECISION, train_seconds DOUBLE PRECISION, "
+                    + "message VARCHAR(2000), job_execution_id BIGINT, updated_at TIMESTAMP, "
+                    + "PRIMARY KEY (instance_id, run_key))",
+            "CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
+                    + "minibatch INT NOT NULL, data " + blob + " NOT NULL, PRIMARY KEY (instance_id, run_key))"
+        };
+        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : ddl) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw fail("create the gradreg tables", e);
+        }
+    }
+
+    // ---- jobs ----
+
+    /** What was started, so that {@code restart} can parse the same job again. */
+    public record JobSource(long instanceId, String jobName, String source, String xml, Properties parameters) {
+    }
+
+    public void recordJob(long instanceId, String jobName, String source, String xml, Properties parameters) {
+        insertIgnoringDuplicate("INSERT INTO gradreg_job (instance_id, job_name, source, job_xml, parameters, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, jobName);
+                    ps.setString(3, source);
+                    ps.setString(4, xml);
+                    ps.setString(5, write(parameters));
+                    ps.setTimestamp(6, Timestamp.from(Instant.now()));
+                });
+    }
+
+    public Optional<JobSource> job(long instanceId) {
+        return queryOne("SELECT job_name, source, job_xml, parameters FROM gradreg_job WHERE instance_id = ?",
+                ps -> ps.setLong(1, instanceId),
+                rs -> new JobSource(instanceId, rs.getString(1), rs.getString(2), rs.getString(3), read(rs.getString(4))));
+    }
+
+    // ---- subsets ----
+
+    /** Records the subset of (size, seed) unless already recorded; returns what is recorded. */
+    public int[] recordSubset(long instanceId, String trainSize, long seed, int[] indices) {
+        insertIgnoringDuplicate("INSERT INTO gradreg_subset (instance_id, train_size, seed, size_count, sha256, indices) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, trainSize);
+                    ps.setLong(3, seed);
+                    ps.setInt(4, indices.length);
+                    ps.setString(5, sha256(indices));
+                    ps.setBytes(6, compress(indices));
+                });
+        return subset(instanceId, trainSize, seed).orElseThrow();
+    }
+
+    public Optional<int[]> subset(long instanceId, String trainSize, long seed) {
+        return queryOne("SELECT indices, sha256 FROM gradreg_subset WHERE instance_id = ? AND train_size = ? AND seed = ?",
+                ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, trainSize);
+                    ps.setLong(3, seed);
+                }, rs -> {
+                    int[] indices = decompress(rs.getBytes(1));
+                    if (!sha256(indices).equals(rs.getString(2))) {
+                        throw new SQLException("recorded subset " + trainSize + " seed " + seed + " fails its checksum");
+                    }
+                    return indices;
+                });
+    }
+
+    // ---- runs ----
+
+    /** Plans a run unless it is already planned (restarts and repeated sample steps are harmless). */
+    public void planRun(RunRecord run) {
+        insertIgnoringDuplicate("INSERT INTO gradreg_run (instance_id, run_key, experiment, architecture, regularizer, "
+                + "weight, train_size, run_index, seed, minibatches, status, minibatches_done, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", ps -> {
+                    ps.setLong(1, run.instanceId());
+                    ps.setString(2, run.runKey());
+                    ps.setString(3, run.experiment());
+                    ps.setString(4, run.architecture());
+                    ps.setString(5, run.regularizer());
+                    ps.setDouble(6, run.weight());
+                    ps.setString(7, run.trainSize());
+                    ps.setInt(8, run.runIndex());
+                    ps.setLong(9, run.seed());
+                    ps.setInt(10, run.minibatches());
+                    ps.setString(11, RunStatus.PLANNED.name());
+                    ps.setTimestamp(12, Timestamp.from(Instant.now()));
+                });
+    }
+
+    public List<RunRecord> runs(long instanceId) {
+        List<RunRecord> runs = new ArrayList<>();
+        try (Connection c = database.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_RUN + " WHERE instance_id = ? ORDER BY run_key")) {
+            ps.setLong(1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(toRun(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw fail("read the runs of job instance " + instanceId, e);
+        }
+        return runs;
+    }
+
+    public Optional<RunRecord> run(long instanceId, String runKey) {
+        return queryOne(SELECT_RUN + " WHERE instance_id = ? AND run_key = ?", ps -> {
+            ps.setLong(1, instanceId);
+            ps.setString(2, runKey);
+        }, ResultsStore::toRun);
+    }
+
+    public void markTraining(long instanceId, String runKey, long executionId) {
+        update("UPDATE gradreg_run SET status = ?, job_execution_id = ?, message = NULL, updated_at = ? "
+                + "WHERE instance_id = ? AND run_key = ?", ps -> {
+                    ps.setString(1, RunStatus.TRAINING.name());
+                    ps.setLong(2, executionId);
+                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                    ps.setLong(4, instanceId);
+                    ps.setString(5, runKey);
+                });
+    }
+
+    /** Stores a checkpoint and the progress it represents, atomically. */
+    public void saveCheckpoint(long instanceId, String runKey, int minibatch, byte[] data) {
+        inTransaction("save the checkpoint of run " + runKey, c -> {
+            upsertCheckpoint(c, instanceId, runKey, minibatch, data);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET minibatches_done = ?, updated_at = ? "
+                    + "WHERE instance_id = ? AND run_key = ?")) {
+                ps.setInt(1, minibatch);
+                ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                ps.setLong(3, instanceId);
+                ps.setString(4, runKey);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    public Optional<byte[]> checkpoint(long instanceId, String runKey) {
+        return queryOne("SELECT data FROM gradreg_checkpoint WHERE instance_id = ? AND run_key = ?", ps -> {
+            ps.setLong(1, instanceId);
+            ps.setString(2, runKey);
+        }, rs -> rs.getBytes(1));
+    }
+
+    /** Training finished: the final parameters (as a checkpoint) and the training outcome, atomically. */
+    public void markTrained(long instanceId, String runKey, int minibatches, byte[] finalState, double finalLoss,
+            double finalPenalty, double trainSeconds) {
+        inTransaction("record the end of run " + runKey, c -> {
+            upsertCheckpoint(c, instanceId, runKey, minibatches, finalState);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
+                    + "final_loss = ?, final_penalty = ?, train_seconds = ?, updated_at = ? "
+                    + "WHERE instance_id = ? AND run_key = ?")) {
+                ps.setString(1, RunStatus.TRAINED.name());
+                ps.setInt(2, minibatches);
+                ps.setDouble(3, finalLoss);
+                ps.setDouble(4, finalPenalty);
+                ps.setDouble(5, trainSeconds);
+                ps.setTimestamp(6, Timestamp.from(Instant.now()));
+                ps.setLong(7, instanceId);
+                ps.setString(8, runKey);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Evaluation done: the accuracy, and the run's parameters are no longer kept. */
+    public void markEvaluated(long instanceId, String runKey, double accuracy, double loss) {
+        inTransaction("record the test accuracy of run " + runKey, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, test_accuracy = ?, "
+                    + "test_loss = ?, updated_at = ? WHERE instance_id = ? AND run_key = ?")) {
+                ps.setString(1, RunStatus.EVALUATED.name());
+                ps.setDouble(2, accuracy);
+                ps.setDouble(3, loss);
+                ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                ps.setLong(5, instanceId);
+                ps.setString(6, runKey);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM gradreg_checkpoint WHERE instance_id = ? AND run_key = ?")) {
+                ps.setLong(1, instanceId);
+                ps.setString(2, runKey);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    public void markFailed(long instanceId, String runKey, String message) {
+        update("UPDATE gradreg_run SET status = ?, message = ?, updated_at = ? WHERE instance_id = ? AND run_key = ?",
+                ps -> {
+                    ps.setString(1, RunStatus.FAILED.name());
+                    ps.setString(2, message.length() > 2000 ? message.substring(0, 2000) : message);
+                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                    ps.setLong(4, instanceId);
+                    ps.setString(5, runKey);
+                });
+    }
+
+    // ---- plumbing ----
+
+    private static final String SELECT_RUN = "SELECT instance_id, run_key, experiment, architecture, regularizer, weight, "
+            + "train_size, run_index, seed, minibatches, status, minibatches_done, test_accuracy, test_loss, final_loss, "
+            + "final_penalty, train_seconds, message, job_execution_id FROM gradreg_run";
+
+    private static RunRecord toRun(ResultSet rs) throws SQLException {
+        return new RunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getDouble(6), rs.getString(7), rs.getInt(8), rs.getLong(9), rs.getInt(10),
+                RunStatus.valueOf(rs.getString(11)), rs.getInt(12), nullableDouble(rs, 13), nullableDouble(rs, 14),
+                nullableDouble(rs, 15), nullableDouble(rs, 16), nullableDouble(rs, 17), rs.getString(18),
+                rs.getObject(19) == null ? null : rs.getLong(19));
+    }
+
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private void upsertCheckpoint(Connection c, long instanceId, String runKey, int minibatch, byte[] data)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE gradreg_checkpoint SET minibatch = ?, data = ? WHERE instance_id = ? AND run_key = ?")) {
+            ps.setInt(1, minibatch);
+            ps.setBytes(2, data);
+            ps.setLong(3, instanceId);
+            ps.setString(4, runKey);
+            if (ps.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO gradreg_checkpoint (instance_id, run_key, minibatch, data) VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, instanceId);
+            ps.setString(2, runKey);
+            ps.setInt(3, minibatch);
+            ps.setBytes(4, data);
+            ps.executeUpdate();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void insertIgnoringDuplicate(String sql, Binder binder) {
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) { // unique violation: already recorded, keep the first
+                throw fail("write " + sql.substring(12, sql.indexOf(' ', 12)), e);
+            }
+        }
+    }
+
+    private void update(String sql, Binder binder) {
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("update gradreg_run", e);
+        }
+    }
+
+    private void inTransaction(String what, Work work) {
+        try (Connection c = database.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    private <T> Optional<T> queryOne(String sql, Binder binder, Mapper<T> mapper) {
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw fail("read the database", e);
+        }
+    }
+
+    private StoreException fail(String what, SQLException e) {
+        return new StoreException("cannot " + what + " in " + database.describe() + ": " + e.getMessage(), e);
+    }
+
+    static String sha256(int[] indices) {
+        ByteBuffer bytes = ByteBuffer.allocate(indices.length * 4);
+        bytes.asIntBuffer().put(indices);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] compress(int[] indices) {
+        ByteBuffer bytes = ByteBuffer.allocate(indices.length * 4);
+        bytes.asIntBuffer().put(indices);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DeflaterOutputStream deflate = new DeflaterOutputStream(out)) {
+            deflate.write(bytes.array());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static int[] decompress(byte[] data) {
+        try (InflaterInputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(data))) {
+            ByteBuffer bytes = ByteBuffer.wrap(in.readAllBytes());
+            int[] indices = new int[bytes.remaining() / 4];
+            bytes.asIntBuffer().get(indices);
+            return indices;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String write(Properties p) {
+        StringWriter w = new StringWriter();
+        try {
+            p.store(w, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static Properties read(String text) {
+        Properties p = new Properties();
+        if (text != null) {
+            try {
+                p.load(new StringReader(text));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return p;
+    }
+
+}

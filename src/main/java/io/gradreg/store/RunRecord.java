@@ -1,0 +1,29 @@
+package io.gradreg.store;
+
+/** One row of the results table: a planned run and, once done, its outcome. */
+public record RunRecord(
+        long instanceId,
+        String runKey,
+        String experiment,
+        String architecture,
+        String regularizer,
+        double weight,
+        String trainSize,
+        int runIndex,
+        long seed,
+        int minibatches,
+        RunStatus status,
+        int minibatchesDone,
+        Double testAccuracy,
+        Double testLoss,
+        Double finalLoss,
+        Double finalPenalty,
+        Double trainSeconds,
+        String message,
+        Long jobExecutionId) {
+
+    /** The table cell this run belongs to: architecture, regularizer and training-set size. */
+    public String cell() {
+        return architecture + "/" + regularizer + "/" + trainSize;
+    }
+}
