@@ -3,6 +3,8 @@ package io.gradreg.batch;
 import io.quarkiverse.jberet.runtime.JobRepositorySupplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import org.jberet.repository.JdbcRepository;
 import org.jberet.repository.JobRepository;
 
@@ -10,12 +12,18 @@ import org.jberet.repository.JobRepository;
  * JBeret's JDBC job repository on gradreg's database (selected by
  * {@code quarkus.jberet.repository.type=gradreg}). Quarkus fixes a datasource's database kind at
  * build time; this repository takes its URL at run time, so one build serves H2 and PostgreSQL.
+ *
+ * <p>quarkus-jberet asks for the repository while the application starts, before a command has
+ * checked its input; the repository connects on first use instead, so that a command that needs
+ * no database (or finds it unreachable) can say so in its own words.
  */
 @ApplicationScoped
 public class GradregJobRepository implements JobRepositorySupplier {
 
     @Inject
     Services services;
+
+    private JobRepository delegate;
 
     @Override
     public String getName() {
@@ -24,6 +32,35 @@ public class GradregJobRepository implements JobRepositorySupplier {
 
     @Override
     public JobRepository get() {
-        return new JdbcRepository(services.database());
+        return (JobRepository) Proxy.newProxyInstance(JobRepository.class.getClassLoader(),
+                new Class<?>[] {JobRepository.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            default -> "lazy JDBC job repository";
+                        };
+                    }
+                    if (method.getName().equals("getJobNames") && args == null && !started()) {
+                        // quarkus-jberet's scheduler asks at start-up; no job is defined in this process yet
+                        return java.util.Set.of();
+                    }
+                    try {
+                        return method.invoke(delegate(), args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private synchronized boolean started() {
+        return delegate != null;
+    }
+
+    private synchronized JobRepository delegate() {
+        if (delegate == null) {
+            delegate = new JdbcRepository(services.database());
+        }
+        return delegate;
     }
 }

@@ -77,6 +77,10 @@ public class JobLauncher {
         return new Started(restarted, instance.getInstanceId(), spec);
     }
 
+    public JobRepository repository() {
+        return operator.getBatchEnvironment().getJobRepository();
+    }
+
     public JobOperator operator() {
         return operator;
     }

@@ -41,6 +41,7 @@ public class SampleBatchlet extends AbstractBatchlet {
         Mnist mnist = services.mnist();
         long instance = jobContext.getInstanceId();
         Set<String> drawn = new HashSet<>();
+        int order = 0;
         for (RunSpec run : spec.runs()) {
             TrainingConfig c = run.config();
             if (drawn.add(c.subset() + "@" + c.seed())) {
@@ -48,7 +49,7 @@ public class SampleBatchlet extends AbstractBatchlet {
             }
             store.planRun(new RunRecord(instance, run.key(), spec.experiment(), c.architecture().id(), c.regularizer(),
                     c.weight(), c.subset().toString(), run.runIndex(), c.seed(), c.minibatches(), RunStatus.PLANNED, 0,
-                    null, null, null, null, null, null, jobContext.getExecutionId()));
+                    null, null, null, null, null, null, jobContext.getExecutionId(), null), order++);
         }
         return "PLANNED " + spec.runs().size();
     }

@@ -65,7 +65,11 @@ public class TrainBatchlet extends AbstractBatchlet {
         try (NDManager manager = NDManager.newBaseManager();
                 TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(), services.regularizers(),
                         manager)) {
-            store.checkpoint(instance, runKey).ifPresent(training::restore);
+            var checkpoint = store.checkpoint(instance, runKey);
+            if (checkpoint.isPresent()) {
+                training.restore(checkpoint.get());
+                store.markResumed(instance, runKey, training.minibatchesDone());
+            }
             long start = System.nanoTime();
             while (!training.finished()) {
                 if (stopRequested) {

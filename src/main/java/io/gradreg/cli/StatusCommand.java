@@ -9,6 +9,7 @@ import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.StepExecution;
 import jakarta.inject.Inject;
+import org.jberet.repository.JobRepository;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,9 +44,11 @@ class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (execution == null) {
             List<JobExecution> executions = new ArrayList<>();
-            for (String name : operator.getJobNames()) {
-                for (JobInstance instance : operator.getJobInstances(name, 0, Integer.MAX_VALUE)) {
-                    executions.addAll(operator.getJobExecutions(instance));
+            JobRepository repository = launcher.repository();
+            for (long id : services.store().jobInstances()) {
+                JobInstance instance = repository.getJobInstance(id);
+                if (instance != null) {
+                    executions.addAll(repository.getJobExecutions(instance));
                 }
             }
             executions.sort(Comparator.comparingLong(JobExecution::getExecutionId));

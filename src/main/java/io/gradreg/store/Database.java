@@ -26,9 +26,12 @@ public final class Database implements DataSource {
         this.password = password == null ? "" : password;
     }
 
-    /** The embedded default: {@code <workDir>/gradreg.mv.db}, shareable with other local processes. */
+    /**
+     * The embedded default: {@code <workDir>/gradreg.mv.db}. The process that opens it first keeps it
+     * open and serves it to other local processes ({@code gradreg status} while a job runs).
+     */
     public static String embeddedUrl(Path workDir) {
-        return "jdbc:h2:file:" + workDir.toAbsolutePath().normalize().resolve("gradreg") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + workDir.toAbsolutePath().normalize().resolve("gradreg") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1";
     }
 
     public boolean isPostgres() {
@@ -51,9 +54,30 @@ public final class Database implements DataSource {
         }
     }
 
+    /**
+     * A new connection. An embedded H2 database opened by two processes at the same moment (a job
+     * and a {@code gradreg status}) refuses one of them briefly while the first takes the lock and
+     * starts serving it; that case is retried for a few seconds.
+     */
     @Override
     public Connection getConnection() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return DriverManager.getConnection(url, user, password);
+            } catch (SQLException e) {
+                boolean lockRace = e.getMessage() != null && e.getMessage().contains("Lock file recently modified");
+                if (!lockRace || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

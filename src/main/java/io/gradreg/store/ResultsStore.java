@@ -63,8 +63,8 @@ public final class ResultsStore {
                     + "train_size VARCHAR(40), run_index INT, seed BIGINT, minibatches INT, status VARCHAR(20) NOT NULL, "
                     + "minibatches_done INT NOT NULL, test_accuracy DOUBLE PRECISION, test_loss DOUBLE PRECISION, "
                     + "final_loss DOUBLE PRECISION, final_penalty DOUBLE PRECISION, train_seconds DOUBLE PRECISION, "
-                    + "message VARCHAR(2000), job_execution_id BIGINT, updated_at TIMESTAMP, "
-                    + "PRIMARY KEY (instance_id, run_key))",
+                    + "message VARCHAR(2000), job_execution_id BIGINT, updated_at TIMESTAMP, plan_order INT NOT NULL, "
+                    + "resumed_from INT, PRIMARY KEY (instance_id, run_key))",
             "CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
                     + "minibatch INT NOT NULL, data " + blob + " NOT NULL, PRIMARY KEY (instance_id, run_key))"
         };
@@ -93,6 +93,20 @@ public final class ResultsStore {
                     ps.setString(5, write(parameters));
                     ps.setTimestamp(6, Timestamp.from(Instant.now()));
                 });
+    }
+
+    /** Instance ids of every job gradreg started, oldest first. */
+    public List<Long> jobInstances() {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = database.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT instance_id FROM gradreg_job ORDER BY instance_id")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw fail("list the jobs", e);
+        }
+        return ids;
     }
 
     public Optional<JobSource> job(long instanceId) {
@@ -135,10 +149,10 @@ public final class ResultsStore {
     // ---- runs ----
 
     /** Plans a run unless it is already planned (restarts and repeated sample steps are harmless). */
-    public void planRun(RunRecord run) {
+    public void planRun(RunRecord run, int planOrder) {
         insertIgnoringDuplicate("INSERT INTO gradreg_run (instance_id, run_key, experiment, architecture, regularizer, "
-                + "weight, train_size, run_index, seed, minibatches, status, minibatches_done, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", ps -> {
+                + "weight, train_size, run_index, seed, minibatches, status, minibatches_done, updated_at, plan_order) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)", ps -> {
                     ps.setLong(1, run.instanceId());
                     ps.setString(2, run.runKey());
                     ps.setString(3, run.experiment());
@@ -151,13 +165,14 @@ public final class ResultsStore {
                     ps.setInt(10, run.minibatches());
                     ps.setString(11, RunStatus.PLANNED.name());
                     ps.setTimestamp(12, Timestamp.from(Instant.now()));
+                    ps.setInt(13, planOrder);
                 });
     }
 
     public List<RunRecord> runs(long instanceId) {
         List<RunRecord> runs = new ArrayList<>();
         try (Connection c = database.getConnection();
-                PreparedStatement ps = c.prepareStatement(SELECT_RUN + " WHERE instance_id = ? ORDER BY run_key")) {
+                PreparedStatement ps = c.prepareStatement(SELECT_RUN + " WHERE instance_id = ? ORDER BY plan_order")) {
             ps.setLong(1, instanceId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -186,6 +201,16 @@ public final class ResultsStore {
                     ps.setLong(4, instanceId);
                     ps.setString(5, runKey);
                 });
+    }
+
+    /** Notes that a run continues from its checkpoint at {@code minibatch} instead of from scratch. */
+    public void markResumed(long instanceId, String runKey, int minibatch) {
+        update("UPDATE gradreg_run SET resumed_from = ?, updated_at = ? WHERE instance_id = ? AND run_key = ?", ps -> {
+            ps.setInt(1, minibatch);
+            ps.setTimestamp(2, Timestamp.from(Instant.now()));
+            ps.setLong(3, instanceId);
+            ps.setString(4, runKey);
+        });
     }
 
     /** Stores a checkpoint and the progress it represents, atomically. */
@@ -268,14 +293,14 @@ public final class ResultsStore {
 
     private static final String SELECT_RUN = "SELECT instance_id, run_key, experiment, architecture, regularizer, weight, "
             + "train_size, run_index, seed, minibatches, status, minibatches_done, test_accuracy, test_loss, final_loss, "
-            + "final_penalty, train_seconds, message, job_execution_id FROM gradreg_run";
+            + "final_penalty, train_seconds, message, job_execution_id, resumed_from FROM gradreg_run";
 
     private static RunRecord toRun(ResultSet rs) throws SQLException {
         return new RunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getDouble(6), rs.getString(7), rs.getInt(8), rs.getLong(9), rs.getInt(10),
                 RunStatus.valueOf(rs.getString(11)), rs.getInt(12), nullableDouble(rs, 13), nullableDouble(rs, 14),
                 nullableDouble(rs, 15), nullableDouble(rs, 16), nullableDouble(rs, 17), rs.getString(18),
-                rs.getObject(19) == null ? null : rs.getLong(19));
+                rs.getObject(19) == null ? null : rs.getLong(19), rs.getObject(20) == null ? null : rs.getInt(20));
     }
 
     private static Double nullableDouble(ResultSet rs, int column) throws SQLException {

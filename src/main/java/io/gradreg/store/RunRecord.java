@@ -20,7 +20,8 @@ public record RunRecord(
         Double finalPenalty,
         Double trainSeconds,
         String message,
-        Long jobExecutionId) {
+        Long jobExecutionId,
+        Integer resumedFrom) {
 
     /** The table cell this run belongs to: architecture, regularizer and training-set size. */
     public String cell() {

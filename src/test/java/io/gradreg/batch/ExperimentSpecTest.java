@@ -1,0 +1,61 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.gradreg.regularizer.Regularizers;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ExperimentSpecTest {
+
+    static ExperimentSpec parse(String job, String... params) {
+        JobFiles.LoadedJob loaded = new JobFiles(Path.of("jobs")).load(job);
+        Properties p = new Properties();
+        for (int i = 0; i < params.length; i += 2) {
+            p.setProperty(params[i], params[i + 1]);
+        }
+        return ExperimentSpec.parse(loaded.properties(), p, Regularizers.builtIn());
+    }
+
+    @Test
+    void c2PlansNinetyRunsWithPerArchitectureWeights() {
+        ExperimentSpec spec = parse("c2-dropout-batchnorm");
+        assertEquals(90, spec.runs().size());
+        assertEquals(50, spec.run("baseline/doubleback/200/class#0").config().weight());
+        assertEquals(0.001, spec.run("batchnorm/spectreg/200/class#3").config().weight());
+        assertEquals(0.01, spec.run("dropout/spectreg/200/class#9").config().weight());
+        assertEquals(0, spec.run("dropout/none/200/class#9").config().weight());
+        // run i of every cell has seed 1 + i: a paired comparison on the same subsets
+        assertEquals(8, spec.run("batchnorm/none/200/class#7").config().seed());
+        assertEquals(10_000, spec.run("batchnorm/none/200/class#7").config().minibatches());
+    }
+
+    @Test
+    void c4UsesTableEightsWeightForEachSize() {
+        ExperimentSpec spec = parse("c4-train-size");
+        assertEquals(9 * 5 * 10, spec.runs().size());
+        assertEquals(20, spec.run("baseline/doubleback/3000#0").config().weight());
+        assertEquals(0.003, spec.run("baseline/spectreg/5000#0").config().weight());
+        assertEquals(0.3, spec.run("baseline/jacreg/20000#0").config().weight());
+        assertEquals(0.1, spec.run("baseline/cp/10000#0").config().weight());
+    }
+
+    @Test
+    void parametersOverrideJobProperties() {
+        ExperimentSpec spec = parse("c6-jacobian-norms", "runs", "2", "minibatches", "100", "weight.jacreg", "0.5",
+                "threads", "3");
+        assertEquals(6, spec.runs().size());
+        assertEquals(100, spec.run("baseline/frobreg/200/class#1").config().minibatches());
+        assertEquals(0.5, spec.run("baseline/jacreg/200/class#1").config().weight());
+        assertEquals(3, spec.threads());
+    }
+
+    @Test
+    void aSizeWithoutWeightIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("c4-train-size", "train-sizes", "750"));
+        assertEquals("job property 'weight.doubleback' gives no weight for training-set size 750", e.getMessage());
+    }
+}

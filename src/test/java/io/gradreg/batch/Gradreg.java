@@ -1,0 +1,74 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged command line in its own process, as a user or a CronJob does. */
+final class Gradreg {
+
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+
+    record Result(int exit, String out, String err) {
+        /** The single "gradreg: ..." line on stderr. */
+        String errorLine() {
+            List<String> lines = err.lines().filter(l -> l.startsWith("gradreg: ")).toList();
+            assertTrue(lines.size() == 1, "one error line expected:\n" + err);
+            return lines.get(0);
+        }
+    }
+
+    private final Path workDir;
+    private final Map<String, String> env;
+
+    /** A gradreg with its own working directory (and so its own embedded database) unless env sets a URL. */
+    Gradreg(Path workDir, Map<String, String> env) {
+        this.workDir = workDir;
+        this.env = env;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("GRADREG_WORK_DIR", workDir.toString());
+        builder.environment().put("GRADREG_JOBS_DIR", Path.of("jobs").toAbsolutePath().toString());
+        builder.environment().put("GRADREG_DATA_DIR", Path.of("data/mnist").toAbsolutePath().toString());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "out", ".txt");
+        Path err = Files.createTempFile(workDir, "err", ".txt");
+        Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("gradreg " + String.join(" ", args) + " did not finish in 10 minutes");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** A connection to the database this gradreg uses (H2 in auto-server mode can be shared). */
+    Connection connect() throws SQLException {
+        String url = env.getOrDefault("GRADREG_DB_URL", "jdbc:h2:file:" + workDir.resolve("gradreg") + ";AUTO_SERVER=TRUE");
+        return DriverManager.getConnection(url, env.getOrDefault("GRADREG_DB_USER", ""),
+                env.getOrDefault("GRADREG_DB_PASSWORD", ""));
+    }
+}

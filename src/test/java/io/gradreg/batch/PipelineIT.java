@@ -1,0 +1,164 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The job pipeline end to end, on the embedded H2 database and, when {@code GRADREG_TEST_PG_URL}
+ * (with {@code GRADREG_TEST_PG_USER} / {@code GRADREG_TEST_PG_PASSWORD}) names a PostgreSQL server,
+ * on PostgreSQL too; {@code .ci/run} starts one.
+ */
+class PipelineIT {
+
+    static Stream<Arguments> databases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        b.add(Arguments.of("h2"));
+        if (System.getenv("GRADREG_TEST_PG_URL") != null) {
+            b.add(Arguments.of("postgresql"));
+        }
+        return b.build();
+    }
+
+    static Gradreg gradreg(String database, Path dir) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        if (database.equals("postgresql")) {
+            String schema = "t" + Long.toHexString(System.nanoTime());
+            String base = System.getenv("GRADREG_TEST_PG_URL");
+            env.put("GRADREG_DB_USER", System.getenv().getOrDefault("GRADREG_TEST_PG_USER", ""));
+            env.put("GRADREG_DB_PASSWORD", System.getenv().getOrDefault("GRADREG_TEST_PG_PASSWORD", ""));
+            try (Connection c = java.sql.DriverManager.getConnection(base, env.get("GRADREG_DB_USER"),
+                    env.get("GRADREG_DB_PASSWORD")); Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+            env.put("GRADREG_DB_URL", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        }
+        return new Gradreg(dir, env);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void quickstartRunsToAReportAndStatusShowsIt(String database, @TempDir Path dir) throws Exception {
+        Gradreg g = gradreg(database, dir);
+        Gradreg.Result r = g.run("run", "quickstart", "-p", "runs=1", "-p", "minibatches=60");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| architecture | train size | none | spectreg | doubleback |"), r.out());
+        assertTrue(r.out().contains("| baseline | 50/class |"), r.out());
+        Path reports = dir.resolve("reports/quickstart-1");
+        for (String f : new String[] {"report.md", "report.csv", "report.json"}) {
+            assertTrue(Files.isRegularFile(reports.resolve(f)), f);
+        }
+        Gradreg.Result csv = g.run("report", "1", "--format", "csv");
+        assertEquals(0, csv.exit(), csv.err());
+        assertEquals(4, csv.out().lines().count(), csv.out()); // header and three cells
+        assertTrue(csv.out().lines().skip(1).allMatch(l -> l.startsWith("quickstart,baseline,50/class,")), csv.out());
+        Gradreg.Result status = g.run("status", "1");
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().contains("execution 1 of job quickstart (instance 1): COMPLETED"), status.out());
+        assertEquals(3, status.out().lines().filter(l -> l.startsWith("baseline/") && l.contains(" EVALUATED "))
+                .count(), status.out());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void killedJobRestartsWithoutRetrainingFinishedRuns(String database, @TempDir Path dir) throws Exception {
+        Gradreg g = gradreg(database, dir);
+        Process p = g.builder("run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=2", "-p",
+                "minibatches=400", "-p", "checkpoint-every=50", "-p", "threads=2")
+                .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
+        // Wait until one run has finished training and another has a checkpoint, then SIGKILL.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (true) {
+            assertTrue(System.nanoTime() < deadline, "no progress: " + Files.readString(dir.resolve("run.err")));
+            assertTrue(p.isAlive(), "the job ended before it could be killed: " + Files.readString(dir.resolve("run.err")));
+            Map<String, Integer> state = database.equals("h2") && !Files.exists(dir.resolve("gradreg.mv.db"))
+                    ? Map.of() : runs(g); // let the job open (and serve) the embedded database first
+            if (state.values().stream().anyMatch(v -> v < 0)
+                    && state.values().stream().anyMatch(v -> v >= 50 && v < 400)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        p.destroyForcibly(); // SIGKILL
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        Map<String, Integer> before = runs(g);
+        long first = executionId(Files.readString(dir.resolve("run.err")));
+
+        Gradreg.Result restart = g.run("restart", Long.toString(first));
+        assertEquals(0, restart.exit(), restart.err());
+        long second = executionId(restart.err());
+        assertTrue(second != first);
+
+        try (Connection c = g.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT run_key, status, job_execution_id, resumed_from, minibatches_done "
+                        + "FROM gradreg_run ORDER BY run_key")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                String key = rs.getString(1);
+                assertEquals("EVALUATED", rs.getString(2), key);
+                assertEquals(400, rs.getInt(5), key);
+                int progress = before.get(key);
+                if (progress < 0) {
+                    assertEquals(first, rs.getLong(3), key + " was trained before the kill and must not be trained again");
+                } else if (progress >= 50) {
+                    assertEquals(second, rs.getLong(3), key);
+                    assertTrue(rs.getInt(4) >= 50, key + " must resume from its checkpoint, resumed from "
+                            + rs.getObject(4));
+                }
+            }
+            assertEquals(4, rows, "every planned run recorded exactly once");
+        }
+        Gradreg.Result report = g.run("report", Long.toString(second));
+        assertEquals(0, report.exit(), report.err());
+        assertFalse(report.out().contains("Missing runs"), report.out());
+    }
+
+    @Test
+    void divergingRunsFailAloneAndTheReportShowsThem(@TempDir Path dir) throws Exception {
+        Gradreg g = new Gradreg(dir, Map.of());
+        Gradreg.Result r = g.run("run", "quickstart", "-p", "regularizers=none doubleback", "-p", "runs=1", "-p",
+                "minibatches=40", "-p", "weight.doubleback=1e30", "-p", "learning-rate=5");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("## Failed runs"), r.out());
+        assertTrue(r.out().contains("diverged at minibatch"), r.out());
+        assertTrue(r.err().contains("gradreg: 1 of 2 runs failed"), r.err());
+        assertTrue(r.out().matches("(?s).*\\| baseline \\| 50/class \\| \\d+\\.\\d\\d n=1 \\|.*"), r.out());
+    }
+
+    private static long executionId(String stderr) {
+        var m = java.util.regex.Pattern.compile("job execution (\\d+) \\(instance").matcher(stderr);
+        assertTrue(m.find(), stderr);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** run key -> minibatches done, or -1 once trained. */
+    private static Map<String, Integer> runs(Gradreg g) throws Exception {
+        Map<String, Integer> state = new HashMap<>();
+        try (Connection c = g.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT run_key, status, minibatches_done FROM gradreg_run")) {
+            while (rs.next()) {
+                String status = rs.getString(2);
+                state.put(rs.getString(1), status.equals("TRAINED") || status.equals("EVALUATED") ? -1 : rs.getInt(3));
+            }
+        } catch (java.sql.SQLException e) {
+            // tables not created yet
+        }
+        return state;
+    }
+}

@@ -1,0 +1,66 @@
+package io.gradreg.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+    static RunRecord run(String reg, int i, RunStatus status, Double accuracy) {
+        return new RunRecord(7, "baseline/" + reg + "/200/class#" + i, "c6", "baseline", reg, 0.03, "200/class", i,
+                1 + i, 100, status, 100, accuracy, 0.1, 0.01, 1.0, 2.0, status == RunStatus.FAILED ? "diverged" : null,
+                1L, null);
+    }
+
+    @Test
+    void cellIsMeanAndSampleStandardDeviationBesideThePapersNumber() {
+        ExpectedResults expected = ExpectedResults.read(Path.of("jobs/c6-jacobian-norms.expected.csv"));
+        Report report = Report.of(7, List.of(
+                run("spectreg", 0, RunStatus.EVALUATED, 0.97),
+                run("spectreg", 1, RunStatus.EVALUATED, 0.98),
+                run("spectreg", 2, RunStatus.EVALUATED, 0.99),
+                run("frobreg", 0, RunStatus.FAILED, null),
+                run("frobreg", 1, RunStatus.TRAINING, null)), expected);
+        Report.Cell spect = report.cell("baseline|200/class", "spectreg").orElseThrow();
+        // mean of 97, 98, 99 is 98; sample variance ((-1)^2 + 0 + 1^2) / 2 = 1
+        assertEquals(98.0, spect.mean(), 1e-9);
+        assertEquals(1.0, spect.sd(), 1e-9);
+        assertEquals(97.79, spect.paper().accuracy());
+        assertEquals(98.0 - 97.79, spect.difference(), 1e-9);
+        Report.Cell frob = report.cell("baseline|200/class", "frobreg").orElseThrow();
+        assertNull(frob.mean());
+        assertEquals(1, frob.failed());
+        assertEquals(1, frob.missing());
+        assertEquals(List.of("spectreg", "frobreg"), report.columns());
+
+        String md = ReportWriter.markdown(report);
+        assertTrue(md.contains("| baseline | 200/class | 98.00 (1.00) n=3; paper 97.79, Δ +0.21 | — n=0; paper 97.76; "
+                + "1 failed; 1 missing |"), md);
+        assertTrue(md.contains("- baseline/frobreg/200/class#0 (seed 1): diverged"), md);
+        String csv = ReportWriter.csv(report);
+        assertTrue(csv.contains("c6,baseline,200/class,spectreg,0.03,3,3,0,98.0000,1.0000,97.79,0.12,0.2100"), csv);
+        assertTrue(ReportWriter.json(report).contains("\"meanAccuracy\": 98.0"));
+        assertNull(ReportWriter.svg(report), "one training size: no chart");
+    }
+
+    @Test
+    void chartHasOneLinePerRegularizerOverSizes() {
+        List<RunRecord> runs = new java.util.ArrayList<>();
+        int i = 0;
+        for (String size : new String[] {"500", "1000", "2000"}) {
+            for (String reg : new String[] {"doubleback", "cp"}) {
+                runs.add(new RunRecord(1, reg + size, "c4", "baseline", reg, 1, size, 0, 1, 10, RunStatus.EVALUATED,
+                        10, 0.9 + 0.01 * i++, 0.1, 0.1, 0.1, 1.0, null, 1L, null));
+            }
+        }
+        String svg = ReportWriter.svg(Report.of(1, runs, ExpectedResults.none()));
+        assertEquals(2, svg.split("<polyline").length - 1, svg);
+        assertTrue(svg.contains(">doubleback</text>") && svg.contains(">cp</text>"), svg);
+    }
+}
