@@ -81,6 +81,8 @@ public final class InputGradients implements AutoCloseable {
         }
     }
 
+    private static final ThreadLocal<Boolean> OPTIMIZER_OFF = ThreadLocal.withInitial(() -> false);
+
     private final PtSymbolBlock module;
 
     public InputGradients(NDManager manager) {
@@ -99,6 +101,12 @@ public final class InputGradients implements AutoCloseable {
      * The result is attached to {@code x}'s manager.
      */
     public NDArray gradient(NDArray y, NDArray x) {
+        if (!OPTIMIZER_OFF.get()) {
+            // The module is one call; the profiling graph executor would only add guards and
+            // re-specialization. The setting is per thread.
+            JniUtils.setGraphExecutorOptimize(false);
+            OPTIMIZER_OFF.set(true);
+        }
         try (IValue iy = IValue.from((PtNDArray) y);
                 IValue ix = IValue.from((PtNDArray) x)) {
             long result = (long) RUN_METHOD.invokeExact(LIBRARY, (long) module.getHandle(), "forward",
