@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class TorchEngine {
 
     private static boolean started;
+    private static volatile int threads = 1;
 
     private TorchEngine() {
     }
@@ -30,7 +31,17 @@ public final class TorchEngine {
             JniUtils.setGradMode(false);
             started = true;
         }
+        threads = intraOpThreads;
         JniUtils.setNumThreads(intraOpThreads);
         return engine;
+    }
+
+    /**
+     * Applies the configured intra-op thread count to the calling thread. PyTorch's OpenMP setting
+     * is per thread: a batch worker thread would otherwise use one thread per core, and two
+     * partitions would oversubscribe the machine.
+     */
+    public static void applyThreadsToCurrentThread() {
+        JniUtils.setNumThreads(threads);
     }
 }
