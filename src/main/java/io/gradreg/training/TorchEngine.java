@@ -27,6 +27,11 @@ public final class TorchEngine {
             }
         }
         Engine engine = Engine.getEngine("PyTorch");
+        if (!started && System.getenv("OMP_NUM_THREADS") == null) {
+            System.err.println("warning: OMP_NUM_THREADS is not set, so libtorch may run some kernels on several "
+                    + "threads and runs are not reproducible across processes; start gradreg with bin/gradreg "
+                    + "or export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1");
+        }
         if (!started) {
             JniUtils.setGradMode(false);
             started = true;

@@ -46,6 +46,8 @@ final class Gradreg {
                 "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.environment().put("MKL_NUM_THREADS", "1");
         builder.environment().put("GRADREG_WORK_DIR", workDir.toString());
         builder.environment().put("GRADREG_JOBS_DIR", Path.of("jobs").toAbsolutePath().toString());
         builder.environment().put("GRADREG_DATA_DIR", Path.of("data/mnist").toAbsolutePath().toString());
