@@ -3,6 +3,7 @@ package io.gradreg.cli;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.JobProgress;
 import io.gradreg.batch.Reports;
+import io.gradreg.batch.Services;
 import io.gradreg.batch.RunSpec;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
@@ -11,6 +12,8 @@ import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;
@@ -21,28 +24,24 @@ import java.util.Map;
  * minibatches, ETA), plain lines in a log or a pipe; then prints the report and returns the exit
  * code.
  */
-final class JobWatcher {
+@ApplicationScoped
+class JobWatcher {
 
-    private final JobLauncher launcher;
-    private final ResultsStore store;
-    private final JobProgress progress;
-    private final Reports reports;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean terminal;
+    @Inject
+    JobLauncher launcher;
 
-    JobWatcher(JobLauncher launcher, ResultsStore store, JobProgress progress, Reports reports, PrintWriter out,
-            PrintWriter err) {
-        this.launcher = launcher;
-        this.store = store;
-        this.progress = progress;
-        this.reports = reports;
-        this.out = out;
-        this.err = err;
-        this.terminal = System.console() != null;
-    }
+    @Inject
+    Services services;
 
-    int follow(JobLauncher.Started started) throws InterruptedException {
+    @Inject
+    JobProgress progress;
+
+    @Inject
+    Reports reports;
+
+    int follow(JobLauncher.Started started, PrintWriter out, PrintWriter err) throws InterruptedException {
+        ResultsStore store = services.store();
+        boolean terminal = System.console() != null;
         long execution = started.executionId();
         long instance = started.instanceId();
         List<RunSpec> planned = started.spec().runs();
@@ -95,13 +94,13 @@ final class JobWatcher {
                 if (terminal) {
                     err.println();
                 }
-                return finish(e, instance);
+                return finish(e, instance, out, err);
             }
             Thread.sleep(terminal ? 500 : 1000);
         }
     }
 
-    private int finish(JobExecution e, long instance) {
+    private int finish(JobExecution e, long instance, PrintWriter out, PrintWriter err) {
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();

@@ -1,9 +1,6 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.JobProgress;
-import io.gradreg.batch.Reports;
-import io.gradreg.batch.Services;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,13 +20,7 @@ class RestartCommand implements Callable<Integer> {
     JobLauncher launcher;
 
     @Inject
-    Services services;
-
-    @Inject
-    JobProgress progress;
-
-    @Inject
-    Reports reports;
+    JobWatcher watcher;
 
     @Spec
     CommandSpec spec;
@@ -37,7 +28,6 @@ class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         JobLauncher.Started started = launcher.restart(execution);
-        return new JobWatcher(launcher, services.store(), progress, reports, spec.commandLine().getOut(),
-                spec.commandLine().getErr()).follow(started);
+        return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -1,9 +1,6 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.JobProgress;
-import io.gradreg.batch.Reports;
-import io.gradreg.batch.Services;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,13 +28,7 @@ class RunCommand implements Callable<Integer> {
     JobLauncher launcher;
 
     @Inject
-    Services services;
-
-    @Inject
-    JobProgress progress;
-
-    @Inject
-    Reports reports;
+    JobWatcher watcher;
 
     @Spec
     CommandSpec spec;
@@ -47,7 +38,6 @@ class RunCommand implements Callable<Integer> {
         Properties parameters = new Properties();
         params.forEach(parameters::setProperty);
         JobLauncher.Started started = launcher.start(job, parameters);
-        return new JobWatcher(launcher, services.store(), progress, reports, spec.commandLine().getOut(),
-                spec.commandLine().getErr()).follow(started);
+        return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }
