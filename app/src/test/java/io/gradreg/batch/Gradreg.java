@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs the packaged command line in its own process, as a user or a CronJob does. */
 final class Gradreg {
 
-    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    static final Path JAR = Path.of(System.getProperty("gradreg.test.app-jar", "app/target/quarkus-app/quarkus-run.jar"))
+            .toAbsolutePath();
 
     record Result(int exit, String out, String err) {
         /** The single "gradreg: ..." line on stderr. */
