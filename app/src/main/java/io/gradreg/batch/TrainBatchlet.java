@@ -1,7 +1,7 @@
 package io.gradreg.batch;
 
 import ai.djl.ndarray.NDManager;
-import io.gradreg.regularizer.RegularizerException;
+import io.gradreg.spi.RegularizerException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.TrainingException;

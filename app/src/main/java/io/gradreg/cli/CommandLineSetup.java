@@ -1,7 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.data.DataFileException;
-import io.gradreg.regularizer.RegularizerException;
+import io.gradreg.spi.RegularizerException;
 import io.gradreg.store.StoreException;
 import io.gradreg.training.TrainingException;
 import jakarta.batch.operations.BatchRuntimeException;

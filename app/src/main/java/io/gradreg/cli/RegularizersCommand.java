@@ -1,6 +1,6 @@
 package io.gradreg.cli;
 
-import io.gradreg.regularizer.ParameterSpec;
+import io.gradreg.spi.ParameterSpec;
 import io.gradreg.regularizer.Regularizers;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

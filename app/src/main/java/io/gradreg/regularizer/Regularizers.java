@@ -1,5 +1,9 @@
 package io.gradreg.regularizer;
 
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerException;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.gradreg.model.StagingBuffer;
-import io.gradreg.regularizer.PenaltyContext;
+import io.gradreg.spi.PenaltyContext;
 import java.util.random.RandomGenerator;
 
 /** The {@link PenaltyContext} of one training step. */

@@ -14,7 +14,7 @@ import ai.djl.util.Pair;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
 import io.gradreg.model.StagingBuffer;
-import io.gradreg.regularizer.Regularizer;
+import io.gradreg.spi.Regularizer;
 import io.gradreg.regularizer.Regularizers;
 import java.util.ArrayList;
 import java.util.List;

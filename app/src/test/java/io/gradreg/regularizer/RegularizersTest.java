@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerException;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -10,7 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.TestData;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.LeNet5;
-import io.gradreg.regularizer.Regularizer;
+import io.gradreg.spi.Regularizer;
 import io.gradreg.regularizer.Regularizers;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -1,10 +1,10 @@
 package io.gradreg.regularizer.builtin;
 
 import ai.djl.ndarray.NDArray;
-import io.gradreg.regularizer.PenaltyContext;
-import io.gradreg.regularizer.Regularizer;
-import io.gradreg.regularizer.RegularizerParameters;
-import io.gradreg.regularizer.RegularizerProvider;
+import io.gradreg.spi.PenaltyContext;
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 
 /**
  * {@code cp}, the confidence penalty (Pereyra et al., 2017): the negative entropy of the softmax

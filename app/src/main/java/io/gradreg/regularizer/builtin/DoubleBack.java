@@ -1,10 +1,10 @@
 package io.gradreg.regularizer.builtin;
 
 import ai.djl.ndarray.NDArray;
-import io.gradreg.regularizer.PenaltyContext;
-import io.gradreg.regularizer.Regularizer;
-import io.gradreg.regularizer.RegularizerParameters;
-import io.gradreg.regularizer.RegularizerProvider;
+import io.gradreg.spi.PenaltyContext;
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 
 /**
  * {@code doubleback} (Drucker and LeCun, 1992): (1/B) sum_i ||d loss_i / d x_i||^2.

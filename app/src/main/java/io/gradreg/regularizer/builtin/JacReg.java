@@ -1,9 +1,9 @@
 package io.gradreg.regularizer.builtin;
 
-import io.gradreg.regularizer.JacobianNorms;
-import io.gradreg.regularizer.Regularizer;
-import io.gradreg.regularizer.RegularizerParameters;
-import io.gradreg.regularizer.RegularizerProvider;
+import io.gradreg.spi.JacobianNorms;
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 
 /** {@code jacreg}: (1/B) sum_i ||d softmax(z(x_i)) / d x_i||_F^2. */
 public final class JacReg implements RegularizerProvider {

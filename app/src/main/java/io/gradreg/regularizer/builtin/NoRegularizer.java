@@ -1,9 +1,9 @@
 package io.gradreg.regularizer.builtin;
 
 import ai.djl.ndarray.types.Shape;
-import io.gradreg.regularizer.Regularizer;
-import io.gradreg.regularizer.RegularizerParameters;
-import io.gradreg.regularizer.RegularizerProvider;
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 
 /** {@code none}: penalty 0, the unregularized baseline. */
 public final class NoRegularizer implements RegularizerProvider {

@@ -1,10 +1,10 @@
 package io.gradreg.regularizer.builtin;
 
 import ai.djl.ndarray.NDArray;
-import io.gradreg.regularizer.PenaltyContext;
-import io.gradreg.regularizer.Regularizer;
-import io.gradreg.regularizer.RegularizerParameters;
-import io.gradreg.regularizer.RegularizerProvider;
+import io.gradreg.spi.PenaltyContext;
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
 
 /**
  * {@code spectreg}: (1/B) sum_i ||r_i^T J_i||^2 with J_i = d z(x_i) / d x_i and r_i ~ N(0, I)

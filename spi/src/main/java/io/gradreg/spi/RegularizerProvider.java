@@ -1,10 +1,10 @@
-package io.gradreg.regularizer;
+package io.gradreg.spi;
 
 import java.util.List;
 
 /**
  * Service provider for one regularizer, found through {@link java.util.ServiceLoader}: list the
- * implementing class in {@code META-INF/services/io.gradreg.regularizer.RegularizerProvider}.
+ * implementing class in {@code META-INF/services/io.gradreg.spi.RegularizerProvider}.
  * Needs a public no-argument constructor.
  */
 public interface RegularizerProvider {

@@ -1,4 +1,4 @@
-package io.gradreg.regularizer;
+package io.gradreg.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.gradreg.regularizer;
+package io.gradreg.spi;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.gradreg.regularizer;
+package io.gradreg.spi;
 
 /**
  * One parameter a regularizer accepts besides its weight.

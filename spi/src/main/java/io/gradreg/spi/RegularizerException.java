@@ -1,4 +1,4 @@
-package io.gradreg.regularizer;
+package io.gradreg.spi;
 
 /** A regularizer is unknown, misconfigured, or a plugin misbehaves; the message says which and why. */
 public final class RegularizerException extends RuntimeException {
