@@ -23,6 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   gradreg.db.user / gradreg.db.password   (GRADREG_DB_USER / GRADREG_DB_PASSWORD)
  *   gradreg.data-dir   (GRADREG_DATA_DIR)   the four MNIST files                             data/mnist
  *   gradreg.jobs-dir   (GRADREG_JOBS_DIR)   job XML files found by name                      jobs
+ *   gradreg.plugins-dir (GRADREG_PLUGINS_DIR) regularizer plugin jars                       work dir/plugins
  *   gradreg.threads    (GRADREG_THREADS)    PyTorch intra-op threads per run                 1
  * </pre>
  */
@@ -46,6 +47,9 @@ public class Services {
 
     @ConfigProperty(name = "gradreg.jobs-dir", defaultValue = "jobs")
     Path jobsDir;
+
+    @ConfigProperty(name = "gradreg.plugins-dir")
+    Optional<Path> pluginsDir;
 
     @ConfigProperty(name = "gradreg.threads", defaultValue = "1")
     int threads;
@@ -97,9 +101,15 @@ public class Services {
         return mnist;
     }
 
+    /** The directory of regularizer plugin jars; need not exist. */
+    public Path pluginsDir() {
+        return pluginsDir.orElseGet(() -> workDir.resolve("plugins"));
+    }
+
+    /** The built-in regularizers and the plugins of {@link #pluginsDir()}, checked, loaded once. */
     public synchronized Regularizers regularizers() {
         if (regularizers == null) {
-            regularizers = Regularizers.builtIn();
+            regularizers = Regularizers.load(pluginsDir());
         }
         return regularizers;
     }

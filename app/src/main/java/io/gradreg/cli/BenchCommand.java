@@ -2,9 +2,11 @@ package io.gradreg.cli;
 
 import io.gradreg.bench.Benchmark;
 import io.gradreg.bench.ProcessMemory;
+import io.gradreg.batch.Services;
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,13 +57,16 @@ class BenchCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Inject
+    Services services;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Regularizers found = Regularizers.builtIn();
+        Regularizers found = services.regularizers();
         regularizers.forEach(found::get);
         Mnist mnist = engine.loadData();
         Benchmark benchmark = new Benchmark(mnist, found);

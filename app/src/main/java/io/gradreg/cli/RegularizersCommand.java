@@ -1,16 +1,24 @@
 package io.gradreg.cli;
 
-import io.gradreg.spi.ParameterSpec;
+import io.gradreg.batch.Services;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.spi.ParameterSpec;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "regularizers", mixinStandardHelpOptions = true,
-        description = "List every regularizer found through ServiceLoader, with its origin and parameters.")
+        description = {"List every regularizer: name, origin (built-in, or the plugin jar's file name), description,",
+            "and its parameters with their defaults. Plugin jars are read from gradreg.plugins-dir",
+            "(GRADREG_PLUGINS_DIR, default <work dir>/plugins)."})
 class RegularizersCommand implements Callable<Integer> {
+
+    @Inject
+    Services services;
 
     @Spec
     CommandSpec spec;
@@ -18,10 +26,16 @@ class RegularizersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (Regularizers.Entry entry : Regularizers.builtIn().all()) {
-            out.printf("%-12s %s [%s]%n", entry.provider().name(), entry.provider().description(), entry.origin());
+        List<Regularizers.Entry> entries = services.regularizers().all();
+        int nameWidth = Math.max("NAME".length(), entries.stream().mapToInt(e -> e.provider().name().length()).max().orElse(0));
+        int originWidth = Math.max("ORIGIN".length(), entries.stream().mapToInt(e -> e.origin().length()).max().orElse(0));
+        String row = "%-" + nameWidth + "s  %-" + originWidth + "s  %s%n";
+        out.printf(row, "NAME", "ORIGIN", "DESCRIPTION");
+        for (Regularizers.Entry entry : entries) {
+            out.printf(row, entry.provider().name(), entry.origin(), entry.provider().description());
             for (ParameterSpec p : entry.provider().parameters()) {
-                out.printf("    %s=%s  %s%n", p.name(), p.defaultValue(), p.description());
+                out.printf("%" + (nameWidth + originWidth + 4) + "s  parameter %s=%s: %s%n", "", p.name(),
+                        p.defaultValue(), p.description());
             }
         }
         out.flush();

@@ -1,10 +1,12 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.Services;
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.Trainer;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingResult;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,13 +26,16 @@ class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Inject
+    Services services;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         TrainingConfig config = training.toConfig();
-        Regularizers regularizers = Regularizers.builtIn();
+        Regularizers regularizers = services.regularizers();
         regularizers.get(config.regularizer());
         Mnist mnist = engine.loadData();
         PrintWriter out = spec.commandLine().getOut();

@@ -4,6 +4,7 @@ import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerException;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,14 +12,25 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
- * The regularizers found through {@link ServiceLoader}, keyed by name. Built-ins are found the
- * same way as plugins. Two providers with one name are refused, naming both.
+ * Every regularizer, keyed by name: the providers on the application's class path (the built-ins,
+ * and plugins compiled in) and those of the plugin jars of a plugin directory, all found through
+ * {@link ServiceLoader} and held to the same rules: a valid name, an {@code @SpiVersion} this gradreg
+ * supports, a provider that can be created. Two providers with one name are refused, naming both.
+ * Any of these problems stops the loading with one message naming the jar and the fix.
  */
 public final class Regularizers {
 
-    /** A provider and where it was loaded from (a jar file name, or "built in"). */
+    /** Origin of the providers that ship inside gradreg. */
+    public static final String BUILT_IN = "built-in";
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+
+    /** A provider and where it was loaded from: {@link #BUILT_IN}, or a jar's file name. */
     public record Entry(RegularizerProvider provider, String origin) {
     }
 
@@ -28,35 +40,83 @@ public final class Regularizers {
         this.byName = Collections.unmodifiableMap(byName);
     }
 
-    /** Loads every provider visible to {@code loader}. */
-    public static Regularizers load(ClassLoader loader) {
+    /** The providers on the application's class path and those in the jars of {@code pluginsDir}. */
+    public static Regularizers load(Path pluginsDir) {
+        ClassLoader app = Regularizers.class.getClassLoader();
         Map<String, Entry> byName = new TreeMap<>();
-        ServiceLoader<RegularizerProvider> services = ServiceLoader.load(RegularizerProvider.class, loader);
-        var iterator = services.iterator();
-        while (true) {
-            RegularizerProvider provider;
-            try {
-                if (!iterator.hasNext()) {
-                    break;
-                }
-                provider = iterator.next();
-            } catch (ServiceConfigurationError e) {
-                throw new RegularizerException("a regularizer provider could not be loaded: " + e.getMessage(), e);
-            }
-            String origin = originOf(provider.getClass());
-            Entry previous = byName.put(provider.name(), new Entry(provider, origin));
-            if (previous != null) {
-                throw new RegularizerException("two regularizers are named '" + provider.name() + "': "
-                        + previous.provider().getClass().getName() + " (" + previous.origin() + ") and "
-                        + provider.getClass().getName() + " (" + origin + "); remove one of them");
+        addAll(byName, app, "the class path", type -> true, Regularizers::classPathOrigin);
+        for (PluginJars.PluginJar jar : PluginJars.open(pluginsDir, app)) {
+            // The jar's ServiceLoader also sees the application's providers, through its parent.
+            int found = addAll(byName, jar.loader(), jar.source(), type -> type.getClassLoader() == jar.loader(),
+                    type -> jar.fileName());
+            if (found == 0) {
+                throw new RegularizerException(jar.source() + " declares no regularizer provider: list its provider "
+                        + "class in META-INF/services/" + RegularizerProvider.class.getName()
+                        + " inside the jar, or remove the jar from " + pluginsDir);
             }
         }
         return new Regularizers(byName);
     }
 
-    /** Providers on the application's class path. */
+    /** The providers visible to {@code loader} (for tests). */
+    static Regularizers load(ClassLoader loader) {
+        Map<String, Entry> byName = new TreeMap<>();
+        addAll(byName, loader, "the class path", type -> true, Regularizers::classPathOrigin);
+        return new Regularizers(byName);
+    }
+
+    /** Providers on the application's class path only. */
     public static Regularizers builtIn() {
-        return load(Regularizers.class.getClassLoader());
+        return load((Path) null);
+    }
+
+    /** Adds, checked, the providers {@code loader} finds whose class is {@code own}; returns how many. */
+    private static int addAll(Map<String, Entry> byName, ClassLoader loader, String source, Predicate<Class<?>> own,
+            Function<Class<?>, String> origin) {
+        int added = 0;
+        var providers = ServiceLoader.load(RegularizerProvider.class, loader).stream().iterator();
+        while (true) {
+            ServiceLoader.Provider<RegularizerProvider> found;
+            try {
+                if (!providers.hasNext()) {
+                    return added;
+                }
+                found = providers.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                throw new RegularizerException(source + ": cannot load a regularizer provider: " + describe(e), e);
+            }
+            Class<? extends RegularizerProvider> type = found.type();
+            if (!own.test(type)) {
+                continue;
+            }
+            SpiCompatibility.check(type, source);
+            RegularizerProvider provider;
+            String name;
+            try {
+                provider = found.get();
+                name = provider.name();
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                Throwable cause = e instanceof ServiceConfigurationError && e.getCause() != null ? e.getCause() : e;
+                throw new RegularizerException(source + ": provider " + type.getName() + " could not be created: "
+                        + cause, e);
+            }
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new RegularizerException(source + ": provider " + type.getName() + " has the invalid name '"
+                        + name + "'; a name is a lower-case letter followed by lower-case letters, digits, '-' or '_'");
+            }
+            Entry entry = new Entry(provider, origin.apply(type));
+            Entry previous = byName.putIfAbsent(name, entry);
+            if (previous != null) {
+                throw new RegularizerException("two regularizers are named '" + name + "': "
+                        + previous.provider().getClass().getName() + " (" + previous.origin() + ") and "
+                        + type.getName() + " (" + entry.origin() + "); remove one of them");
+            }
+            added++;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause();
     }
 
     public List<Entry> all() {
@@ -64,11 +124,21 @@ public final class Regularizers {
     }
 
     public RegularizerProvider get(String name) {
+        return entry(name).provider();
+    }
+
+    public Entry entry(String name) {
         Entry entry = byName.get(name);
         if (entry == null) {
             throw new RegularizerException("unknown regularizer '" + name + "'; known: " + String.join(", ", byName.keySet()));
         }
-        return entry.provider();
+        return entry;
+    }
+
+    /** "'name' (origin)": how messages name a regularizer, so a failing plugin is identified. */
+    public String label(String name) {
+        Entry entry = byName.get(name);
+        return "'" + name + "'" + (entry == null ? "" : " (" + entry.origin() + ")");
     }
 
     /** Creates the regularizer {@code name} with {@code parameters}, validated against its spec. */
@@ -79,21 +149,23 @@ public final class Regularizers {
             return provider.create(validated);
         } catch (RegularizerException e) {
             throw e;
-        } catch (RuntimeException e) {
-            throw new RegularizerException("regularizer '" + name + "' (" + provider.getClass().getName()
-                    + ") failed to start: " + e, e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new RegularizerException("regularizer " + label(name) + " failed to start: " + e, e);
         }
     }
 
-    private static String originOf(Class<?> type) {
-        if (type.getClassLoader() == Regularizers.class.getClassLoader()) {
-            return "built in";
-        }
+    /**
+     * Providers in gradreg's own jar are built in (also when the code source is unknown, as in a
+     * native executable); others on the class path are plugins compiled in, named by their jar.
+     */
+    private static String classPathOrigin(Class<?> type) {
+        var own = Regularizers.class.getProtectionDomain().getCodeSource();
         var source = type.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return "unknown";
+        if (source == null || source.getLocation() == null || own == null
+                || source.getLocation().equals(own.getLocation())) {
+            return BUILT_IN;
         }
         String path = source.getLocation().getPath();
-        return path.substring(path.lastIndexOf('/', path.length() - 2) + 1);
+        return path.substring(path.lastIndexOf('/', path.length() - 2) + 1).replaceAll("/$", "");
     }
 }

@@ -46,6 +46,7 @@ public final class TrainingRun implements AutoCloseable {
     private final TrainingConfig config;
     private final Mnist mnist;
     private final String regularizerName;
+    private final String regularizerLabel;
     private final Regularizer regularizer;
     private final NDManager manager;
     private final Block model;
@@ -77,6 +78,7 @@ public final class TrainingRun implements AutoCloseable {
         this.config = config;
         this.mnist = mnist;
         this.regularizerName = config.regularizer();
+        this.regularizerLabel = regularizers.label(regularizerName);
         this.regularizer = regularizers.create(config.regularizer(), config.regularizerParameters());
         this.dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         this.manager = parent.newSubManager();
@@ -160,7 +162,7 @@ public final class TrainingRun implements AutoCloseable {
             lastPenalty = penalty.toType(DataType.FLOAT64, false).getDouble();
             if (!Double.isFinite(lastLoss) || !Double.isFinite(lastPenalty)) {
                 throw new TrainingException("run with seed " + config.seed() + " diverged at minibatch " + (step + 1)
-                        + ": loss " + lastLoss + ", penalty of regularizer '" + regularizerName + "' " + lastPenalty
+                        + ": loss " + lastLoss + ", penalty of regularizer " + regularizerLabel + " " + lastPenalty
                         + (Double.isFinite(lastPenalty) ? "; try a smaller learning rate" : ""));
             }
             // getGradient returns a new handle attached to the parameter's (long-lived) manager;
@@ -187,12 +189,12 @@ public final class TrainingRun implements AutoCloseable {
         NDArray penalty;
         try {
             penalty = regularizer.penalty(context);
-        } catch (RuntimeException e) {
-            throw new TrainingException("regularizer '" + regularizerName + "' failed at minibatch " + (step + 1)
+        } catch (RuntimeException | LinkageError e) {
+            throw new TrainingException("regularizer " + regularizerLabel + " failed at minibatch " + (step + 1)
                     + " of the run with seed " + config.seed() + ": " + e, e);
         }
         if (penalty == null || !penalty.getShape().isScalar()) {
-            throw new TrainingException("regularizer '" + regularizerName + "' must return a scalar penalty, returned "
+            throw new TrainingException("regularizer " + regularizerLabel + " must return a scalar penalty, returned "
                     + (penalty == null ? "null" : "shape " + penalty.getShape()));
         }
         return penalty;

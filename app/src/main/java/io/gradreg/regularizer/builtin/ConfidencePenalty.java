@@ -5,12 +5,14 @@ import io.gradreg.spi.PenaltyContext;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.SpiVersion;
 
 /**
  * {@code cp}, the confidence penalty (Pereyra et al., 2017): the negative entropy of the softmax
  * output, (1/B) sum_i sum_k p_ik log p_ik. Penalizing it pushes predictions away from
  * over-confidence. It needs no input gradient.
  */
+@SpiVersion(SpiVersion.CURRENT)
 public final class ConfidencePenalty implements RegularizerProvider {
 
     @Override

@@ -5,6 +5,7 @@ import io.gradreg.spi.PenaltyContext;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.SpiVersion;
 
 /**
  * {@code doubleback} (Drucker and LeCun, 1992): (1/B) sum_i ||d loss_i / d x_i||^2.
@@ -12,6 +13,7 @@ import io.gradreg.spi.RegularizerProvider;
  * <p>With L = (1/B) sum_i loss_i the batch's mean cross-entropy, d L / d x_i = (1/B) d loss_i / d x_i,
  * so one input gradient g = d L / d x gives the penalty as B * ||g||^2.
  */
+@SpiVersion(SpiVersion.CURRENT)
 public final class DoubleBack implements RegularizerProvider {
 
     @Override

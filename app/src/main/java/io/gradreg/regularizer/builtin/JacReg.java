@@ -4,8 +4,10 @@ import io.gradreg.spi.JacobianNorms;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.SpiVersion;
 
 /** {@code jacreg}: (1/B) sum_i ||d softmax(z(x_i)) / d x_i||_F^2. */
+@SpiVersion(SpiVersion.CURRENT)
 public final class JacReg implements RegularizerProvider {
 
     @Override

@@ -4,8 +4,10 @@ import ai.djl.ndarray.types.Shape;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.SpiVersion;
 
 /** {@code none}: penalty 0, the unregularized baseline. */
+@SpiVersion(SpiVersion.CURRENT)
 public final class NoRegularizer implements RegularizerProvider {
 
     @Override

@@ -5,6 +5,7 @@ import io.gradreg.spi.PenaltyContext;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.SpiVersion;
 
 /**
  * {@code spectreg}: (1/B) sum_i ||r_i^T J_i||^2 with J_i = d z(x_i) / d x_i and r_i ~ N(0, I)
@@ -15,6 +16,7 @@ import io.gradreg.spi.RegularizerProvider;
  * gives every r_i^T J_i at once. The projections are drawn row-major, example by example, with
  * {@code nextGaussian()} from the run's random stream.
  */
+@SpiVersion(SpiVersion.CURRENT)
 public final class SpectReg implements RegularizerProvider {
 
     @Override
