@@ -45,7 +45,7 @@ public final class GradL1 implements RegularizerProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(new ParameterSpec(SMOOTHING,
-                "s >= 0: penalize sqrt(u^2 + s^2) - s per input derivative u instead of |u| (smooth at 0)", "0"));
+                "s > 0 penalizes sqrt(u^2 + s^2) - s instead of |u| per input derivative u (smooth at 0)", "0"));
     }
 
     @Override

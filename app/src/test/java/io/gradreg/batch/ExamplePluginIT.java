@@ -1,0 +1,86 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example plugin as an author uses it: plugins/gradl1 built with Maven (its own tests
+ * included) against the gradreg-spi in the local repository, its jar dropped into the default
+ * plugin directory, listed by `gradreg regularizers`, and trained in a job next to the built-ins.
+ */
+class ExamplePluginIT {
+
+    private static final Path EXAMPLE = Path.of("plugins/gradl1").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void examplePluginBuildsListsAndTrainsInAJob() throws Exception {
+        Path jar = buildExample(dir.resolve("gradl1"));
+        assertEquals("gradreg-gradl1-1.0.0.jar", jar.getFileName().toString());
+
+        Path work = dir.resolve("work");
+        Files.createDirectories(work.resolve("plugins")); // the default: <work dir>/plugins
+        Files.copy(jar, work.resolve("plugins").resolve(jar.getFileName()));
+        Gradreg g = new Gradreg(work, Map.of());
+
+        Gradreg.Result list = g.run("regularizers");
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("gradl1 +gradreg-gradl1-1\\.0\\.0\\.jar +L1 norm of the "
+                + "cross-entropy's gradient w\\.r\\.t\\. the input .*")), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches(" +parameter smoothing=0: .*")), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("doubleback +built-in +.*")), list.out());
+
+        Gradreg.Result run = g.run("run", EXAMPLE.resolve("gradl1-quickstart.xml").toString(), "-p", "runs=1",
+                "-p", "minibatches=30");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("| architecture | train size | none | doubleback | gradl1 |"), run.out());
+        Gradreg.Result status = g.run("status", "1");
+        assertTrue(status.out().lines().anyMatch(l -> l.startsWith("baseline/gradl1/50/class#0 ") && l.contains(" EVALUATED ")),
+                status.out());
+    }
+
+    /** Copies the example's sources to {@code target} and runs `mvn package` there; returns the jar. */
+    private static Path buildExample(Path target) throws IOException, InterruptedException {
+        try (Stream<Path> files = Files.walk(EXAMPLE)) {
+            for (Path f : files.filter(p -> !EXAMPLE.relativize(p).startsWith("target")).toList()) {
+                Path to = target.resolve(EXAMPLE.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        String version = System.getProperty("gradreg.test.version", "0.1.0-SNAPSHOT");
+        String home = System.getProperty("gradreg.test.maven-home");
+        List<String> command = new ArrayList<>(List.of(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString(),
+                "-B", "-o", "-q", "package", "-Dgradreg.version=" + version));
+        String repo = System.getProperty("gradreg.test.maven-repo");
+        if (repo != null) {
+            command.add("-Dmaven.repo.local=" + repo);
+        }
+        Path log = target.resolve("build.log");
+        Process p = new ProcessBuilder(command).directory(target.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "mvn package of the example plugin did not finish in 5 minutes");
+        String output = Files.readString(log);
+        assertEquals(0, p.exitValue(), "mvn package of the example plugin failed. It builds offline against "
+                + "io.gradreg:gradreg-spi:" + version + " in the local Maven repository, which 'mvn -B install' "
+                + "(the README's test command) installs before the integration tests run.\n" + output);
+        return target.resolve("target/gradreg-gradl1-1.0.0.jar");
+    }
+}
