@@ -21,9 +21,14 @@ import java.util.stream.Stream;
 final class PluginJars {
 
     /** One plugin jar: its file name (its origin in listings and messages) and its class loader. */
-    record PluginJar(String fileName, ClassLoader loader) {
+    record PluginJar(String fileName, URLClassLoader loader) {
         String source() {
             return "plugin jar " + fileName;
+        }
+
+        /** Whether the jar itself holds {@code type}'s class file (whoever loaded it). */
+        boolean contains(Class<?> type) {
+            return loader.findResource(type.getName().replace('.', '/') + ".class") != null;
         }
     }
 

@@ -46,9 +46,20 @@ public final class Regularizers {
         Map<String, Entry> byName = new TreeMap<>();
         addAll(byName, app, "the class path", type -> true, Regularizers::classPathOrigin);
         for (PluginJars.PluginJar jar : PluginJars.open(pluginsDir, app)) {
-            // The jar's ServiceLoader also sees the application's providers, through its parent.
-            int found = addAll(byName, jar.loader(), jar.source(), type -> type.getClassLoader() == jar.loader(),
-                    type -> jar.fileName());
+            // The jar's ServiceLoader also sees the application's providers, through its parent; and
+            // a class the jar holds that is on the class path as well (a plugin both compiled in and
+            // in the plugin directory) is loaded from the class path, parent first.
+            int found = addAll(byName, jar.loader(), jar.source(), type -> {
+                if (type.getClassLoader() == jar.loader()) {
+                    return true;
+                }
+                if (jar.contains(type)) {
+                    Entry loaded = byName.values().stream().filter(e -> e.provider().getClass() == type).findFirst()
+                            .orElseThrow();
+                    throw duplicate(loaded.provider().name(), loaded, type, jar.fileName());
+                }
+                return false;
+            }, type -> jar.fileName());
             if (found == 0) {
                 throw new RegularizerException(jar.source() + " declares no regularizer provider: list its provider "
                         + "class in META-INF/services/" + RegularizerProvider.class.getName()
@@ -107,12 +118,16 @@ public final class Regularizers {
             Entry entry = new Entry(provider, origin.apply(type));
             Entry previous = byName.putIfAbsent(name, entry);
             if (previous != null) {
-                throw new RegularizerException("two regularizers are named '" + name + "': "
-                        + previous.provider().getClass().getName() + " (" + previous.origin() + ") and "
-                        + type.getName() + " (" + entry.origin() + "); remove one of them");
+                throw duplicate(name, previous, type, entry.origin());
             }
             added++;
         }
+    }
+
+    private static RegularizerException duplicate(String name, Entry first, Class<?> second, String secondOrigin) {
+        return new RegularizerException("two regularizers are named '" + name + "': "
+                + first.provider().getClass().getName() + " (" + first.origin() + ") and " + second.getName() + " ("
+                + secondOrigin + "); remove one of them");
     }
 
     private static String describe(Throwable e) {
