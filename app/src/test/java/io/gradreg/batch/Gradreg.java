@@ -52,6 +52,7 @@ final class Gradreg {
         builder.environment().put("GRADREG_WORK_DIR", workDir.toString());
         builder.environment().put("GRADREG_JOBS_DIR", Path.of("jobs").toAbsolutePath().toString());
         builder.environment().put("GRADREG_DATA_DIR", Path.of("data/mnist").toAbsolutePath().toString());
+        builder.environment().remove("GRADREG_PLUGINS_DIR"); // the default, <work dir>/plugins, unless env sets one
         builder.environment().putAll(env);
         return builder;
     }
