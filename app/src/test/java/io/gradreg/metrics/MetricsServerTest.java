@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
 
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = Ports.LOOPBACK;
 
     static String get(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
@@ -28,36 +26,9 @@ class MetricsServerTest {
         return r.body();
     }
 
-    /** A base port whose next {@code n} ports are free now. */
-    static int freeRange(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-                base = s.getLocalPort();
-            }
-            if (base + n > 65535) {
-                continue;
-            }
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (int p = base; p < base + n; p++) {
-                    held.add(new ServerSocket(p, 1, InetAddress.getByName(HOST)));
-                }
-                return base;
-            } catch (IOException taken) {
-                // try another range
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-        }
-        throw new IOException("no free range of " + n + " ports");
-    }
-
     @Test
     void servesTheExpositionOnTheConfiguredPort() throws Exception {
-        int port = freeRange(1);
+        int port = Ports.freeRange(1);
         try (MetricsServer server = MetricsServer.start(HOST, port, () -> "gradreg_up 1\n")) {
             assertEquals(port, server.port());
             assertFalse(server.movedFromRequestedPort());
@@ -68,7 +39,7 @@ class MetricsServerTest {
 
     @Test
     void aTakenPortMovesTheSecondJobToTheNextFreePortAndSaysSo() throws Exception {
-        int port = freeRange(MetricsServer.PORT_ATTEMPTS);
+        int port = Ports.freeRange(MetricsServer.PORT_ATTEMPTS);
         try (MetricsServer first = MetricsServer.start(HOST, port, () -> "first 1\n");
                 MetricsServer second = MetricsServer.start(HOST, port, () -> "second 2\n")) {
             assertEquals(port, first.port());
@@ -83,22 +54,15 @@ class MetricsServerTest {
 
     @Test
     void whenEveryPortOfTheRangeIsTakenAnyFreePortServes() throws Exception {
-        int port = freeRange(MetricsServer.PORT_ATTEMPTS);
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int p = port; p < port + MetricsServer.PORT_ATTEMPTS; p++) {
-                held.add(new ServerSocket(p, 1, InetAddress.getByName(HOST)));
-            }
-            try (MetricsServer server = MetricsServer.start(HOST, port, () -> "x 1\n")) {
-                assertTrue(server.port() < port || server.port() >= port + MetricsServer.PORT_ATTEMPTS,
-                        "port " + server.port());
-                assertTrue(server.describe().endsWith("(port " + port + " is taken)"), server.describe());
-                assertEquals("x 1\n", get(server.url()));
-            }
+        int port = Ports.freeRange(MetricsServer.PORT_ATTEMPTS);
+        List<ServerSocket> held = Ports.hold(port, MetricsServer.PORT_ATTEMPTS);
+        try (MetricsServer server = MetricsServer.start(HOST, port, () -> "x 1\n")) {
+            assertTrue(server.port() < port || server.port() >= port + MetricsServer.PORT_ATTEMPTS,
+                    "port " + server.port());
+            assertTrue(server.describe().endsWith("(port " + port + " is taken)"), server.describe());
+            assertEquals("x 1\n", get(server.url()));
         } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+            Ports.release(held);
         }
     }
 
