@@ -78,8 +78,7 @@ public class JobMetrics {
             processMeters = new ProcessMeters(labels);
             processMeters.bindTo(registry);
             refresh();
-            server = MetricsServer.start(settings.host(), settings.port(), prometheus::scrape);
-            log.println(server.describe());
+            server = serve();
             pushgateway = settings.pushgateway()
                     .map(url -> new Pushgateway(url, labels.jobName(), labels.execution())).orElse(null);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,8 +96,16 @@ public class JobMetrics {
             log.flush();
         }
 
-        public int port() {
-            return server.port();
+        /** The metrics server, or null (with a warning) when none can be bound: metrics never stop a job. */
+        private MetricsServer serve() {
+            try {
+                MetricsServer s = MetricsServer.start(settings.host(), settings.port(), prometheus::scrape);
+                log.println(s.describe());
+                return s;
+            } catch (java.io.UncheckedIOException e) {
+                log.println("warning: " + e.getMessage());
+                return null;
+            }
         }
 
         private void refresh() {
@@ -140,7 +147,9 @@ public class JobMetrics {
                 pushFailed = false;
                 push();
             }
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             processMeters.close();
             String execution = Long.toString(labels.execution());
             for (Meter m : registry.getMeters()) {

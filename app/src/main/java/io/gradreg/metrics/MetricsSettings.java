@@ -1,7 +1,9 @@
 package io.gradreg.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -58,6 +60,12 @@ public class MetricsSettings {
         if (pushInterval.isNegative() || pushInterval.isZero()) {
             throw new IllegalArgumentException("gradreg.metrics.push-interval (GRADREG_METRICS_PUSH_INTERVAL) must "
                     + "be positive, e.g. 10s, was " + pushInterval);
+        }
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("gradreg.metrics.host (GRADREG_METRICS_HOST) must be an address of this "
+                    + "machine, e.g. 0.0.0.0 (every interface) or 127.0.0.1; unknown host '" + host + "'");
         }
         pushgateway();
     }

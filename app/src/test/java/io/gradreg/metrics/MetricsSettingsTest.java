@@ -36,4 +36,13 @@ class MetricsSettingsTest {
                 + "was 70000", e.getMessage());
         settings(0, null).check();
     }
+
+    @Test
+    void anUnknownHostIsRefused() {
+        MetricsSettings s = settings(9494, null);
+        s.host = "no-such-host.invalid";
+        var e = assertThrows(IllegalArgumentException.class, s::check);
+        assertEquals("gradreg.metrics.host (GRADREG_METRICS_HOST) must be an address of this machine, e.g. 0.0.0.0 "
+                + "(every interface) or 127.0.0.1; unknown host 'no-such-host.invalid'", e.getMessage());
+    }
 }
