@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -102,7 +103,7 @@ public class JobMetrics {
                 MetricsServer s = MetricsServer.start(settings.host(), settings.port(), prometheus::scrape);
                 log.println(s.describe());
                 return s;
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 log.println("warning: " + e.getMessage());
                 return null;
             }
