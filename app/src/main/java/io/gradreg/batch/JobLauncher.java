@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.metrics.MetricsSettings;
 import io.quarkiverse.jberet.runtime.QuarkusJobOperator;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
@@ -26,12 +27,16 @@ public class JobLauncher {
     @Inject
     Services services;
 
+    @Inject
+    MetricsSettings metrics;
+
     public JobFiles jobFiles() {
         return new JobFiles(services.jobsDir());
     }
 
     /** Validates everything, then starts the job; returns its execution id. */
     public Started start(String nameOrPath, Properties parameters) {
+        metrics.check();
         JobFiles.LoadedJob job = jobFiles().load(nameOrPath);
         ExperimentSpec spec = ExperimentSpec.parse(job.properties(), parameters, services.regularizers());
         services.mnist();
@@ -48,6 +53,7 @@ public class JobLauncher {
      * belongs to a process that died (e.g. killed): it is marked failed first.
      */
     public Started restart(long executionId) {
+        metrics.check();
         services.database().check();
         JobExecution execution;
         try {

@@ -1,6 +1,8 @@
 package io.gradreg.batch;
 
 import ai.djl.ndarray.NDManager;
+import io.gradreg.metrics.JobLabels;
+import io.gradreg.metrics.TrainingMeters;
 import io.gradreg.spi.RegularizerException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
@@ -42,6 +44,9 @@ public class TrainBatchlet extends AbstractBatchlet {
     @Inject
     JobProgress progress;
 
+    @Inject
+    TrainingMeters meters;
+
     private volatile boolean stopRequested;
 
     @Override
@@ -70,6 +75,9 @@ public class TrainBatchlet extends AbstractBatchlet {
                 training.restore(checkpoint.get());
                 store.markResumed(instance, runKey, training.minibatchesDone());
             }
+            TrainingListener metrics = meters.forRun(
+                    new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), spec.experiment()),
+                    record.architecture(), record.regularizer(), record.trainSize(), record.runIndex());
             long start = System.nanoTime();
             while (!training.finished()) {
                 if (stopRequested) {
@@ -77,6 +85,7 @@ public class TrainBatchlet extends AbstractBatchlet {
                 }
                 TrainingListener.Progress p = training.step();
                 progress.update(instance, runKey, p.minibatch());
+                metrics.onMinibatch(p);
                 if (p.minibatch() % spec.checkpointEvery() == 0 && !training.finished()) {
                     store.saveCheckpoint(instance, runKey, p.minibatch(), training.checkpoint());
                 }

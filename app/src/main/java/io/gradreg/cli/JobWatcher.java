@@ -5,6 +5,7 @@ import io.gradreg.batch.JobProgress;
 import io.gradreg.batch.Reports;
 import io.gradreg.batch.Services;
 import io.gradreg.batch.RunSpec;
+import io.gradreg.metrics.JobMetrics;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import io.gradreg.store.ResultsStore;
@@ -39,6 +40,9 @@ class JobWatcher {
     @Inject
     Reports reports;
 
+    @Inject
+    JobMetrics metrics;
+
     int follow(JobLauncher.Started started, PrintWriter out, PrintWriter err) throws InterruptedException {
         ResultsStore store = services.store();
         boolean terminal = System.console() != null;
@@ -49,6 +53,15 @@ class JobWatcher {
         err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.spec().experiment(),
                 planned.size());
         err.flush();
+        try (JobMetrics.Session session = metrics.open(started, err)) {
+            return watch(started, store, terminal, planned, totalMinibatches, out, err);
+        }
+    }
+
+    private int watch(JobLauncher.Started started, ResultsStore store, boolean terminal, List<RunSpec> planned,
+            long totalMinibatches, PrintWriter out, PrintWriter err) throws InterruptedException {
+        long execution = started.executionId();
+        long instance = started.instanceId();
         long start = System.nanoTime();
         long startMinibatches = -1;
         String lastLine = "";

@@ -108,4 +108,12 @@ class BadInputIT {
         assertFalse(r.err().contains("hunter2"), r.err());
         assertFalse(r.out().contains("hunter2"), r.out());
     }
+
+    @Test
+    void aBadPushgatewayUrlIsRefusedBeforeTheJobStarts() throws Exception {
+        Gradreg g = new Gradreg(dir, Map.of("GRADREG_METRICS_PUSHGATEWAY_URL", "pushgateway:9091"));
+        refused(g.run("run", "quickstart"), "gradreg.metrics.pushgateway-url (GRADREG_METRICS_PUSHGATEWAY_URL) must be "
+                + "an http(s) URL such as http://localhost:9091, was 'pushgateway:9091'");
+        noExecution(g);
+    }
 }

@@ -1,0 +1,163 @@
+package io.gradreg.metrics;
+
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.JobProgress;
+import io.gradreg.batch.Services;
+import io.gradreg.store.RunRecord;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import jakarta.batch.operations.JobOperator;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The metrics of one job execution while this process runs it: job-level and process meters,
+ * {@code /q/metrics} on the configured host and port, and, when a Pushgateway URL is configured,
+ * a push every {@code gradreg.metrics.push-interval} and a last one when the job has ended.
+ * Training partitions add their own meters through {@link TrainingMeters}.
+ */
+@ApplicationScoped
+public class JobMetrics {
+
+    /** How often job-level values are recomputed from the recorded runs. */
+    static final long REFRESH_MILLIS = 1000;
+
+    @Inject
+    MetricsSettings settings;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    PrometheusMeterRegistry prometheus;
+
+    @Inject
+    JobOperator operator;
+
+    @Inject
+    Services services;
+
+    @Inject
+    JobProgress progress;
+
+    /** Starts serving (and pushing) the metrics of a started execution; close it when the job has ended. */
+    public Session open(JobLauncher.Started started, PrintWriter log) {
+        String jobName = operator.getJobInstance(started.executionId()).getJobName();
+        JobLabels labels = new JobLabels(jobName, started.executionId(), started.spec().experiment());
+        return new Session(labels, started.instanceId(), log);
+    }
+
+    /** Serving and pushing one execution's metrics; {@link #close()} pushes once more and stops. */
+    public final class Session implements AutoCloseable {
+
+        private final JobLabels labels;
+        private final long instance;
+        private final PrintWriter log;
+        private final JobProgressMeters jobMeters;
+        private final TestAccuracyMeters accuracyMeters;
+        private final ProcessMeters processMeters;
+        private final MetricsServer server;
+        private final Pushgateway pushgateway;
+        private final ScheduledExecutorService scheduler;
+        private volatile boolean pushFailed;
+
+        private Session(JobLabels labels, long instance, PrintWriter log) {
+            this.labels = labels;
+            this.instance = instance;
+            this.log = log;
+            jobMeters = new JobProgressMeters(labels);
+            jobMeters.bindTo(registry);
+            accuracyMeters = new TestAccuracyMeters(labels, registry);
+            processMeters = new ProcessMeters(labels);
+            processMeters.bindTo(registry);
+            refresh();
+            server = serve();
+            pushgateway = settings.pushgateway()
+                    .map(url -> new Pushgateway(url, labels.jobName(), labels.execution())).orElse(null);
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "gradreg-metrics");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+            if (pushgateway != null) {
+                log.println("metrics: pushing to " + pushgateway.groupUri() + " every " + settings.pushInterval().toSeconds()
+                        + " s and when the job ends");
+                long every = settings.pushInterval().toMillis();
+                scheduler.scheduleWithFixedDelay(this::push, 0, every, TimeUnit.MILLISECONDS);
+            }
+            log.flush();
+        }
+
+        /** The metrics server, or null (with a warning) when none can be bound: metrics never stop a job. */
+        private MetricsServer serve() {
+            try {
+                MetricsServer s = MetricsServer.start(settings.host(), settings.port(), prometheus::scrape);
+                log.println(s.describe());
+                return s;
+            } catch (UncheckedIOException e) {
+                log.println("warning: " + e.getMessage());
+                return null;
+            }
+        }
+
+        private void refresh() {
+            try {
+                List<RunRecord> runs = services.store().runs(instance);
+                jobMeters.update(runs, r -> progress.done(instance, r.runKey()), System.nanoTime());
+                accuracyMeters.update(runs);
+            } catch (RuntimeException e) {
+                // the job itself reports database trouble; metrics keep their last values
+            }
+        }
+
+        private void push() {
+            try {
+                pushgateway.push(prometheus.scrape());
+                pushFailed = false;
+            } catch (IOException | RuntimeException e) {
+                if (!pushFailed) {
+                    log.println("warning: cannot push metrics to " + pushgateway.groupUri() + ": " + e.getMessage());
+                    log.flush();
+                }
+                pushFailed = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Recomputes, pushes the final values, stops serving and forgets this execution's meters. */
+        @Override
+        public void close() {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            refresh();
+            if (pushgateway != null) {
+                pushFailed = false;
+                push();
+            }
+            if (server != null) {
+                server.close();
+            }
+            processMeters.close();
+            String execution = Long.toString(labels.execution());
+            for (Meter m : registry.getMeters()) {
+                if (execution.equals(m.getId().getTag(JobLabels.EXECUTION))) {
+                    registry.remove(m);
+                }
+            }
+        }
+    }
+}
