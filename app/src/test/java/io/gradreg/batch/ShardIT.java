@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sharding on a real PostgreSQL server ({@code GRADREG_TEST_PG_URL}; {@code .ci/run} starts one):
- * three shard processes of one experiment start together, one is SIGKILLed in the middle of a run
- * and started again, as Kubernetes restarts a failed pod of an Indexed Job (same index, new
- * process, nothing local kept). Every planned run must then be recorded exactly once, trained by
- * the shard that owns it, the interrupted run resumed from its checkpoint in the database, and the
+ * three shard processes of one experiment start together, with a duplicate of shard 0 (Kubernetes
+ * may briefly run two pods of one index); one is SIGKILLed in the middle of a run and started
+ * again, as Kubernetes restarts a failed pod of an Indexed Job (same index, new process, nothing
+ * local kept). Every planned run must then be recorded exactly once, trained exactly once (JBeret's
+ * partition records say which partitions trained and which found their run already done), by the
+ * shard that owns it, the interrupted run resumed from its checkpoint in the database, and the
  * report complete.
  */
 class ShardIT {
@@ -61,6 +63,9 @@ class ShardIT {
             }
             shards.add(start(new Gradreg(dir.resolve("pod-" + i), shardEnv), args, "first"));
         }
+        Process duplicate = start(new Gradreg(dir.resolve("pod-0-duplicate"), env), concat(JOB, "--shard", "0/" + SHARDS),
+                "first");
+        shards.add(duplicate);
 
         // Kill shard 1 once one of its runs is past a checkpoint but not trained.
         Process victim = shards.get(1);
@@ -92,6 +97,7 @@ class ShardIT {
         for (int i : new int[] {0, 2}) {
             assertEquals(0, exit(shards.get(i)), log(dir, i, "first"));
         }
+        assertEquals(0, exit(duplicate), Files.readString(dir.resolve("pod-0-duplicate/first.err")));
         assertEquals(0, exit(again), log(dir, 1, "again"));
 
         assertEquals(List.of(experiment), query(base, "SELECT experiment_id FROM gradreg_experiment"),
@@ -108,7 +114,9 @@ class ShardIT {
         List<String> resumed = query(base, "SELECT resumed_from FROM gradreg_run WHERE run_key = '" + interrupted + "'");
         assertTrue(Integer.parseInt(resumed.get(0)) >= CHECKPOINT_EVERY,
                 interrupted + " resumes from its checkpoint in the database, resumed from " + resumed);
-        assertEquals(List.of("4"), query(base, "SELECT COUNT(*) FROM gradreg_shard"), "four shard executions joined");
+        assertEquals(List.of("5"), query(base, "SELECT COUNT(*) FROM gradreg_shard"), "five shard executions joined");
+        assertEquals(List.of("6"), query(base, "SELECT COUNT(*) FROM partition_execution WHERE exitstatus = 'TRAINED'"),
+                "each of the 6 runs trained to the end once, whatever the duplicate and the restart did");
         assertEquals(List.of("0"), query(base, "SELECT COUNT(*) FROM gradreg_checkpoint"), "no checkpoint left over");
 
         Gradreg.Result report = base.run("report", "--experiment", experiment, "--format", "csv");
