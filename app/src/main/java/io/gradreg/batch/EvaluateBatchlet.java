@@ -13,8 +13,13 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Step "evaluate": test accuracy on the 10,000 test images of every trained, not yet evaluated run. */
+/**
+ * Step "evaluate": test accuracy on the 10,000 test images of every trained, not yet evaluated run
+ * (of a shard: of its share).
+ */
 @Named
 @Unremovable
 @Dependent
@@ -33,10 +38,11 @@ public class EvaluateBatchlet extends AbstractBatchlet {
     public String process() {
         ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
         ResultsStore store = services.store();
-        long instance = jobContext.getInstanceId();
+        long instance = JobSupport.resultsInstance(jobContext, operator, services);
+        Set<String> share = JobSupport.share(jobContext, operator, spec).stream().map(RunSpec::key).collect(Collectors.toSet());
         int evaluated = 0;
         for (RunRecord record : store.runs(instance)) {
-            if (record.status() != RunStatus.TRAINED) {
+            if (record.status() != RunStatus.TRAINED || !share.contains(record.runKey())) {
                 continue;
             }
             RunSpec run = spec.run(record.runKey());

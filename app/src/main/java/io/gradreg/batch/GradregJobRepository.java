@@ -59,7 +59,8 @@ public class GradregJobRepository implements JobRepositorySupplier {
 
     private synchronized JobRepository delegate() {
         if (delegate == null) {
-            delegate = new JdbcRepository(services.database());
+            // JBeret creates its tables when it finds none: one process at a time (shards start together)
+            delegate = services.database().withSchemaLock(() -> new JdbcRepository(services.database()));
         }
         return delegate;
     }

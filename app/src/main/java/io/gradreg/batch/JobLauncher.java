@@ -8,6 +8,8 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.gradreg.store.ResultsStore;
+import java.util.List;
 import java.util.Properties;
 import org.jberet.repository.ApplicationAndJobName;
 import org.jberet.repository.JobRepository;
@@ -36,16 +38,45 @@ public class JobLauncher {
 
     /** Validates everything, then starts the job; returns its execution id. */
     public Started start(String nameOrPath, Properties parameters) {
+        return start(nameOrPath, parameters, null, null);
+    }
+
+    /**
+     * Validates everything, then starts the job, or with a {@code shard} one shard of the
+     * experiment {@code experimentId} (derived from the job and parameters when null): its share
+     * of the runs, recorded with every other shard's under one job instance.
+     */
+    public Started start(String nameOrPath, Properties parameters, Shard shard, String experimentId) {
         metrics.check();
         JobFiles.LoadedJob job = jobFiles().load(nameOrPath);
         ExperimentSpec spec = ExperimentSpec.parse(job.properties(), parameters, services.regularizers());
+        if (shard == null && experimentId != null) {
+            throw new IllegalArgumentException("--experiment-id names an experiment run as shards; give --shard INDEX/COUNT "
+                    + "too (or run in a Kubernetes Indexed Job with GRADREG_SHARDS set)");
+        }
+        if (shard != null && shard.count() > spec.runs().size()) {
+            throw new IllegalArgumentException("--shard " + shard + ": the experiment plans " + spec.runs().size()
+                    + " runs, so at most " + spec.runs().size() + " shards have work");
+        }
         services.mnist();
         services.database().check();
-        services.store();
-        long execution = operator.start(job.job(), parameters);
+        ResultsStore store = services.store();
+        Properties jobParameters = new Properties();
+        jobParameters.putAll(parameters);
+        Sharding sharding = null;
+        if (shard != null) {
+            sharding = Sharding.of(shard, experimentId, job.name(), job.xml(), parameters);
+            String fingerprint = sharding.fingerprint();
+            store.experiment(sharding.experimentId()).ifPresent(e -> ResultsStore.checkCompatible(e, fingerprint));
+            sharding.addTo(jobParameters);
+        }
+        long execution = operator.start(job.job(), jobParameters);
         long instance = operator.getJobInstance(execution).getInstanceId();
-        services.store().recordJob(instance, job.name(), job.source(), job.xml(), parameters);
-        return new Started(execution, instance, spec);
+        store.recordJob(instance, job.name(), job.source(), job.xml(), jobParameters);
+        long results = sharding == null ? instance
+                : store.joinExperiment(sharding.experimentId(), sharding.fingerprint(), job.name(), instance,
+                        shard.index(), shard.count()).resultsInstance();
+        return new Started(execution, results, spec, sharding);
     }
 
     /**
@@ -67,6 +98,8 @@ public class JobLauncher {
         JobFiles.LoadedJob job = JobFiles.parse(source.xml(), source.source());
         ExperimentSpec spec = ExperimentSpec.parse(job.properties(), source.parameters(), services.regularizers());
         services.mnist();
+        Sharding sharding = Sharding.from(source.parameters()).orElse(null);
+        long results = services.store().resultsInstance(instance.getInstanceId());
         JobRepository repository = operator.getBatchEnvironment().getJobRepository();
         repository.addJob(new ApplicationAndJobName(instance.getApplicationName(), instance.getJobName()), job.job());
         BatchStatus status = execution.getBatchStatus();
@@ -78,9 +111,10 @@ public class JobLauncher {
             stale.setBatchStatus(BatchStatus.FAILED);
             stale.setExitStatus("FAILED: its process ended without finishing it");
             repository.updateJobExecution(stale, false, false);
+            services.store().releaseClaims(results, executionId); // its runs need not wait for its leases
         }
         long restarted = operator.restart(executionId, new Properties());
-        return new Started(restarted, instance.getInstanceId(), spec);
+        return new Started(restarted, results, spec, sharding);
     }
 
     public JobRepository repository() {
@@ -91,7 +125,15 @@ public class JobLauncher {
         return operator;
     }
 
-    /** A started execution and the experiment it runs. */
-    public record Started(long executionId, long instanceId, ExperimentSpec spec) {
+    /**
+     * A started execution and the experiment it runs; {@code instanceId} is the job instance its
+     * runs are recorded under, for a shard the experiment's; {@code sharding} is null unless a shard.
+     */
+    public record Started(long executionId, long instanceId, ExperimentSpec spec, Sharding sharding) {
+
+        /** The runs this execution trains. */
+        public List<RunSpec> share() {
+            return sharding == null ? spec.runs() : sharding.shard().share(spec.runs());
+        }
     }
 }

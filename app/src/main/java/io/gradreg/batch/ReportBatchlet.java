@@ -36,7 +36,7 @@ public class ReportBatchlet extends AbstractBatchlet {
     @Override
     public String process() throws Exception {
         ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
-        long instance = jobContext.getInstanceId();
+        long instance = JobSupport.resultsInstance(jobContext, operator, services);
         Report report = reports.build(instance);
         ReportWriter.writeAll(report, reports.directory(spec.experiment(), instance));
         long failed = report.runs().stream().filter(r -> r.status() == RunStatus.FAILED).count();

@@ -14,8 +14,8 @@ import java.util.Properties;
 
 /**
  * Partitions step "train": one partition per planned run (property {@code run-key}), up to the
- * experiment's {@code threads} at once. On restart JBeret keeps this plan and reruns only the
- * partitions that did not complete.
+ * experiment's {@code threads} at once; a shard's plan has only its share of the runs. On restart
+ * JBeret keeps this plan and reruns only the partitions that did not complete.
  */
 @Named
 @Unremovable
@@ -34,7 +34,7 @@ public class RunPartitionMapper implements PartitionMapper {
     @Override
     public PartitionPlan mapPartitions() {
         ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
-        List<RunSpec> runs = spec.runs();
+        List<RunSpec> runs = JobSupport.share(jobContext, operator, spec);
         Properties[] partitions = new Properties[runs.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Properties();

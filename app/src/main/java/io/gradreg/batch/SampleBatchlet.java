@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * Step "sample": draws each run's training subset and records it, and plans every run of the
- * grid in the results table. Idempotent: what is already recorded is kept.
+ * grid in the results table. Idempotent: what is already recorded is kept. Every shard of an
+ * experiment plans all its runs, so the report knows the whole plan whichever shards have run.
  */
 @Named
 @Unremovable
@@ -39,7 +40,7 @@ public class SampleBatchlet extends AbstractBatchlet {
         ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
         ResultsStore store = services.store();
         Mnist mnist = services.mnist();
-        long instance = jobContext.getInstanceId();
+        long instance = JobSupport.resultsInstance(jobContext, operator, services);
         Set<String> drawn = new HashSet<>();
         int order = 0;
         for (RunSpec run : spec.runs()) {

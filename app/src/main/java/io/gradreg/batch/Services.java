@@ -25,6 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   gradreg.jobs-dir   (GRADREG_JOBS_DIR)   job XML files found by name                      jobs
  *   gradreg.plugins-dir (GRADREG_PLUGINS_DIR) regularizer plugin jars                       work dir/plugins
  *   gradreg.threads    (GRADREG_THREADS)    PyTorch intra-op threads per run                 1
+ *   gradreg.run-lease-seconds  (GRADREG_RUN_LEASE_SECONDS)  how long a claim on a run outlives
+ *                      its process: a run whose process died is taken over after this      30
  * </pre>
  */
 @ApplicationScoped
@@ -54,6 +56,9 @@ public class Services {
     @ConfigProperty(name = "gradreg.threads", defaultValue = "1")
     int threads;
 
+    @ConfigProperty(name = "gradreg.run-lease-seconds", defaultValue = "30")
+    int runLeaseSeconds;
+
     private Database database;
     private ResultsStore store;
     private Mnist mnist;
@@ -65,6 +70,15 @@ public class Services {
 
     public Path jobsDir() {
         return jobsDir;
+    }
+
+    /** Seconds a claim on a run lasts without renewal (see {@link io.gradreg.store.Claim}). */
+    public int runLeaseSeconds() {
+        if (runLeaseSeconds < 2) {
+            throw new IllegalArgumentException("gradreg.run-lease-seconds (GRADREG_RUN_LEASE_SECONDS) must be at least 2, "
+                    + "was " + runLeaseSeconds);
+        }
+        return runLeaseSeconds;
     }
 
     public synchronized Database database() {

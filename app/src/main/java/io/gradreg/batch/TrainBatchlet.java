@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.gradreg.metrics.JobLabels;
 import io.gradreg.metrics.TrainingMeters;
 import io.gradreg.spi.RegularizerException;
+import io.gradreg.store.Claim;
+import io.gradreg.store.ClaimLostException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.TrainingException;
@@ -22,6 +24,11 @@ import io.quarkus.arc.Unremovable;
  * Step "train", one partition: trains one run, resuming from its last checkpoint, and records the
  * final parameters. A run already trained (e.g. before a restart) is not trained again. A run that
  * diverges or whose regularizer throws is recorded as failed; the other partitions go on.
+ *
+ * <p>The run is trained only under a claim (a lease in the database, renewed as training goes
+ * on and checked in the same transaction as every checkpoint and the final record): when another
+ * live process holds it, this one waits until that process finishes the run or its lease expires
+ * (it died), then skips or takes over the run from its last checkpoint.
  */
 @Named
 @Unremovable
@@ -46,6 +53,9 @@ public class TrainBatchlet extends AbstractBatchlet {
 
     @Inject
     TrainingMeters meters;
+    /** This process, in claims: host (the pod's name on Kubernetes) and process id. */
+    private static final String OWNER = System.getenv().getOrDefault("HOSTNAME", "localhost") + "/pid-"
+            + ProcessHandle.current().pid();
 
     private volatile boolean stopRequested;
 
@@ -54,16 +64,38 @@ public class TrainBatchlet extends AbstractBatchlet {
         ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
         RunSpec run = spec.run(runKey);
         ResultsStore store = services.store();
-        long instance = jobContext.getInstanceId();
-        RunRecord record = store.run(instance, runKey)
-                .orElseThrow(() -> new IllegalStateException("run " + runKey + " was not planned by step 'sample'"));
-        switch (record.status()) {
-            case TRAINED, EVALUATED, FAILED -> {
-                return "ALREADY " + record.status();
+        long instance = JobSupport.resultsInstance(jobContext, operator, services);
+        Claim claim;
+        while (true) {
+            // Status is read after claiming: only the claim's holder may change it from here on.
+            claim = store.claim(instance, runKey, OWNER + "/execution-" + jobContext.getExecutionId(),
+                    jobContext.getExecutionId(), services.runLeaseSeconds()).orElse(null);
+            RunRecord record = store.run(instance, runKey)
+                    .orElseThrow(() -> new IllegalStateException("run " + runKey + " was not planned by step 'sample'"));
+            switch (record.status()) {
+                case TRAINED, EVALUATED, FAILED -> {
+                    return "ALREADY " + record.status();
+                }
+                default -> {
+                }
             }
-            default -> {
+            if (claim != null) {
+                break;
             }
+            if (stopRequested) {
+                return "STOPPED";
+            }
+            sleep(services.runLeaseSeconds() * 1000L / 4); // another live process trains it
         }
+        try {
+            return train(spec, run, store, claim);
+        } catch (ClaimLostException e) {
+            return "LOST CLAIM";
+        }
+    }
+
+    private String train(ExperimentSpec spec, RunSpec run, ResultsStore store, Claim claim) {
+        long instance = claim.instanceId();
         int[] subset = store.subset(instance, run.config().subset().toString(), run.config().seed())
                 .orElseThrow(() -> new IllegalStateException("no recorded subset for run " + runKey));
         store.markTraining(instance, runKey, jobContext.getExecutionId());
@@ -79,6 +111,8 @@ public class TrainBatchlet extends AbstractBatchlet {
                     new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), spec.experiment()),
                     record.architecture(), record.regularizer(), record.trainSize(), record.runIndex());
             long start = System.nanoTime();
+            long renewEvery = claim.leaseSeconds() * 1_000_000_000L / 3;
+            long renewed = System.nanoTime();
             while (!training.finished()) {
                 if (stopRequested) {
                     return "STOPPED";
@@ -87,15 +121,28 @@ public class TrainBatchlet extends AbstractBatchlet {
                 progress.update(instance, runKey, p.minibatch());
                 metrics.onMinibatch(p);
                 if (p.minibatch() % spec.checkpointEvery() == 0 && !training.finished()) {
-                    store.saveCheckpoint(instance, runKey, p.minibatch(), training.checkpoint());
+                    store.saveCheckpoint(claim, p.minibatch(), training.checkpoint());
+                    renewed = System.nanoTime();
+                } else if (System.nanoTime() - renewed > renewEvery) {
+                    store.renew(claim);
+                    renewed = System.nanoTime();
                 }
             }
-            store.markTrained(instance, runKey, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
+            store.markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
                     training.lastPenalty(), (System.nanoTime() - start) / 1e9);
             return "TRAINED";
         } catch (TrainingException | RegularizerException e) {
             store.markFailed(instance, runKey, e.getMessage());
             return "FAILED";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a run held by another process", e);
         }
     }
 

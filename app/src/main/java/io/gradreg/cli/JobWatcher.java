@@ -107,13 +107,14 @@ class JobWatcher {
                 if (terminal) {
                     err.println();
                 }
-                return finish(e, instance, out, err);
+                return finish(e, started, out, err);
             }
             Thread.sleep(terminal ? 500 : 1000);
         }
     }
 
-    private int finish(JobExecution e, long instance, PrintWriter out, PrintWriter err) {
+    private int finish(JobExecution e, JobLauncher.Started started, PrintWriter out, PrintWriter err) {
+        long instance = started.instanceId();
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();
@@ -123,8 +124,17 @@ class JobWatcher {
             return CommandLineSetup.EXIT_FAILED;
         }
         err.printf("report written to %s%n", reports.directory(report.experiment(), instance));
-        if (!report.failed().isEmpty()) {
-            err.printf("gradreg: %d of %d runs failed (see the report)%n", report.failed().size(), report.runs().size());
+        if (started.sharding() != null) {
+            // A shard answers for its share; the experiment is complete when every shard is.
+            err.printf("shard %s of experiment %s: its %d runs are done; the experiment has %d of %d runs finished "
+                    + "(gradreg report --experiment %s)%n", started.sharding().shard(), started.sharding().experimentId(),
+                    started.share().size(), report.runs().size() - report.missing().size(), report.runs().size(),
+                    started.sharding().experimentId());
+        }
+        var mine = started.share().stream().map(RunSpec::key).collect(java.util.stream.Collectors.toSet());
+        List<RunRecord> failed = report.failed().stream().filter(r -> mine.contains(r.runKey())).toList();
+        if (!failed.isEmpty()) {
+            err.printf("gradreg: %d of %d runs failed (see the report)%n", failed.size(), mine.size());
             return CommandLineSetup.EXIT_FAILED;
         }
         return 0;

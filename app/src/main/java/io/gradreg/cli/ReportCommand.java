@@ -7,7 +7,10 @@ import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.inject.Inject;
+import io.gradreg.store.RunRecord;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,13 +19,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Print the report of a job execution's experiment (all runs of its job instance so far).")
+        description = {"Print the report of a job execution's experiment (all runs of its job instance so far; for a "
+            + "shard, of every shard of its experiment).",
+            "Exit code 1, naming the missing runs, while some planned runs are not finished."})
 class ReportCommand implements Callable<Integer> {
 
     enum Format { md, csv, json }
 
-    @Parameters(paramLabel = "EXECUTION", description = "job execution id")
-    long execution;
+    /** How many missing runs the error line names. */
+    private static final int NAMED = 10;
+
+    @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "job execution id (any shard's, for a sharded experiment)")
+    Long execution;
+
+    @Option(names = "--experiment", paramLabel = "ID", description = "the experiment run as shards (see 'gradreg run --shard')")
+    String experiment;
 
     @Option(names = {"-f", "--format"}, defaultValue = "md", description = "md, csv or json (default: ${DEFAULT-VALUE})")
     Format format;
@@ -43,12 +54,7 @@ class ReportCommand implements Callable<Integer> {
     public Integer call() {
         services.database().check();
         services.store();
-        long instance;
-        try {
-            instance = launcher.operator().getJobInstance(execution).getInstanceId();
-        } catch (NoSuchJobExecutionException e) {
-            throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
-        }
+        long instance = instance();
         Report report = reports.build(instance);
         PrintWriter out = spec.commandLine().getOut();
         out.print(switch (format) {
@@ -57,11 +63,30 @@ class ReportCommand implements Callable<Integer> {
             case json -> ReportWriter.json(report);
         });
         out.flush();
-        if (!report.missing().isEmpty()) {
-            spec.commandLine().getErr().printf("gradreg: %d of %d runs are not finished%n", report.missing().size(),
-                    report.runs().size());
+        List<RunRecord> missing = report.missing();
+        if (!missing.isEmpty()) {
+            String named = missing.stream().limit(NAMED).map(RunRecord::runKey).collect(Collectors.joining(", "))
+                    + (missing.size() > NAMED ? " and " + (missing.size() - NAMED) + " more" : "");
+            spec.commandLine().getErr().printf("gradreg: %d of %d runs are not finished: %s%n", missing.size(),
+                    report.runs().size(), named);
             return CommandLineSetup.EXIT_FAILED;
         }
         return 0;
+    }
+
+    /** The job instance whose runs to report: the experiment's for a shard. */
+    private long instance() {
+        if ((execution == null) == (experiment == null)) {
+            throw new IllegalArgumentException("give a job execution id or --experiment ID (one of them)");
+        }
+        if (experiment != null) {
+            return services.store().experiment(experiment).orElseThrow(() -> new IllegalArgumentException(
+                    "no experiment '" + experiment + "' in " + services.database().describe())).resultsInstance();
+        }
+        try {
+            return services.store().resultsInstance(launcher.operator().getJobInstance(execution).getInstanceId());
+        } catch (NoSuchJobExecutionException e) {
+            throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.Shard;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,18 @@ class RunCommand implements Callable<Integer> {
             description = "job parameter overriding the job's property of that name (repeatable)")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(names = "--shard", paramLabel = "INDEX/COUNT",
+            description = {"run only this shard's share of the runs: those whose position in the plan is INDEX modulo "
+                + "COUNT (INDEX from 0). Shards may run anywhere at once on one shared database; together they record "
+                + "every run once. Default in a Kubernetes Indexed Job: JOB_COMPLETION_INDEX/GRADREG_SHARDS from the "
+                + "environment"})
+    String shard;
+
+    @Option(names = "--experiment-id", paramLabel = "ID", defaultValue = "${env:GRADREG_EXPERIMENT_ID}",
+            description = {"the experiment the shards share (default: GRADREG_EXPERIMENT_ID, else derived from the job "
+                + "file and parameters, so shards started alike agree)"})
+    String experimentId;
+
     @Inject
     JobLauncher launcher;
 
@@ -37,7 +50,8 @@ class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Properties parameters = new Properties();
         params.forEach(parameters::setProperty);
-        JobLauncher.Started started = launcher.start(job, parameters);
+        Shard sharding = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv()).orElse(null);
+        JobLauncher.Started started = launcher.start(job, parameters, sharding, experimentId);
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -74,7 +74,7 @@ class StatusCommand implements Callable<Integer> {
             out.printf("  step %-10s %-10s %s%n", s.getStepName(), s.getBatchStatus(), s.getExitStatus());
         }
         out.printf("%-45s %-10s %-8s %-12s %s%n", "RUN", "STATUS", "SEED", "MINIBATCHES", "TEST ACCURACY");
-        for (RunRecord r : services.store().runs(instance)) {
+        for (RunRecord r : services.store().runs(services.store().resultsInstance(instance))) { // a shard: all shards' runs
             out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), r.status(), r.seed(),
                     r.minibatchesDone() + "/" + r.minibatches(),
                     r.testAccuracy() == null ? (r.message() == null ? "" : r.message())

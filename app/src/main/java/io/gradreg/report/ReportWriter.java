@@ -32,7 +32,8 @@ public final class ReportWriter {
     }
 
     private static Path write(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        // a temporary file of its own: the shards of an experiment may write the same report at once
+        Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         Files.writeString(tmp, content);
         return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -36,6 +37,43 @@ public final class Database implements DataSource {
 
     public boolean isPostgres() {
         return url.startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * Runs {@code work} (creating tables) while no other process does the same on this database.
+     * Processes that start together on a fresh PostgreSQL database (the shards of a Kubernetes
+     * Indexed Job) would otherwise race: concurrent {@code CREATE TABLE IF NOT EXISTS} can fail
+     * there, and JBeret checks for its tables before creating them. A session-level advisory lock
+     * serializes them; it is released with the connection if the process dies. H2 needs nothing.
+     */
+    public <T> T withSchemaLock(Supplier<T> work) {
+        if (!isPostgres()) {
+            return work.get();
+        }
+        try (Connection c = getConnection()) {
+            try (var ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                ps.setLong(1, SCHEMA_LOCK);
+                ps.execute();
+            }
+            try {
+                return work.get();
+            } finally {
+                try (var ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, SCHEMA_LOCK);
+                    ps.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot lock " + describe() + " to create tables: " + e.getMessage(), e);
+        }
+    }
+
+    /** Advisory lock key of schema creation: "gradreg" in ASCII. */
+    private static final long SCHEMA_LOCK = 0x67726164726567L;
+
+    /** SQL for the database's clock plus {@code ?} seconds (leases use the database's clock, not the machines'). */
+    String secondsFromNow() {
+        return isPostgres() ? "(LOCALTIMESTAMP + ? * INTERVAL '1 second')" : "DATEADD(SECOND, ?, LOCALTIMESTAMP)";
     }
 
     /** The URL without query parameters that might carry credentials. */

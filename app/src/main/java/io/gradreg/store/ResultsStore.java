@@ -31,7 +31,11 @@ import java.util.zip.InflaterInputStream;
  *   <li>{@code gradreg_subset}: each run's training subset as drawn by the sample step;
  *   <li>{@code gradreg_run}: one row per planned run, keyed by (job instance, run key), so a run
  *       can never be recorded twice; its status, progress and outcome;
- *   <li>{@code gradreg_checkpoint}: the latest checkpoint of each unfinished run.
+ *   <li>{@code gradreg_checkpoint}: the latest checkpoint of each unfinished run;
+ *   <li>{@code gradreg_claim}: which process trains a run, with a lease on the database's clock,
+ *       so that two processes never train (and record) the same run;
+ *   <li>{@code gradreg_experiment}, {@code gradreg_shard}: the experiments run as shards, each
+ *       with the job instance under which all its shards record their runs.
  * </ul>
  *
  * Every write is one transaction. Works on H2 and PostgreSQL.
@@ -66,15 +70,26 @@ public final class ResultsStore {
                     + "message VARCHAR(2000), job_execution_id BIGINT, updated_at TIMESTAMP, plan_order INT NOT NULL, "
                     + "resumed_from INT, PRIMARY KEY (instance_id, run_key))",
             "CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
-                    + "minibatch INT NOT NULL, data " + blob + " NOT NULL, PRIMARY KEY (instance_id, run_key))"
+                    + "minibatch INT NOT NULL, data " + blob + " NOT NULL, PRIMARY KEY (instance_id, run_key))",
+            "CREATE TABLE IF NOT EXISTS gradreg_claim (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
+                    + "owner VARCHAR(400) NOT NULL, owner_execution BIGINT NOT NULL, lease_until TIMESTAMP NOT NULL, "
+                    + "PRIMARY KEY (instance_id, run_key))",
+            "CREATE TABLE IF NOT EXISTS gradreg_experiment (experiment_id VARCHAR(200) PRIMARY KEY, "
+                    + "results_instance BIGINT NOT NULL, fingerprint VARCHAR(64) NOT NULL, "
+                    + "job_name VARCHAR(200) NOT NULL, created_at TIMESTAMP)",
+            "CREATE TABLE IF NOT EXISTS gradreg_shard (instance_id BIGINT PRIMARY KEY, "
+                    + "experiment_id VARCHAR(200) NOT NULL, shard_index INT NOT NULL, shard_count INT NOT NULL)"
         };
-        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
-            for (String sql : ddl) {
-                s.execute(sql);
+        database.withSchemaLock(() -> {
+            try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
+            } catch (SQLException e) {
+                throw fail("create the gradreg tables", e);
             }
-        } catch (SQLException e) {
-            throw fail("create the gradreg tables", e);
-        }
+            return null;
+        });
     }
 
     // ---- jobs ----
@@ -213,9 +228,15 @@ public final class ResultsStore {
         });
     }
 
-    /** Stores a checkpoint and the progress it represents, atomically. */
-    public void saveCheckpoint(long instanceId, String runKey, int minibatch, byte[] data) {
+    /**
+     * Stores a checkpoint and the progress it represents, atomically, and renews the claim; throws
+     * {@link ClaimLostException} (writing nothing) if the claim was lost.
+     */
+    public void saveCheckpoint(Claim claim, int minibatch, byte[] data) {
+        long instanceId = claim.instanceId();
+        String runKey = claim.runKey();
         inTransaction("save the checkpoint of run " + runKey, c -> {
+            fence(c, claim);
             upsertCheckpoint(c, instanceId, runKey, minibatch, data);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET minibatches_done = ?, updated_at = ? "
                     + "WHERE instance_id = ? AND run_key = ?")) {
@@ -235,10 +256,16 @@ public final class ResultsStore {
         }, rs -> rs.getBytes(1));
     }
 
-    /** Training finished: the final parameters (as a checkpoint) and the training outcome, atomically. */
-    public void markTrained(long instanceId, String runKey, int minibatches, byte[] finalState, double finalLoss,
+    /**
+     * Training finished: the final parameters (as a checkpoint) and the training outcome, atomically,
+     * if the claim still holds (else {@link ClaimLostException} and nothing is written).
+     */
+    public void markTrained(Claim claim, int minibatches, byte[] finalState, double finalLoss,
             double finalPenalty, double trainSeconds) {
+        long instanceId = claim.instanceId();
+        String runKey = claim.runKey();
         inTransaction("record the end of run " + runKey, c -> {
+            fence(c, claim);
             upsertCheckpoint(c, instanceId, runKey, minibatches, finalState);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
                     + "final_loss = ?, final_penalty = ?, train_seconds = ?, updated_at = ? "
@@ -256,18 +283,24 @@ public final class ResultsStore {
         });
     }
 
-    /** Evaluation done: the accuracy, and the run's parameters are no longer kept. */
+    /**
+     * Evaluation done: the accuracy, and the run's parameters are no longer kept. Only a TRAINED run
+     * becomes EVALUATED, so two processes evaluating the same run record it once.
+     */
     public void markEvaluated(long instanceId, String runKey, double accuracy, double loss) {
         inTransaction("record the test accuracy of run " + runKey, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, test_accuracy = ?, "
-                    + "test_loss = ?, updated_at = ? WHERE instance_id = ? AND run_key = ?")) {
+                    + "test_loss = ?, updated_at = ? WHERE instance_id = ? AND run_key = ? AND status = ?")) {
                 ps.setString(1, RunStatus.EVALUATED.name());
                 ps.setDouble(2, accuracy);
                 ps.setDouble(3, loss);
                 ps.setTimestamp(4, Timestamp.from(Instant.now()));
                 ps.setLong(5, instanceId);
                 ps.setString(6, runKey);
-                ps.executeUpdate();
+                ps.setString(7, RunStatus.TRAINED.name());
+                if (ps.executeUpdate() == 0) {
+                    return;
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM gradreg_checkpoint WHERE instance_id = ? AND run_key = ?")) {
@@ -287,6 +320,140 @@ public final class ResultsStore {
                     ps.setLong(4, instanceId);
                     ps.setString(5, runKey);
                 });
+    }
+
+    // ---- claims: who trains a run ----
+
+    /**
+     * Claims a run for {@code owner} unless another owner holds an unexpired lease on it. The
+     * primary key decides between processes that claim at the same moment; an expired lease (its
+     * process died) is taken over by one conditional update.
+     */
+    public Optional<Claim> claim(long instanceId, String runKey, String owner, long ownerExecution, int leaseSeconds) {
+        Claim claim = new Claim(instanceId, runKey, owner, ownerExecution, leaseSeconds);
+        boolean inserted = insertIgnoringDuplicate("INSERT INTO gradreg_claim (instance_id, run_key, owner, "
+                + "owner_execution, lease_until) VALUES (?, ?, ?, ?, " + database.secondsFromNow() + ")", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, runKey);
+                    ps.setString(3, owner);
+                    ps.setLong(4, ownerExecution);
+                    ps.setInt(5, leaseSeconds);
+                });
+        if (inserted) {
+            return Optional.of(claim);
+        }
+        int taken = updateCount("UPDATE gradreg_claim SET owner = ?, owner_execution = ?, lease_until = "
+                + database.secondsFromNow() + " WHERE instance_id = ? AND run_key = ? "
+                + "AND (owner = ? OR lease_until < LOCALTIMESTAMP)", ps -> {
+                    ps.setString(1, owner);
+                    ps.setLong(2, ownerExecution);
+                    ps.setInt(3, leaseSeconds);
+                    ps.setLong(4, instanceId);
+                    ps.setString(5, runKey);
+                    ps.setString(6, owner);
+                });
+        return taken == 1 ? Optional.of(claim) : Optional.empty();
+    }
+
+    /** Extends the lease; {@link ClaimLostException} if another owner took the run over. */
+    public void renew(Claim claim) {
+        inTransaction("renew the claim on run " + claim.runKey(), c -> fence(c, claim));
+    }
+
+    /**
+     * Gives up the claims that one job execution holds on a job instance's runs, e.g. when that
+     * execution is known to be dead and is restarted.
+     */
+    public void releaseClaims(long instanceId, long ownerExecution) {
+        updateCount("DELETE FROM gradreg_claim WHERE instance_id = ? AND owner_execution = ?", ps -> {
+            ps.setLong(1, instanceId);
+            ps.setLong(2, ownerExecution);
+        });
+    }
+
+    /** Inside a write's transaction: renews the claim, or throws if it is no longer this owner's. */
+    private void fence(Connection c, Claim claim) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_claim SET lease_until = "
+                + database.secondsFromNow() + " WHERE instance_id = ? AND run_key = ? AND owner = ?")) {
+            ps.setInt(1, claim.leaseSeconds());
+            ps.setLong(2, claim.instanceId());
+            ps.setString(3, claim.runKey());
+            ps.setString(4, claim.owner());
+            if (ps.executeUpdate() != 1) {
+                throw new ClaimLostException(claim);
+            }
+        }
+    }
+
+    // ---- experiments run as shards ----
+
+    /**
+     * An experiment whose shards run as separate jobs: they all record their runs under
+     * {@code resultsInstance}, the job instance of the shard that registered the experiment first.
+     */
+    public record Experiment(String id, long resultsInstance, String fingerprint, String jobName) {
+    }
+
+    public Optional<Experiment> experiment(String id) {
+        return queryOne("SELECT experiment_id, results_instance, fingerprint, job_name FROM gradreg_experiment "
+                + "WHERE experiment_id = ?", ps -> ps.setString(1, id), ResultsStore::toExperiment);
+    }
+
+    /** The experiment a job instance is a shard of, if it is one. */
+    public Optional<Experiment> experimentOf(long instanceId) {
+        return queryOne("SELECT e.experiment_id, e.results_instance, e.fingerprint, e.job_name "
+                + "FROM gradreg_experiment e JOIN gradreg_shard s ON s.experiment_id = e.experiment_id "
+                + "WHERE s.instance_id = ?", ps -> ps.setLong(1, instanceId), ResultsStore::toExperiment);
+    }
+
+    /** The job instance under which a job instance's runs are recorded: its own, or its experiment's. */
+    public long resultsInstance(long instanceId) {
+        return experimentOf(instanceId).map(Experiment::resultsInstance).orElse(instanceId);
+    }
+
+    /**
+     * Registers job instance {@code instanceId} as shard {@code shardIndex} of {@code shardCount} of
+     * experiment {@code id}, registering the experiment itself if this is its first shard.
+     * Idempotent, and safe when shards register at the same moment: the primary key keeps the first
+     * registration.
+     *
+     * @throws IllegalArgumentException if the experiment exists with another job or parameters
+     */
+    public Experiment joinExperiment(String id, String fingerprint, String jobName, long instanceId, int shardIndex,
+            int shardCount) {
+        insertIgnoringDuplicate("INSERT INTO gradreg_experiment (experiment_id, results_instance, fingerprint, "
+                + "job_name, created_at) VALUES (?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, id);
+                    ps.setLong(2, instanceId);
+                    ps.setString(3, fingerprint);
+                    ps.setString(4, jobName);
+                    ps.setTimestamp(5, Timestamp.from(Instant.now()));
+                });
+        Experiment experiment = experiment(id).orElseThrow();
+        checkCompatible(experiment, fingerprint);
+        insertIgnoringDuplicate("INSERT INTO gradreg_shard (instance_id, experiment_id, shard_index, shard_count) "
+                + "VALUES (?, ?, ?, ?)", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, id);
+                    ps.setInt(3, shardIndex);
+                    ps.setInt(4, shardCount);
+                });
+        return experiment;
+    }
+
+    /**
+     * Refuses a shard whose job or parameters differ from the experiment's. (A different shard
+     * count is fine: claims keep runs from being trained twice whichever shard owns them.)
+     */
+    public static void checkCompatible(Experiment experiment, String fingerprint) {
+        if (!experiment.fingerprint().equals(fingerprint)) {
+            throw new IllegalArgumentException("experiment '" + experiment.id() + "' was started with another job file "
+                    + "or other parameters; give every shard the same ones, or use another --experiment-id");
+        }
+    }
+
+    private static Experiment toExperiment(ResultSet rs) throws SQLException {
+        return new Experiment(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4));
     }
 
     // ---- plumbing ----
@@ -345,23 +512,30 @@ public final class ResultsStore {
         void run(Connection c) throws SQLException;
     }
 
-    private void insertIgnoringDuplicate(String sql, Binder binder) {
+    /** True if inserted, false if the key was already recorded (the first record is kept). */
+    private boolean insertIgnoringDuplicate(String sql, Binder binder) {
         try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             ps.executeUpdate();
+            return true;
         } catch (SQLException e) {
             if (!"23505".equals(e.getSQLState())) { // unique violation: already recorded, keep the first
                 throw fail("write " + sql.substring(12, sql.indexOf(' ', 12)), e);
             }
+            return false;
         }
     }
 
     private void update(String sql, Binder binder) {
+        updateCount(sql, binder);
+    }
+
+    private int updateCount(String sql, Binder binder) {
         try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("update gradreg_run", e);
+            throw fail("update " + sql.split(" ")[sql.startsWith("DELETE") ? 2 : 1], e);
         }
     }
 

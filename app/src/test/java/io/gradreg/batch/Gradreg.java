@@ -42,6 +42,10 @@ final class Gradreg {
         return workDir;
     }
 
+    Map<String, String> env() {
+        return env;
+    }
+
     ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));

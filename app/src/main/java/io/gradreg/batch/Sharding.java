@@ -1,0 +1,72 @@
+package io.gradreg.batch;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * A job run as one shard of an experiment. Both facts travel as job parameters, so that every
+ * step (and a restart) sees them: {@code gradreg.shard} ({@code i/N}) and
+ * {@code gradreg.experiment-id}, the identity the shards share across processes and machines.
+ *
+ * <p>Unless given, the experiment id is derived from the job's XML and its other parameters: the
+ * shards of one Kubernetes Indexed Job, started from the same command line, agree on it without
+ * talking to each other. Running the same experiment again under a derived id continues (and
+ * then just reports) the first one; give {@code --experiment-id} to start afresh.
+ */
+public record Sharding(Shard shard, String experimentId, String fingerprint) {
+
+    static final String SHARD = "gradreg.shard";
+    static final String EXPERIMENT = "gradreg.experiment-id";
+    static final String FINGERPRINT = "gradreg.fingerprint";
+
+    public Sharding {
+        if (experimentId.isBlank() || experimentId.length() > 200) {
+            throw new IllegalArgumentException("--experiment-id must be 1 to 200 characters, was '" + experimentId + "'");
+        }
+    }
+
+    /** Shard {@code shard} of the experiment named {@code experimentId}, or of the derived one when null. */
+    public static Sharding of(Shard shard, String experimentId, String jobName, String jobXml, Properties parameters) {
+        String fingerprint = fingerprint(jobXml, parameters);
+        String id = experimentId == null || experimentId.isBlank() ? jobName + "-" + fingerprint.substring(0, 12)
+                : experimentId.trim();
+        return new Sharding(shard, id, fingerprint);
+    }
+
+    /** The sharding recorded in a job's parameters, if it is a shard. */
+    static Optional<Sharding> from(Properties parameters) {
+        String shard = parameters.getProperty(SHARD);
+        if (shard == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Sharding(Shard.parse(shard), parameters.getProperty(EXPERIMENT),
+                parameters.getProperty(FINGERPRINT)));
+    }
+
+    void addTo(Properties parameters) {
+        parameters.setProperty(SHARD, shard.toString());
+        parameters.setProperty(EXPERIMENT, experimentId);
+        parameters.setProperty(FINGERPRINT, fingerprint);
+    }
+
+    /** SHA-256 of the job XML and its parameters (sorted, without the gradreg.* ones): what makes runs equal. */
+    static String fingerprint(String jobXml, Properties parameters) {
+        StringBuilder text = new StringBuilder(jobXml).append('\0');
+        for (String key : new TreeSet<>(parameters.stringPropertyNames())) {
+            if (!key.startsWith("gradreg.")) {
+                text.append(key).append('=').append(parameters.getProperty(key).trim()).append('\0');
+            }
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
