@@ -109,7 +109,8 @@ public class TrainBatchlet extends AbstractBatchlet {
             }
             TrainingListener metrics = meters.forRun(
                     new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), spec.experiment()),
-                    record.architecture(), record.regularizer(), record.trainSize(), record.runIndex());
+                    run.config().architecture().id(), run.config().regularizer(), run.config().subset().toString(),
+                    run.runIndex());
             long start = System.nanoTime();
             long renewEvery = claim.leaseSeconds() * 1_000_000_000L / 3;
             long renewed = System.nanoTime();
