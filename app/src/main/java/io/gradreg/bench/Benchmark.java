@@ -5,7 +5,13 @@ import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingRun;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +32,16 @@ public final class Benchmark {
      * working size, which is not a leak).
      */
     public record MemorySample(int minibatches, long residentBytes, long heapCommittedBytes) {
+    }
+
+    /**
+     * Whole runs per hour when {@code partitions} runs train at once, each on its own thread with
+     * one intra-op thread, as the batch job's partitions do.
+     */
+    public record Throughput(String regularizer, int partitions, int runs, int minibatchesPerRun, double seconds) {
+        public double runsPerHour() {
+            return runs * 3600.0 / seconds;
+        }
     }
 
     private final Mnist mnist;
@@ -57,6 +73,41 @@ public final class Benchmark {
         double median = windows % 2 == 1 ? sorted[windows / 2] : (sorted[windows / 2 - 1] + sorted[windows / 2]) / 2;
         return new Speed(config.regularizer(), config.architecture().id(), median, sorted[0], sorted[windows - 1],
                 windows, perWindow);
+    }
+
+    /**
+     * Trains {@code runs} runs of {@code config} (seeds seed, seed+1, ...) on {@code partitions}
+     * threads and times the whole batch, subset draws and model set-up included.
+     */
+    public Throughput throughput(TrainingConfig config, int runs, int partitions) {
+        ExecutorService pool = Executors.newFixedThreadPool(partitions);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                TrainingConfig run = config.toBuilder().seed(config.seed() + i).build();
+                done.add(pool.submit(() -> {
+                    try (NDManager manager = NDManager.newBaseManager();
+                            TrainingRun training = new TrainingRun(run, mnist, regularizers, manager)) {
+                        while (!training.finished()) {
+                            training.step();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            return new Throughput(config.regularizer(), partitions, runs, config.minibatches(),
+                    (System.nanoTime() - start) / 1e9);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Trains {@code config} and samples resident memory every {@code every} minibatches. */

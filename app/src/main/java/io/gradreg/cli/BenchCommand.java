@@ -44,6 +44,21 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "40", description = "minibatches per window (default: ${DEFAULT-VALUE})")
     int window;
 
+    @Option(names = "--throughput-runs", defaultValue = "0",
+            description = "also time this many whole runs with 1 partition, then with --partitions in parallel")
+    int throughputRuns;
+
+    @Option(names = "--throughput-minibatches", defaultValue = "300",
+            description = "minibatches per run of the throughput measurement (default: ${DEFAULT-VALUE})")
+    int throughputMinibatches;
+
+    @Option(names = "--throughput-regularizer", defaultValue = "spectreg", description = "(default: ${DEFAULT-VALUE})")
+    String throughputRegularizer;
+
+    @Option(names = "--partitions", defaultValue = "2",
+            description = "parallel runs of the throughput measurement (default: ${DEFAULT-VALUE})")
+    int partitions;
+
     @Option(names = "--memory-minibatches", defaultValue = "0",
             description = "also train this many minibatches with --memory-regularizer and sample resident memory")
     int memoryMinibatches;
@@ -68,6 +83,12 @@ class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Regularizers found = services.regularizers();
         regularizers.forEach(found::get);
+        if (throughputRuns > 0) {
+            found.get(throughputRegularizer);
+            if (partitions < 1 || throughputMinibatches < 1) {
+                throw new IllegalArgumentException("--partitions and --throughput-minibatches must be at least 1");
+            }
+        }
         Mnist mnist = engine.loadData();
         Benchmark benchmark = new Benchmark(mnist, found);
         out.printf("# gradreg bench: LeNet-5 %s, batch 50, %d intra-op thread(s), %d cores, java %s%n", architecture,
@@ -80,6 +101,19 @@ class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "speed\t%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%d%n", s.regularizer(), s.architecture(),
                     s.medianMillis(), s.minMillis(), s.maxMillis(), s.windows(), s.minibatchesPerWindow());
             out.flush();
+        }
+        if (throughputRuns > 0) {
+            out.println("kind\tregularizer\tpartitions\truns\tminibatches_per_run\tseconds\truns_per_hour");
+            TrainingConfig config = base.toBuilder().regularizer(throughputRegularizer).minibatches(throughputMinibatches)
+                    .build();
+            Benchmark.Throughput one = benchmark.throughput(config, throughputRuns, 1);
+            printThroughput(out, one);
+            if (partitions > 1) {
+                Benchmark.Throughput many = benchmark.throughput(config, throughputRuns, partitions);
+                printThroughput(out, many);
+                out.printf(Locale.ROOT, "# runs per hour with %d partitions / with 1: %.2f%n", partitions,
+                        many.runsPerHour() / one.runsPerHour());
+            }
         }
         if (memoryMinibatches > 0) {
             out.println("kind\tregularizer\tminibatches\tresident_mib\theap_committed_mib");
@@ -101,5 +135,11 @@ class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "# peak resident memory %.1f MiB%n", ProcessMemory.peakResidentBytes() / 1048576.0);
         out.flush();
         return 0;
+    }
+
+    private static void printThroughput(PrintWriter out, Benchmark.Throughput t) {
+        out.printf(Locale.ROOT, "throughput\t%s\t%d\t%d\t%d\t%.1f\t%.1f%n", t.regularizer(), t.partitions(), t.runs(),
+                t.minibatchesPerRun(), t.seconds(), t.runsPerHour());
+        out.flush();
     }
 }
