@@ -106,6 +106,9 @@ class BenchCommand implements Callable<Integer> {
             out.println("kind\tregularizer\tpartitions\truns\tminibatches_per_run\tseconds\truns_per_hour");
             TrainingConfig config = base.toBuilder().regularizer(throughputRegularizer).minibatches(throughputMinibatches)
                     .build();
+            // untimed: class loading, JIT compilation and oneDNN's kernel generation would fall on the first timing
+            benchmark.throughput(config.toBuilder().minibatches(Math.min(20, throughputMinibatches)).build(),
+                    Math.max(partitions, 1), Math.max(partitions, 1));
             Benchmark.Throughput one = benchmark.throughput(config, throughputRuns, 1);
             printThroughput(out, one);
             if (partitions > 1) {
