@@ -38,6 +38,10 @@ record StepContext(
         if (!scalar.getShape().isScalar()) {
             throw new IllegalArgumentException("inputGradient needs a scalar, got shape " + scalar.getShape());
         }
+        if (!input.hasGradient()) { // PyTorch: requires_grad
+            throw new IllegalStateException("inputGradient was called by a regularizer whose usesInputGradients() "
+                    + "returns false; return true there");
+        }
         return gradients.gradient(scalar, input);
     }
 }

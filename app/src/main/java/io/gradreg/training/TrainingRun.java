@@ -147,7 +147,9 @@ public final class TrainingRun implements AutoCloseable {
             NDArray penalty;
             JniUtils.setGradMode(true);
             try {
-                x.setRequiresGradient(true);
+                if (regularizer.usesInputGradients()) {
+                    x.setRequiresGradient(true);
+                }
                 NDArray logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
                 loss = crossEntropy(logits, y);
                 StepContext context = new StepContext(x, logits, loss, y, batch.length, regularizerRandom,

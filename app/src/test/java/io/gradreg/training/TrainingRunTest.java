@@ -168,4 +168,26 @@ class TrainingRunTest {
         return out;
     }
 
+
+    @Test
+    void onlyPenaltiesOfTheOutputsAloneSkipTheInputGradient() {
+        Regularizers all = Regularizers.builtIn();
+        for (String name : List.of("none", "cp")) {
+            assertFalse(all.create(name, java.util.Map.of()).usesInputGradients(), name);
+        }
+        for (String name : List.of("doubleback", "spectreg", "frobreg", "jacreg")) {
+            assertTrue(all.create(name, java.util.Map.of()).usesInputGradients(), name);
+        }
+    }
+
+    @Test
+    void inputGradientFailsClearlyWhenTheInputWasNotDifferentiable() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.ones(new ai.djl.ndarray.types.Shape(2, 3));
+            StepContext context = new StepContext(x, x, x.sum(), x, 2, new java.util.SplittableRandom(1), null, manager);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> context.inputGradient(x.sum()));
+            assertEquals("inputGradient was called by a regularizer whose usesInputGradients() returns false; "
+                    + "return true there", e.getMessage());
+        }
+    }
 }

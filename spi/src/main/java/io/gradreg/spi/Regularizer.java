@@ -28,4 +28,15 @@ public interface Regularizer {
 
     /** The raw penalty of this minibatch, a scalar. */
     NDArray penalty(PenaltyContext context);
+
+    /**
+     * Whether {@link #penalty} calls {@link PenaltyContext#inputGradient}. Return false only for a
+     * penalty built from the outputs alone (as the confidence penalty is): the trainer then does
+     * not make the minibatch require gradients, and every backward pass skips the first layer's
+     * gradient with respect to the input, which is about 40 % of an unregularized step (see
+     * docs/performance.md). {@code inputGradient} then fails. Since SPI 1.1.
+     */
+    default boolean usesInputGradients() {
+        return true;
+    }
 }

@@ -28,7 +28,7 @@ import java.lang.annotation.Target;
 public @interface SpiVersion {
 
     /** The SPI version of this jar. */
-    String CURRENT = "1.0";
+    String CURRENT = "1.1";
 
     /** The SPI version the provider was compiled against: always {@link #CURRENT}. */
     String value();

@@ -27,7 +27,17 @@ public final class ConfidencePenalty implements RegularizerProvider {
 
     @Override
     public Regularizer create(RegularizerParameters parameters) {
-        return ConfidencePenalty::penalty;
+        return new Regularizer() {
+            @Override
+            public NDArray penalty(PenaltyContext context) {
+                return ConfidencePenalty.penalty(context);
+            }
+
+            @Override
+            public boolean usesInputGradients() {
+                return false;
+            }
+        };
     }
 
     static NDArray penalty(PenaltyContext context) {

@@ -1,6 +1,8 @@
 package io.gradreg.regularizer.builtin;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.gradreg.spi.PenaltyContext;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
@@ -22,6 +24,16 @@ public final class NoRegularizer implements RegularizerProvider {
 
     @Override
     public Regularizer create(RegularizerParameters parameters) {
-        return context -> context.manager().zeros(new Shape(), context.logits().getDataType());
+        return new Regularizer() {
+            @Override
+            public NDArray penalty(PenaltyContext context) {
+                return context.manager().zeros(new Shape(), context.logits().getDataType());
+            }
+
+            @Override
+            public boolean usesInputGradients() {
+                return false;
+            }
+        };
     }
 }
