@@ -3,11 +3,14 @@ package io.gradreg.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
-/** Resident memory of this process, from {@code /proc/self/status} (Linux). */
+/** Resident memory and memory allocator of this process, from {@code /proc/self} (Linux). */
 public final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path MAPS = Path.of("/proc/self/maps");
 
     private ProcessMemory() {
     }
@@ -34,5 +37,37 @@ public final class ProcessMemory {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * The malloc that libtorch gets its tensors from, for benchmark headers: "tcmalloc" or
+     * "jemalloc" when one is loaded (LD_PRELOAD), else "glibc" with its tuning variables.
+     */
+    public static String allocator() {
+        List<String> maps;
+        try {
+            maps = Files.readAllLines(MAPS);
+        } catch (IOException e) {
+            maps = List.of();
+        }
+        return allocator(maps, System.getenv());
+    }
+
+    static String allocator(List<String> maps, Map<String, String> environment) {
+        for (String name : List.of("tcmalloc", "jemalloc")) {
+            if (maps.stream().anyMatch(line -> line.contains("/lib" + name))) {
+                return name;
+            }
+        }
+        StringBuilder glibc = new StringBuilder("glibc");
+        String separator = " (";
+        for (String variable : List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")) {
+            String value = environment.get(variable);
+            if (value != null) {
+                glibc.append(separator).append(variable).append('=').append(value);
+                separator = ", ";
+            }
+        }
+        return separator.equals(", ") ? glibc.append(')').toString() : glibc.append(" defaults").toString();
     }
 }

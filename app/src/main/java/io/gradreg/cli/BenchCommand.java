@@ -91,8 +91,9 @@ class BenchCommand implements Callable<Integer> {
         }
         Mnist mnist = engine.loadData();
         Benchmark benchmark = new Benchmark(mnist, found);
-        out.printf("# gradreg bench: LeNet-5 %s, batch 50, %d intra-op thread(s), %d cores, java %s%n", architecture,
-                engine.threads, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        out.printf("# gradreg bench: LeNet-5 %s, batch 50, %d intra-op thread(s), %d cores, java %s, malloc %s%n",
+                architecture, engine.threads, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), ProcessMemory.allocator());
         out.println("kind\tregularizer\tarchitecture\tms_per_minibatch_median\tms_min\tms_max\twindows\tminibatches_per_window");
         TrainingConfig base = TrainingConfig.builder()
                 .architecture(io.gradreg.model.Architecture.parse(architecture)).weight(weight).seed(1).build();

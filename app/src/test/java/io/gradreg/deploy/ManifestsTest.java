@@ -192,6 +192,9 @@ class ManifestsTest {
         ConfigMap settings = (ConfigMap) resources.get("ConfigMap/gradreg-settings");
         assertEquals("1", settings.getData().get("OMP_NUM_THREADS"));
         assertEquals("1", settings.getData().get("MKL_NUM_THREADS"));
+        // the allocator settings of bin/gradreg (LauncherScriptIT) and the images
+        assertEquals("33554432", settings.getData().get("MALLOC_MMAP_THRESHOLD_"));
+        assertEquals("1073741824", settings.getData().get("MALLOC_TRIM_THRESHOLD_"));
         for (PodTemplateSpec template : gradregTemplates()) {
             Container c = gradreg(template);
             assertTrue(c.getEnvFrom().stream().map(EnvFromSource::getConfigMapRef)
