@@ -15,6 +15,7 @@ import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
 import io.gradreg.model.StagingBuffer;
 import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.Scalars;
 import io.gradreg.regularizer.Regularizers;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,7 +156,7 @@ public final class TrainingRun implements AutoCloseable {
                 StepContext context = new StepContext(x, logits, loss, y, batch.length, regularizerRandom,
                         inputGradients, stepManager, regularizerStaging);
                 penalty = penalty(context);
-                NDArray total = config.weight() == 0 ? loss : loss.add(penalty.mul(config.weight()));
+                NDArray total = config.weight() == 0 ? loss : loss.add(Scalars.mul(penalty, config.weight()));
                 JniUtils.backward((PtNDArray) total, (PtNDArray) stepManager.ones(new Shape(), dataType), false, false);
             } finally {
                 JniUtils.setGradMode(false);
@@ -206,7 +207,7 @@ public final class TrainingRun implements AutoCloseable {
     static NDArray crossEntropy(NDArray logits, NDArray labels) {
         NDArray logP = logits.logSoftmax(1);
         NDArray oneHot = labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
-        return logP.mul(oneHot).sum().neg().div(logits.getShape().get(0));
+        return Scalars.div(logP.mul(oneHot).sum().neg(), logits.getShape().get(0));
     }
 
     /** Accuracy and mean cross-entropy on the test set, in inference mode. */

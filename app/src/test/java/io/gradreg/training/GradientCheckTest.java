@@ -15,6 +15,7 @@ import io.gradreg.data.Mnist;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.LeNet5;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.spi.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -146,7 +147,7 @@ class GradientCheckTest {
             StepContext context = new StepContext(x, logits, loss, y, B, new SplittableRandom(PROJECTION_SEED),
                     run.inputGradients(), step);
             NDArray penalty = run.regularizer().penalty(context);
-            return new NDArray[] {loss, penalty, loss.add(penalty.mul(weight))};
+            return new NDArray[] {loss, penalty, loss.add(Scalars.mul(penalty, weight))};
         } finally {
             JniUtils.setGradMode(false);
         }

@@ -25,6 +25,6 @@ public final class JacobianNorms {
             NDArray squared = row.square().sum();
             total = total == null ? squared : total.add(squared);
         }
-        return total.div(context.batchSize());
+        return Scalars.div(total, context.batchSize());
     }
 }

@@ -6,6 +6,7 @@ import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
 import io.gradreg.spi.SpiVersion;
+import io.gradreg.spi.Scalars;
 
 /**
  * {@code cp}, the confidence penalty (Pereyra et al., 2017): the negative entropy of the softmax
@@ -42,6 +43,6 @@ public final class ConfidencePenalty implements RegularizerProvider {
 
     static NDArray penalty(PenaltyContext context) {
         NDArray logP = context.logits().logSoftmax(1);
-        return logP.exp().mul(logP).sum().div(context.batchSize());
+        return Scalars.div(logP.exp().mul(logP).sum(), context.batchSize());
     }
 }

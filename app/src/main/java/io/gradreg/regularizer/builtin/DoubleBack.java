@@ -6,6 +6,7 @@ import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
 import io.gradreg.spi.SpiVersion;
+import io.gradreg.spi.Scalars;
 
 /**
  * {@code doubleback} (Drucker and LeCun, 1992): (1/B) sum_i ||d loss_i / d x_i||^2.
@@ -33,6 +34,6 @@ public final class DoubleBack implements RegularizerProvider {
 
     static NDArray penalty(PenaltyContext context) {
         NDArray g = context.inputGradient(context.loss());
-        return g.square().sum().mul(context.batchSize());
+        return Scalars.mul(g.square().sum(), context.batchSize());
     }
 }

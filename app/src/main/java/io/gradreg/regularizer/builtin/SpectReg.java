@@ -6,6 +6,7 @@ import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
 import io.gradreg.spi.SpiVersion;
+import io.gradreg.spi.Scalars;
 
 /**
  * {@code spectreg}: (1/B) sum_i ||r_i^T J_i||^2 with J_i = d z(x_i) / d x_i and r_i ~ N(0, I)
@@ -42,6 +43,6 @@ public final class SpectReg implements RegularizerProvider {
         }
         NDArray projection = context.constant(r, logits.getShape());
         NDArray g = context.inputGradient(logits.mul(projection).sum());
-        return g.square().sum().div(context.batchSize());
+        return Scalars.div(g.square().sum(), context.batchSize());
     }
 }

@@ -8,6 +8,7 @@ import io.gradreg.spi.RegularizerException;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
 import io.gradreg.spi.SpiVersion;
+import io.gradreg.spi.Scalars;
 import java.util.List;
 
 /**
@@ -60,10 +61,10 @@ public final class GradL1 implements RegularizerProvider {
 
     static NDArray penalty(PenaltyContext context, double smoothing) {
         int b = context.batchSize();
-        NDArray perExample = context.inputGradient(context.loss()).mul(b);
+        NDArray perExample = Scalars.mul(context.inputGradient(context.loss()), b);
         if (smoothing == 0) {
-            return perExample.abs().sum().div(b);
+            return Scalars.div(perExample.abs().sum(), b);
         }
-        return perExample.square().add(smoothing * smoothing).sqrt().sub(smoothing).sum().div(b);
+        return Scalars.div(perExample.square().add(smoothing * smoothing).sqrt().sub(smoothing).sum(), b);
     }
 }

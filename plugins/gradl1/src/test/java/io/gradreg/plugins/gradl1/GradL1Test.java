@@ -14,6 +14,7 @@ import io.gradreg.spi.PenaltyContext;
 import io.gradreg.spi.RegularizerException;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.Scalars;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -121,7 +122,7 @@ class GradL1Test {
             NDArray logits = input.matMul(manager.create(flatten(W), new Shape(D, K))).add(manager.create(BIAS));
             NDArray y = manager.create(labels);
             NDArray oneHot = y.oneHot(K).toType(DataType.FLOAT64, false);
-            NDArray loss = logits.logSoftmax(1).mul(oneHot).sum().neg().div(b);
+            NDArray loss = Scalars.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), b);
             PenaltyContext context = new FirstOrderContext(input, logits, loss, y, manager, collector);
             RegularizerProvider provider = new GradL1();
             return provider.create(RegularizerParameters.of(provider, Map.of("smoothing", smoothing)))
