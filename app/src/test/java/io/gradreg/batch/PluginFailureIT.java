@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginFailureIT {
 
     private static final String OK = "@SpiVersion(SpiVersion.CURRENT)";
-    private static final String ZERO = "context.loss().mul(0)";
+    private static final String ZERO = "Scalars.mul(context.loss(), 0)";
 
     @TempDir
     Path dir;
@@ -105,7 +105,7 @@ class PluginFailureIT {
     @Test
     void failingPenaltiesFailOnlyTheirOwnRunsNamingThePlugin() throws Exception {
         new PluginJarBuilder().source("test.boom.Boom", providerSource("test.boom", "Boom", "boom", OK, "",
-                "calls[0] < 3 ? context.loss().mul(0) : Fail.now()"))
+                "calls[0] < 3 ? Scalars.mul(context.loss(), 0) : Fail.now()"))
                 .source("test.boom.Fail", """
                         package test.boom;
 
