@@ -12,8 +12,11 @@ import io.gradreg.TestData;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +86,52 @@ class TrainingRunTest {
                 assertEquals(straight, resumed, a + ": losses after resuming");
                 assertArrayEquals(straightWeights, flatten(run.parameters()), a + ": final weights");
             }
+        }
+    }
+
+    /**
+     * Garbage collections while a step runs must not change it (the use-after-free of DJL's
+     * {@code array.div(n)} described in {@link io.gradreg.spi.Scalars}): a run trained while another
+     * thread collects garbage and fills freed native memory with NaN ends with the same weights as
+     * one trained quietly. With any one {@code Scalars} call put back to DJL's form, some
+     * regularizer here ends differently or diverges.
+     */
+    @Test
+    void garbageCollectionDuringStepsChangesNothing() throws Exception {
+        for (String regularizer : List.of("none", "cp", "doubleback", "spectreg", "frobreg")) {
+            TrainingConfig config = TrainingConfig.builder().regularizer(regularizer).weight(0.1).minibatches(25)
+                    .seed(29).build();
+            float[] quiet = trainedWeights(config);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread churn = new Thread(() -> {
+                while (!stop.get()) {
+                    System.gc();
+                    List<ByteBuffer> held = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        held.add(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder())
+                                .putFloat(0, Float.NaN).putFloat(4, Float.NaN));
+                    }
+                }
+            });
+            churn.start();
+            float[] churned;
+            try {
+                churned = trainedWeights(config);
+            } finally {
+                stop.set(true);
+                churn.join();
+            }
+            assertArrayEquals(quiet, churned, regularizer + ": weights after training during garbage collections");
+        }
+    }
+
+    private static float[] trainedWeights(TrainingConfig config) {
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+            while (!run.finished()) {
+                run.step();
+            }
+            return flatten(run.parameters());
         }
     }
 
