@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Resident memory and memory allocator of this process, from {@code /proc/self} (Linux). */
 public final class ProcessMemory {
@@ -59,15 +61,10 @@ public final class ProcessMemory {
                 return name;
             }
         }
-        StringBuilder glibc = new StringBuilder("glibc");
-        String separator = " (";
-        for (String variable : List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")) {
-            String value = environment.get(variable);
-            if (value != null) {
-                glibc.append(separator).append(variable).append('=').append(value);
-                separator = ", ";
-            }
-        }
-        return separator.equals(", ") ? glibc.append(')').toString() : glibc.append(" defaults").toString();
+        String tuning = Stream.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")
+                .filter(environment::containsKey)
+                .map(variable -> variable + "=" + environment.get(variable))
+                .collect(Collectors.joining(", "));
+        return tuning.isEmpty() ? "glibc defaults" : "glibc (" + tuning + ")";
     }
 }

@@ -9,7 +9,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.spi.Scalars;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,17 +49,11 @@ class ScalarLifetimeTest {
         }
     }
 
-    /** Collects garbage, then takes many small native blocks and fills them with NaN. */
+    /** Ten rounds of {@link FreedMemory#overwriteWithNaN}. */
     private static List<ByteBuffer> churn() throws InterruptedException {
         List<ByteBuffer> held = new ArrayList<>();
         for (int round = 0; round < 10; round++) {
-            System.gc();
-            Thread.sleep(20); // the Cleaner thread frees unreachable direct buffers
-            for (int i = 0; i < 2000; i++) {
-                ByteBuffer b = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
-                b.putFloat(0, Float.NaN).putFloat(4, Float.NaN);
-                held.add(b);
-            }
+            held.addAll(FreedMemory.overwriteWithNaN(2000));
         }
         return held;
     }

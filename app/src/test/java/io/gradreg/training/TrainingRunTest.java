@@ -12,8 +12,6 @@ import io.gradreg.TestData;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,13 +102,12 @@ class TrainingRunTest {
             float[] quiet = trainedWeights(config);
             AtomicBoolean stop = new AtomicBoolean();
             Thread churn = new Thread(() -> {
-                while (!stop.get()) {
-                    System.gc();
-                    List<ByteBuffer> held = new ArrayList<>();
-                    for (int i = 0; i < 500; i++) {
-                        held.add(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder())
-                                .putFloat(0, Float.NaN).putFloat(4, Float.NaN));
+                try {
+                    while (!stop.get()) {
+                        FreedMemory.overwriteWithNaN(500);
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
             churn.start();
