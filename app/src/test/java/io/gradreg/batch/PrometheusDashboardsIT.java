@@ -86,7 +86,10 @@ class PrometheusDashboardsIT {
             Process job;
             int servedOn;
             try (ServerSocket other = new ServerSocket(jobPort, 1, InetAddress.getByName(LOOPBACK))) {
-                job = g.builder("run", "quickstart", "-p", "runs=1", "-p", "minibatches=300")
+                // Long enough that every run, the unregularized one included (about 6 ms per
+                // minibatch), is scraped several times while it trains: a rate() needs two samples
+                // that differ, and a run over before its second scrape shows NaN in rate panels.
+                job = g.builder("run", "quickstart", "-p", "runs=1", "-p", "minibatches=1000")
                         .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
                 servedOn = servedPort(job, err);
                 assertEquals(jobPort + 1, servedOn, Files.readString(err));
