@@ -13,6 +13,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -46,8 +47,11 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 continue;
             }
             RunSpec run = spec.run(record.runKey());
-            byte[] state = store.checkpoint(instance, record.runKey())
-                    .orElseThrow(() -> new IllegalStateException("trained run " + record.runKey() + " has no parameters"));
+            Optional<byte[]> parameters = store.trainedParameters(instance, record.runKey());
+            if (parameters.isEmpty()) {
+                continue; // a duplicate of this shard evaluated it since the list was read
+            }
+            byte[] state = parameters.get();
             int[] subset = store.subset(instance, record.trainSize(), record.seed()).orElseThrow();
             try (NDManager manager = NDManager.newBaseManager();
                     TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(),

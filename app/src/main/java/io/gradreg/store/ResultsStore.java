@@ -257,6 +257,25 @@ public final class ResultsStore {
     }
 
     /**
+     * The final parameters of a trained run, for its evaluation; empty if the run is no longer
+     * TRAINED because another process (a duplicate shard) evaluated it since this one listed it,
+     * which deletes them. A TRAINED run without parameters is a damaged store.
+     */
+    public Optional<byte[]> trainedParameters(long instanceId, String runKey) {
+        Optional<byte[]> state = checkpoint(instanceId, runKey);
+        if (state.isPresent()) {
+            return state;
+        }
+        RunStatus now = run(instanceId, runKey).map(RunRecord::status).orElse(null);
+        if (now == RunStatus.EVALUATED) {
+            return Optional.empty();
+        }
+        throw new StoreException("run " + runKey + " of job instance " + instanceId + " is " + now
+                + " but its parameters are missing from table gradreg_checkpoint (deleted outside gradreg?); run the "
+                + "job again with 'gradreg run', which trains its runs afresh");
+    }
+
+    /**
      * Training finished: the final parameters (as a checkpoint) and the training outcome, atomically,
      * if the claim still holds (else {@link ClaimLostException} and nothing is written).
      */

@@ -1,9 +1,12 @@
 package io.gradreg.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,27 @@ class ClaimsTest {
         assertEquals(Optional.empty(), store.claim(1, run, "pod-b", 20, 30));
         store.releaseClaims(1, 10);
         assertTrue(store.claim(1, run, "pod-b", 20, 30).isPresent(), "free once its execution's claims are released");
+    }
+
+    @Test
+    void aRunEvaluatedByADuplicateAfterBeingListedIsSkippedAndMissingParametersAreReported() throws Exception {
+        String run = "baseline/none/50/class#0";
+        store.markTrained(store.claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1);
+        assertArrayEquals(new byte[] {3}, store.trainedParameters(1, run).orElseThrow());
+        store.markEvaluated(1, run, 0.9, 0.3); // the duplicate, between this process's list and its read
+        assertEquals(Optional.empty(), store.trainedParameters(1, run), "evaluated elsewhere: nothing to do");
+
+        store.planRun(new RunRecord(1, "baseline/none/50/class#1", "e", "baseline", "none", 0, "50/class", 1, 2, 100,
+                RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null), 1);
+        Claim other = store.claim(1, "baseline/none/50/class#1", "pod-a", 10, 30).orElseThrow();
+        store.markTrained(other, 100, new byte[] {4}, 0.1, 0, 1);
+        try (Connection c = store.database().getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM gradreg_checkpoint WHERE run_key = 'baseline/none/50/class#1'");
+        }
+        String message = assertThrows(StoreException.class,
+                () -> store.trainedParameters(1, "baseline/none/50/class#1")).getMessage();
+        assertTrue(message.startsWith("run baseline/none/50/class#1 of job instance 1 is TRAINED but its parameters "
+                + "are missing"), message);
     }
 
     @Test
