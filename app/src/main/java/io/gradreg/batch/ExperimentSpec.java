@@ -4,12 +4,14 @@ import io.gradreg.data.Mnist;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.spi.RegularizerException;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -23,6 +25,7 @@ import java.util.function.Function;
  *   weight.NAME     weight of regularizer NAME: one number,  0.03
  *                   or SIZE:WEIGHT pairs per training size   500:50 1000:50 2000:20
  *   weight.ARCH.NAME  the same for one architecture only     (takes precedence)
+ *   param.NAME.KEY  parameter KEY of regularizer NAME        param.gradl1.smoothing = 0.01
  *   train-sizes     N/class or N, space separated            200/class
  *   runs            runs per cell                            10
  *   seed            base seed; run i uses seed + i           1
@@ -92,6 +95,7 @@ public final class ExperimentSpec {
             }
             return size;
         });
+        Map<String, Map<String, String>> regularizerParameters = r.regularizerParameters(names, regularizers);
         int runCount = r.positiveInt("runs", "10");
         long seed = r.longValue("seed", "1");
         TrainingConfig.Builder base = TrainingConfig.builder()
@@ -113,6 +117,7 @@ public final class ExperimentSpec {
                     double weight = name.equals("none") ? 0 : r.weight(architecture, name, size);
                     for (int i = 0; i < runCount; i++) {
                         TrainingConfig config = base.architecture(architecture).regularizer(name).weight(weight)
+                                .regularizerParameters(regularizerParameters.getOrDefault(name, Map.of()))
                                 .subset(size).seed(seed + i).build();
                         runs.add(new RunSpec(RunSpec.key(config, i), i, config));
                     }
@@ -151,6 +156,30 @@ public final class ExperimentSpec {
     /** File of the paper's expected results, relative to the job file, or null. */
     public String expected() {
         return expected;
+    }
+
+    private static final String PARAM = "param.";
+
+    /**
+     * The {@code param.NAME.KEY} entries of {@code properties}, grouped by regularizer name, in
+     * name and key order (not validated against the regularizers: {@link #parse} does that).
+     */
+    public static Map<String, Map<String, String>> parametersByRegularizer(Map<String, String> properties) {
+        Map<String, Map<String, String>> byName = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
+            if (!e.getKey().startsWith(PARAM)) {
+                continue;
+            }
+            String rest = e.getKey().substring(PARAM.length());
+            int dot = rest.indexOf('.');
+            if (dot <= 0 || dot == rest.length() - 1) {
+                throw new IllegalArgumentException("job property '" + e.getKey() + "': name a regularizer's "
+                        + "parameter as 'param.REGULARIZER.PARAMETER', e.g. 'param.gradl1.smoothing'");
+            }
+            byName.computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>()).put(rest.substring(dot + 1),
+                    e.getValue().trim());
+        }
+        return byName;
     }
 
     /** Typed access to the merged properties, with messages that name the property. */
@@ -233,6 +262,29 @@ public final class ExperimentSpec {
                 // reported below
             }
             throw new IllegalArgumentException("job property '" + key + "' must be a number, was '" + text + "'");
+        }
+
+        /**
+         * param.NAME.KEY properties, by regularizer name; each regularizer is created once with its
+         * parameters, so that an unknown parameter or a bad value stops the job before it starts.
+         */
+        Map<String, Map<String, String>> regularizerParameters(List<String> names, Regularizers regularizers) {
+            Map<String, Map<String, String>> byName = parametersByRegularizer(p);
+            for (String name : byName.keySet()) {
+                if (!names.contains(name)) {
+                    throw new IllegalArgumentException("job property '" + PARAM + name + "."
+                            + byName.get(name).keySet().iterator().next() + "' sets a parameter of regularizer '" + name
+                            + "', which this job does not train (regularizers: " + String.join(" ", names) + ")");
+                }
+            }
+            byName.forEach((name, values) -> {
+                try {
+                    regularizers.create(name, values);
+                } catch (RegularizerException e) {
+                    throw new IllegalArgumentException("job properties 'param." + name + ".*': " + e.getMessage());
+                }
+            });
+            return byName;
         }
 
         /** weight.ARCH.NAME, else weight.NAME: one number, or SIZE:WEIGHT pairs. */

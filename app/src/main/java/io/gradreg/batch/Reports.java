@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Builds the report of a job instance from the results store and the paper's numbers next to the job. */
 @ApplicationScoped
@@ -18,9 +20,15 @@ public class Reports {
     public Report build(long instanceId) {
         ResultsStore store = services.store();
         ExpectedResults expected = ExpectedResults.none();
+        Map<String, Map<String, String>> parameters = Map.of();
         var source = store.job(instanceId);
         if (source.isPresent()) {
             JobFiles.LoadedJob job = JobFiles.parse(source.get().xml(), source.get().source());
+            Map<String, String> merged = new HashMap<>();
+            job.properties().stringPropertyNames().forEach(k -> merged.put(k, job.properties().getProperty(k)));
+            source.get().parameters().stringPropertyNames()
+                    .forEach(k -> merged.put(k, source.get().parameters().getProperty(k)));
+            parameters = ExperimentSpec.parametersByRegularizer(merged);
             String file = source.get().parameters().getProperty("expected", job.properties().getProperty("expected"));
             if (file != null && !file.isBlank()) {
                 Path base = Path.of(source.get().source()).toAbsolutePath().getParent();
@@ -30,7 +38,7 @@ public class Reports {
                 }
             }
         }
-        return Report.of(instanceId, store.runs(instanceId), expected);
+        return Report.of(instanceId, store.runs(instanceId), expected).withRegularizerParameters(parameters);
     }
 
     public Path directory(String experiment, long instanceId) {

@@ -3,12 +3,14 @@ package io.gradreg.report;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * An experiment's results in the paper's layout: one row per (architecture, training-set size),
@@ -36,15 +38,29 @@ public final class Report {
     private final List<String> columns;
     private final Map<String, Cell> cells;
     private final List<RunRecord> runs;
+    private final Map<String, Map<String, String>> regularizerParameters;
 
     private Report(String experiment, long instanceId, List<String> rows, List<String> columns, Map<String, Cell> cells,
-            List<RunRecord> runs) {
+            List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters) {
         this.experiment = experiment;
         this.instanceId = instanceId;
         this.rows = rows;
         this.columns = columns;
         this.cells = cells;
         this.runs = runs;
+        this.regularizerParameters = regularizerParameters;
+    }
+
+    /** This report, naming the regularizer parameters its job set (regularizer, then key, to value). */
+    public Report withRegularizerParameters(Map<String, Map<String, String>> parameters) {
+        Map<String, Map<String, String>> sorted = new TreeMap<>();
+        parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
+        return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted));
+    }
+
+    /** Regularizer parameters the job set, by regularizer name; empty when it set none (defaults apply). */
+    public Map<String, Map<String, String>> regularizerParameters() {
+        return regularizerParameters;
     }
 
     public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected) {
@@ -84,7 +100,8 @@ public final class Report {
                     List.copyOf(cellRuns)));
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
-        return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs));
+        return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
+                Map.of());
     }
 
     static String row(String architecture, String trainSize) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Renders a {@link Report} as Markdown, CSV, JSON and (for several training sizes) an SVG chart. */
 public final class ReportWriter {
@@ -64,6 +65,12 @@ public final class ReportWriter {
             weights.add(cell.architecture() + "/" + cell.regularizer() + "/" + cell.trainSize() + " = " + num(cell.weight()));
         }
         md.append(String.join(", ", weights)).append(".\n");
+        if (!report.regularizerParameters().isEmpty()) {
+            md.append("\nRegularizer parameters: ").append(report.regularizerParameters().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().entrySet().stream().map(v -> v.getKey() + "=" + v.getValue())
+                            .collect(Collectors.joining(" ")))
+                    .collect(Collectors.joining(", "))).append(" (others: their defaults).\n");
+        }
         md.append("\nSeeds: run i of every cell uses seed ").append(seedText(report)).append(".\n");
         if (!report.failed().isEmpty()) {
             md.append("\n## Failed runs\n\n");
@@ -128,7 +135,12 @@ public final class ReportWriter {
 
     public static String json(Report report) {
         StringBuilder j = new StringBuilder("{\n  \"experiment\": ").append(str(report.experiment()))
-                .append(",\n  \"jobInstance\": ").append(report.instanceId()).append(",\n  \"cells\": [");
+                .append(",\n  \"jobInstance\": ").append(report.instanceId())
+                .append(",\n  \"regularizerParameters\": {").append(report.regularizerParameters().entrySet().stream()
+                        .map(e -> str(e.getKey()) + ": {" + e.getValue().entrySet().stream()
+                                .map(v -> str(v.getKey()) + ": " + str(v.getValue())).collect(Collectors.joining(", ")) + "}")
+                        .collect(Collectors.joining(", "))).append('}')
+                .append(",\n  \"cells\": [");
         List<Report.Cell> cells = report.cells();
         for (int i = 0; i < cells.size(); i++) {
             Report.Cell c = cells.get(i);

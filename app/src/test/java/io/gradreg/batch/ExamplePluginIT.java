@@ -44,10 +44,18 @@ class ExamplePluginIT {
         assertTrue(list.out().lines().anyMatch(l -> l.matches(" +parameter smoothing=0: .*")), list.out());
         assertTrue(list.out().lines().anyMatch(l -> l.matches("doubleback +built-in +.*")), list.out());
 
+        Gradreg.Result refused = g.run("run", EXAMPLE.resolve("gradl1-quickstart.xml").toString(), "-p",
+                "param.gradl1.smoothing=-1");
+        assertEquals(2, refused.exit(), refused.err());
+        assertEquals("gradreg: job properties 'param.gradl1.*': parameter 'smoothing' of regularizer 'gradl1' must be "
+                + "zero or a positive number, was '-1'", refused.errorLine());
+
         Gradreg.Result run = g.run("run", EXAMPLE.resolve("gradl1-quickstart.xml").toString(), "-p", "runs=1",
                 "-p", "minibatches=30");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("| architecture | train size | none | doubleback | gradl1 |"), run.out());
+        assertTrue(run.out().contains("\nRegularizer parameters: gradl1 smoothing=0 (others: their defaults).\n"),
+                run.out());
         Gradreg.Result status = g.run("status", "1");
         assertTrue(status.out().lines().anyMatch(l -> l.startsWith("baseline/gradl1/50/class#0 ") && l.contains(" EVALUATED ")),
                 status.out());

@@ -1,6 +1,7 @@
 package io.gradreg.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
@@ -47,6 +49,16 @@ class ReportTest {
         assertTrue(csv.contains("c6,baseline,200/class,spectreg,0.03,3,3,0,98.0000,1.0000,97.79,0.12,0.2100"), csv);
         assertTrue(ReportWriter.json(report).contains("\"meanAccuracy\": 98.0"));
         assertNull(ReportWriter.svg(report), "one training size: no chart");
+        assertFalse(md.contains("Regularizer parameters"), "none set, none named");
+
+        Report withParameters = report.withRegularizerParameters(
+                Map.of("spectreg", Map.of("projections", "2", "dist", "normal"), "frobreg", Map.of("eps", "0")));
+        assertTrue(ReportWriter.markdown(withParameters).contains(
+                "\nRegularizer parameters: frobreg eps=0, spectreg dist=normal projections=2 (others: their defaults).\n"),
+                ReportWriter.markdown(withParameters));
+        assertTrue(ReportWriter.json(withParameters).contains("\"regularizerParameters\": {\"frobreg\": {\"eps\": \"0\"}, "
+                + "\"spectreg\": {\"dist\": \"normal\", \"projections\": \"2\"}}"), ReportWriter.json(withParameters));
+        assertTrue(ReportWriter.json(report).contains("\"regularizerParameters\": {}"));
     }
 
     @Test
