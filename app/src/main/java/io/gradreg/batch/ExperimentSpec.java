@@ -57,9 +57,7 @@ public final class ExperimentSpec {
 
     /** Reads the grid from job properties overridden by parameters. */
     public static ExperimentSpec parse(Properties jobProperties, Properties parameters, Regularizers regularizers) {
-        Map<String, String> p = new LinkedHashMap<>();
-        jobProperties.stringPropertyNames().forEach(k -> p.put(k, jobProperties.getProperty(k).trim()));
-        parameters.stringPropertyNames().forEach(k -> p.put(k, parameters.getProperty(k).trim()));
+        Map<String, String> p = merged(jobProperties, parameters);
         Reader r = new Reader(p);
 
         String experiment = r.string("experiment", "experiment");
@@ -158,6 +156,14 @@ public final class ExperimentSpec {
         return expected;
     }
 
+    /** A job's properties overridden by its parameters, values trimmed. */
+    public static Map<String, String> merged(Properties jobProperties, Properties parameters) {
+        Map<String, String> p = new LinkedHashMap<>();
+        jobProperties.stringPropertyNames().forEach(k -> p.put(k, jobProperties.getProperty(k).trim()));
+        parameters.stringPropertyNames().forEach(k -> p.put(k, parameters.getProperty(k).trim()));
+        return p;
+    }
+
     private static final String PARAM = "param.";
 
     /**
@@ -176,8 +182,7 @@ public final class ExperimentSpec {
                 throw new IllegalArgumentException("job property '" + e.getKey() + "': name a regularizer's "
                         + "parameter as 'param.REGULARIZER.PARAMETER', e.g. 'param.gradl1.smoothing'");
             }
-            byName.computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>()).put(rest.substring(dot + 1),
-                    e.getValue().trim());
+            byName.computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>()).put(rest.substring(dot + 1), e.getValue());
         }
         return byName;
     }

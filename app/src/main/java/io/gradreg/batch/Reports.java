@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /** Builds the report of a job instance from the results store and the paper's numbers next to the job. */
@@ -24,12 +23,9 @@ public class Reports {
         var source = store.job(instanceId);
         if (source.isPresent()) {
             JobFiles.LoadedJob job = JobFiles.parse(source.get().xml(), source.get().source());
-            Map<String, String> merged = new HashMap<>();
-            job.properties().stringPropertyNames().forEach(k -> merged.put(k, job.properties().getProperty(k)));
-            source.get().parameters().stringPropertyNames()
-                    .forEach(k -> merged.put(k, source.get().parameters().getProperty(k)));
+            Map<String, String> merged = ExperimentSpec.merged(job.properties(), source.get().parameters());
             parameters = ExperimentSpec.parametersByRegularizer(merged);
-            String file = source.get().parameters().getProperty("expected", job.properties().getProperty("expected"));
+            String file = merged.get("expected");
             if (file != null && !file.isBlank()) {
                 Path base = Path.of(source.get().source()).toAbsolutePath().getParent();
                 Path path = base == null ? Path.of(file) : base.resolve(file);
