@@ -13,7 +13,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -47,11 +46,10 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 continue;
             }
             RunSpec run = spec.run(record.runKey());
-            Optional<byte[]> parameters = store.trainedParameters(instance, record.runKey());
-            if (parameters.isEmpty()) {
+            byte[] state = store.trainedParameters(instance, record.runKey()).orElse(null);
+            if (state == null) {
                 continue; // a duplicate of this shard evaluated it since the list was read
             }
-            byte[] state = parameters.get();
             int[] subset = store.subset(instance, record.trainSize(), record.seed()).orElseThrow();
             try (NDManager manager = NDManager.newBaseManager();
                     TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(),
