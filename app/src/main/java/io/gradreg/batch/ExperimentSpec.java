@@ -4,6 +4,7 @@ import io.gradreg.data.Mnist;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.spi.RegularizerException;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import java.util.function.Function;
  *   weight.NAME     weight of regularizer NAME: one number,  0.03
  *                   or SIZE:WEIGHT pairs per training size   500:50 1000:50 2000:20
  *   weight.ARCH.NAME  the same for one architecture only     (takes precedence)
+ *   weight-convention units of the weights: mean (gradreg's  paper
+ *                   per-example mean, the default) or paper (as published)
  *   param.NAME.KEY  parameter KEY of regularizer NAME        param.gradl1.smoothing = 0.01
  *   train-sizes     N/class or N, space separated            200/class
  *   runs            runs per cell                            10
@@ -44,9 +47,11 @@ public final class ExperimentSpec {
     private final int threads;
     private final int checkpointEvery;
     private final String expected;
+    private final WeightConvention weightConvention;
 
     private ExperimentSpec(String experiment, String description, List<RunSpec> runs, int threads, int checkpointEvery,
-            String expected) {
+            String expected, WeightConvention weightConvention) {
+        this.weightConvention = weightConvention;
         this.experiment = experiment;
         this.description = description;
         this.runs = List.copyOf(runs);
@@ -105,6 +110,13 @@ public final class ExperimentSpec {
                 .weightDecay(r.nonNegativeDouble("weight-decay", "0.0005"))
                 .beta1(r.nonNegativeDouble("beta1", "0.9"))
                 .beta2(r.nonNegativeDouble("beta2", "0.999"));
+        WeightConvention convention;
+        try {
+            convention = WeightConvention.parse(r.string(WEIGHT_CONVENTION, WeightConvention.MEAN.id()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job property '" + WEIGHT_CONVENTION + "': " + e.getMessage());
+        }
+        int batchSize = r.positiveInt("batch-size", "50");
         int threads = r.positiveInt("threads", "1");
         int checkpointEvery = r.positiveInt("checkpoint-every", "500");
 
@@ -112,18 +124,32 @@ public final class ExperimentSpec {
         for (Architecture architecture : architectures) {
             for (String name : names) {
                 for (SubsetSpec size : sizes) {
-                    double weight = name.equals("none") ? 0 : r.weight(architecture, name, size);
+                    double jobWeight = name.equals("none") ? 0 : r.weight(architecture, name, size);
+                    double weight;
+                    try {
+                        weight = convention.toMean(regularizers.get(name), jobWeight, batchSize);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("job property '" + WEIGHT_CONVENTION + "': " + e.getMessage());
+                    }
                     for (int i = 0; i < runCount; i++) {
                         TrainingConfig config = base.architecture(architecture).regularizer(name).weight(weight)
                                 .regularizerParameters(regularizerParameters.getOrDefault(name, Map.of()))
                                 .subset(size).seed(seed + i).build();
-                        runs.add(new RunSpec(RunSpec.key(config, i), i, config));
+                        runs.add(new RunSpec(RunSpec.key(config, i), i, config, jobWeight));
                     }
                 }
             }
         }
         return new ExperimentSpec(experiment, p.getOrDefault("description", ""), runs, threads, checkpointEvery,
-                p.get("expected"));
+                p.get("expected"), convention);
+    }
+
+    /** Job property naming the units of the job's weights. */
+    public static final String WEIGHT_CONVENTION = "weight-convention";
+
+    /** The units the job's weights are written in (training converts them to the mean convention). */
+    public WeightConvention weightConvention() {
+        return weightConvention;
     }
 
     public String experiment() {

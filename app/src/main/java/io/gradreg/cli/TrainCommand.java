@@ -34,15 +34,17 @@ class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainingConfig config = training.toConfig();
         Regularizers regularizers = services.regularizers();
-        regularizers.get(config.regularizer());
+        regularizers.get(training.regularizer);
+        TrainingConfig config = training.toConfig(regularizers);
         Mnist mnist = engine.loadData();
         PrintWriter out = spec.commandLine().getOut();
         TrainingResult result = new Trainer(mnist, regularizers)
                 .train(config, ProgressPrinter.forConsole(spec.commandLine().getErr()));
-        out.printf(Locale.ROOT, "architecture=%s regularizer=%s weight=%s train-size=%s minibatches=%d seed=%d%n",
-                config.architecture().id(), config.regularizer(), config.weight(), config.subset(),
+        out.printf(Locale.ROOT, "architecture=%s regularizer=%s weight=%s (%s convention; %s in mean units) "
+                + "train-size=%s minibatches=%d seed=%d%n",
+                config.architecture().id(), config.regularizer(), training.weight, training.weightConvention,
+                config.weight(), config.subset(),
                 config.minibatches(), config.seed());
         out.printf(Locale.ROOT, "test accuracy %.2f%% (test loss %.4f), final train loss %.4f, penalty %.4g, %.1f s%n",
                 100 * result.test().accuracy(), result.test().loss(), result.finalLoss(), result.finalPenalty(),

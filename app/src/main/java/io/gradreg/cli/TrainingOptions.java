@@ -2,6 +2,8 @@ package io.gradreg.cli;
 
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.regularizer.Regularizers;
+import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.training.TrainingConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,11 @@ class TrainingOptions {
     @Option(names = {"-w", "--weight"}, defaultValue = "0",
             description = "weight of the penalty in the loss (default: ${DEFAULT-VALUE})")
     double weight;
+
+    @Option(names = "--weight-convention", defaultValue = "mean", paramLabel = "mean|paper",
+            description = "units of --weight: mean (gradreg's per-example mean) or paper (as the paper and the "
+                + "replication report publish them; docs/regularizers.md) (default: ${DEFAULT-VALUE})")
+    String weightConvention;
 
     @Option(names = {"-P", "--param"}, description = "regularizer parameter name=value (repeatable)")
     Map<String, String> params = new LinkedHashMap<>();
@@ -58,11 +65,13 @@ class TrainingOptions {
     @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
-    TrainingConfig toConfig() {
+    TrainingConfig toConfig(Regularizers regularizers) {
+        double meanWeight = WeightConvention.parse(weightConvention)
+                .toMean(regularizers.get(regularizer), weight, batchSize);
         return TrainingConfig.builder()
                 .architecture(Architecture.parse(architecture))
                 .regularizer(regularizer)
-                .weight(weight)
+                .weight(meanWeight)
                 .regularizerParameters(params)
                 .subset(SubsetSpec.parse(trainSize))
                 .minibatches(minibatches)

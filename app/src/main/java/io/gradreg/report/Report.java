@@ -1,5 +1,6 @@
 package io.gradreg.report;
 
+import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import java.util.ArrayList;
@@ -19,8 +20,13 @@ import java.util.TreeMap;
  */
 public final class Report {
 
-    /** One table cell. Accuracies in percent; {@code sd} is the sample standard deviation. */
-    public record Cell(String architecture, String trainSize, String regularizer, double weight, int planned,
+    /**
+     * One table cell. Accuracies in percent; {@code sd} is the sample standard deviation.
+     * {@code weight} is in gradreg's per-example-mean units (what trained); {@code jobWeight} is the
+     * weight as the job wrote it, in the report's {@link #weightConvention()}.
+     */
+    public record Cell(String architecture, String trainSize, String regularizer, double weight, double jobWeight,
+            int planned,
             int evaluated, int failed, Double mean, Double sd, ExpectedResults.Expected paper, List<RunRecord> runs) {
 
         public Double difference() {
@@ -39,9 +45,12 @@ public final class Report {
     private final Map<String, Cell> cells;
     private final List<RunRecord> runs;
     private final Map<String, Map<String, String>> regularizerParameters;
+    private final WeightConvention weightConvention;
 
     private Report(String experiment, long instanceId, List<String> rows, List<String> columns, Map<String, Cell> cells,
-            List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters) {
+            List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
+            WeightConvention weightConvention) {
+        this.weightConvention = weightConvention;
         this.experiment = experiment;
         this.instanceId = instanceId;
         this.rows = rows;
@@ -55,7 +64,13 @@ public final class Report {
     public Report withRegularizerParameters(Map<String, Map<String, String>> parameters) {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
         parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
-        return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted));
+        return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted),
+                weightConvention);
+    }
+
+    /** The units of the job's weights ({@link Cell#jobWeight()}). */
+    public WeightConvention weightConvention() {
+        return weightConvention;
     }
 
     /** Regularizer parameters the job set, by regularizer name; empty when it set none (defaults apply). */
@@ -63,7 +78,17 @@ public final class Report {
         return regularizerParameters;
     }
 
+    /** A report of runs whose weights the job wrote in gradreg's mean units. */
     public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected) {
+        return of(instanceId, runs, expected, WeightConvention.MEAN, Map.of());
+    }
+
+    /**
+     * A report whose job wrote its weights in {@code convention}; {@code jobWeights} gives, by run
+     * key, the weight as written (runs not in it show their mean-unit weight).
+     */
+    public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected,
+            WeightConvention convention, Map<String, Double> jobWeights) {
         Set<String> rows = new LinkedHashSet<>();
         Set<String> columns = new LinkedHashSet<>();
         Map<String, List<RunRecord>> byCell = new LinkedHashMap<>();
@@ -95,13 +120,14 @@ public final class Report {
                 sd = Math.sqrt(ss / (accuracies.size() - 1));
             }
             cells.put(e.getKey(), new Cell(first.architecture(), first.trainSize(), first.regularizer(), first.weight(),
+                    jobWeights.getOrDefault(first.runKey(), first.weight()),
                     cellRuns.size(), accuracies.size(), failed, mean, sd,
                     expected.get(first.architecture(), first.trainSize(), first.regularizer()).orElse(null),
                     List.copyOf(cellRuns)));
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
-                Map.of());
+                Map.of(), convention);
     }
 
     static String row(String architecture, String trainSize) {

@@ -59,10 +59,15 @@ public final class ReportWriter {
             }
             md.append('\n');
         }
-        md.append("\nWeights: ");
+        md.append("\nWeights (convention: ").append(report.weightConvention().id()).append(", ")
+                .append(report.weightConvention().meaning()).append("): ");
         List<String> weights = new ArrayList<>();
         for (Report.Cell cell : report.cells()) {
-            weights.add(cell.architecture() + "/" + cell.regularizer() + "/" + cell.trainSize() + " = " + num(cell.weight()));
+            String w = cell.architecture() + "/" + cell.regularizer() + "/" + cell.trainSize() + " = " + num(cell.jobWeight());
+            if (cell.jobWeight() != cell.weight()) {
+                w += " (" + num(cell.weight()) + " in mean units)";
+            }
+            weights.add(w);
         }
         md.append(String.join(", ", weights)).append(".\n");
         if (!report.regularizerParameters().isEmpty()) {
@@ -121,11 +126,11 @@ public final class ReportWriter {
 
     public static String csv(Report report) {
         StringBuilder csv = new StringBuilder(
-                "experiment,architecture,train_size,regularizer,weight,planned,evaluated,failed,mean_accuracy,sd_accuracy,"
+                "experiment,architecture,train_size,regularizer,weight_convention,weight,mean_units_weight,planned,evaluated,failed,mean_accuracy,sd_accuracy,"
                         + "paper_accuracy,paper_sd,difference\n");
         for (Report.Cell c : report.cells()) {
             csv.append(String.join(",", report.experiment(), c.architecture(), c.trainSize(), c.regularizer(),
-                    num(c.weight()), Integer.toString(c.planned()), Integer.toString(c.evaluated()),
+                    report.weightConvention().id(), num(c.jobWeight()), num(c.weight()), Integer.toString(c.planned()), Integer.toString(c.evaluated()),
                     Integer.toString(c.failed()), opt(c.mean()), opt(c.sd()),
                     c.paper() == null ? "" : num(c.paper().accuracy()), c.paper() == null ? "" : num(c.paper().sd()),
                     opt(c.difference()))).append('\n');
@@ -136,6 +141,7 @@ public final class ReportWriter {
     public static String json(Report report) {
         StringBuilder j = new StringBuilder("{\n  \"experiment\": ").append(str(report.experiment()))
                 .append(",\n  \"jobInstance\": ").append(report.instanceId())
+                .append(",\n  \"weightConvention\": ").append(str(report.weightConvention().id()))
                 .append(",\n  \"regularizerParameters\": {").append(report.regularizerParameters().entrySet().stream()
                         .map(e -> str(e.getKey()) + ": {" + e.getValue().entrySet().stream()
                                 .map(v -> str(v.getKey()) + ": " + str(v.getValue())).collect(Collectors.joining(", ")) + "}")
@@ -147,7 +153,8 @@ public final class ReportWriter {
             j.append(i == 0 ? "\n" : ",\n").append("    {\"architecture\": ").append(str(c.architecture()))
                     .append(", \"trainSize\": ").append(str(c.trainSize()))
                     .append(", \"regularizer\": ").append(str(c.regularizer()))
-                    .append(", \"weight\": ").append(num(c.weight()))
+                    .append(", \"weight\": ").append(num(c.jobWeight()))
+                    .append(", \"meanUnitsWeight\": ").append(num(c.weight()))
                     .append(", \"planned\": ").append(c.planned())
                     .append(", \"evaluated\": ").append(c.evaluated())
                     .append(", \"failed\": ").append(c.failed())

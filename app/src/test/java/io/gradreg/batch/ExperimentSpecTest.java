@@ -3,7 +3,9 @@ package io.gradreg.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.regularizer.WeightConvention;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,11 @@ class ExperimentSpecTest {
     void c2PlansNinetyRunsWithPerArchitectureWeights() {
         ExperimentSpec spec = parse("c2-dropout-batchnorm");
         assertEquals(90, spec.runs().size());
-        assertEquals(50, spec.run("baseline/doubleback/200/class#0").config().weight());
+        // the job writes the report's weights verbatim, in the paper's convention
+        assertEquals(WeightConvention.PAPER, spec.weightConvention());
+        assertEquals(50, spec.run("baseline/doubleback/200/class#0").jobWeight());
+        assertEquals(1, spec.run("baseline/doubleback/200/class#0").config().weight(), 1e-15);
+        assertEquals(0.001 / 50, spec.run("batchnorm/doubleback/200/class#0").config().weight(), 1e-18);
         assertEquals(0.001, spec.run("batchnorm/spectreg/200/class#3").config().weight());
         assertEquals(0.01, spec.run("dropout/spectreg/200/class#9").config().weight());
         assertEquals(0, spec.run("dropout/none/200/class#9").config().weight());
@@ -36,10 +42,11 @@ class ExperimentSpecTest {
     void c4UsesTableEightsWeightForEachSize() {
         ExperimentSpec spec = parse("c4-train-size");
         assertEquals(9 * 5 * 10, spec.runs().size());
-        assertEquals(20, spec.run("baseline/doubleback/3000#0").config().weight());
-        assertEquals(0.003, spec.run("baseline/spectreg/5000#0").config().weight());
-        assertEquals(0.3, spec.run("baseline/jacreg/20000#0").config().weight());
-        assertEquals(0.1, spec.run("baseline/cp/10000#0").config().weight());
+        assertEquals(20, spec.run("dropout/doubleback/3000#0").jobWeight());
+        assertEquals(20.0 / 50, spec.run("dropout/doubleback/3000#0").config().weight(), 1e-15);
+        assertEquals(0.003, spec.run("dropout/spectreg/5000#0").config().weight());
+        assertEquals(0.3, spec.run("dropout/jacreg/20000#0").config().weight());
+        assertEquals(0.1, spec.run("dropout/cp/10000#0").config().weight());
     }
 
     @Test
@@ -47,9 +54,33 @@ class ExperimentSpecTest {
         ExperimentSpec spec = parse("c6-jacobian-norms", "runs", "2", "minibatches", "100", "weight.jacreg", "0.5",
                 "threads", "3");
         assertEquals(6, spec.runs().size());
-        assertEquals(100, spec.run("baseline/frobreg/200/class#1").config().minibatches());
-        assertEquals(0.5, spec.run("baseline/jacreg/200/class#1").config().weight());
+        assertEquals(100, spec.run("dropout/frobreg/200/class#1").config().minibatches());
+        assertEquals(0.5, spec.run("dropout/jacreg/200/class#1").config().weight());
         assertEquals(3, spec.threads());
+    }
+
+    @Test
+    void theC4AndC6JobsTrainTheReportsDropoutNetwork() {
+        assertEquals(java.util.Set.of(Architecture.DROPOUT), parse("c4-train-size").runs().stream()
+                .map(r -> r.config().architecture()).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(java.util.Set.of(Architecture.DROPOUT), parse("c6-jacobian-norms").runs().stream()
+                .map(r -> r.config().architecture()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void weightsInTheMeanConventionAreUsedAsWritten() {
+        ExperimentSpec spec = parse("c2-dropout-batchnorm", "weight-convention", "mean");
+        assertEquals(WeightConvention.MEAN, spec.weightConvention());
+        assertEquals(50, spec.run("baseline/doubleback/200/class#0").config().weight());
+        assertEquals(0.01, spec.run("baseline/spectreg/200/class#0").config().weight());
+    }
+
+    @Test
+    void anUnknownWeightConventionIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("c6-jacobian-norms", "weight-convention", "per-batch"));
+        assertEquals("job property 'weight-convention': unknown weight convention 'per-batch'; use one of mean, paper",
+                e.getMessage());
     }
 
     @Test

@@ -44,10 +44,17 @@ class CommandLineIT {
     @Launch({"train", "-a", "dropout", "-r", "spectreg", "-w", "0.01", "-n", "20/class", "-m", "40", "-s", "5"})
     void trainPrintsTestAccuracy(LaunchResult result) {
         String out = result.getOutput();
-        assertTrue(out.contains("architecture=dropout regularizer=spectreg weight=0.01 train-size=20/class "
-                + "minibatches=40 seed=5"), out);
+        assertTrue(out.contains("architecture=dropout regularizer=spectreg weight=0.01 (mean convention; 0.01 in mean "
+                + "units) train-size=20/class minibatches=40 seed=5"), out);
         assertTrue(out.matches("(?s).*test accuracy \\d+\\.\\d\\d% .*"), out);
         assertTrue(result.getErrorOutput().contains("minibatch 40/40 (100%)"), result.getErrorOutput());
+    }
+
+    @Test
+    @Launch({"train", "-r", "doubleback", "-w", "50", "--weight-convention", "paper", "-n", "5/class", "-m", "2"})
+    void trainConvertsAPaperWeight(LaunchResult result) {
+        assertTrue(result.getOutput().contains("regularizer=doubleback weight=50.0 (paper convention; 1.0 in mean units)"),
+                result.getOutput());
     }
 
     @Test

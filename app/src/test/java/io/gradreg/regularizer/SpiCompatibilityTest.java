@@ -8,14 +8,14 @@ import io.gradreg.spi.RegularizerException;
 import io.gradreg.spi.SpiVersion;
 import org.junit.jupiter.api.Test;
 
-/** A provider built for SPI M.n loads in a gradreg with SPI M.m when n <= m (here M.m = 1.2). */
+/** A provider built for SPI M.n loads in a gradreg with SPI M.m when n <= m (here M.m = 1.3). */
 class SpiCompatibilityTest {
 
     @SpiVersion("1.0")
     static final class SameVersion {
     }
 
-    @SpiVersion("1.3")
+    @SpiVersion("1.4")
     static final class NewerMinor {
     }
 
@@ -28,8 +28,8 @@ class SpiCompatibilityTest {
     }
 
     @Test
-    void currentVersionIsOneTwo() {
-        assertEquals("1.2", SpiVersion.CURRENT);
+    void currentVersionIsOneThree() {
+        assertEquals("1.3", SpiVersion.CURRENT);
     }
 
     @Test
@@ -41,8 +41,8 @@ class SpiCompatibilityTest {
     void aNewerMinorVersionIsRefused() {
         RegularizerException e = assertThrows(RegularizerException.class,
                 () -> SpiCompatibility.check(NewerMinor.class, "plugin jar newer.jar"));
-        assertEquals("plugin jar newer.jar: provider " + NewerMinor.class.getName() + " was built for gradreg SPI 1.3, "
-                + "but this gradreg provides SPI 1.2 (it loads plugins built for 1.0 to 1.2); rebuild the plugin "
+        assertEquals("plugin jar newer.jar: provider " + NewerMinor.class.getName() + " was built for gradreg SPI 1.4, "
+                + "but this gradreg provides SPI 1.3 (it loads plugins built for 1.0 to 1.3); rebuild the plugin "
                 + "against the gradreg-spi of this gradreg", e.getMessage());
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
     static RunRecord run(String reg, int i, RunStatus status, Double accuracy) {
-        return new RunRecord(7, "baseline/" + reg + "/200/class#" + i, "c6", "baseline", reg, 0.03, "200/class", i,
+        return new RunRecord(7, "dropout/" + reg + "/200/class#" + i, "c6", "dropout", reg, 0.03, "200/class", i,
                 1 + i, 100, status, 100, accuracy, 0.1, 0.01, 1.0, 2.0, status == RunStatus.FAILED ? "diverged" : null,
                 1L, null);
     }
@@ -29,24 +29,24 @@ class ReportTest {
                 run("spectreg", 2, RunStatus.EVALUATED, 0.99),
                 run("frobreg", 0, RunStatus.FAILED, null),
                 run("frobreg", 1, RunStatus.TRAINING, null)), expected);
-        Report.Cell spect = report.cell("baseline|200/class", "spectreg").orElseThrow();
+        Report.Cell spect = report.cell("dropout|200/class", "spectreg").orElseThrow();
         // mean of 97, 98, 99 is 98; sample variance ((-1)^2 + 0 + 1^2) / 2 = 1
         assertEquals(98.0, spect.mean(), 1e-9);
         assertEquals(1.0, spect.sd(), 1e-9);
         assertEquals(97.79, spect.paper().accuracy());
         assertEquals(98.0 - 97.79, spect.difference(), 1e-9);
-        Report.Cell frob = report.cell("baseline|200/class", "frobreg").orElseThrow();
+        Report.Cell frob = report.cell("dropout|200/class", "frobreg").orElseThrow();
         assertNull(frob.mean());
         assertEquals(1, frob.failed());
         assertEquals(1, frob.missing());
         assertEquals(List.of("spectreg", "frobreg"), report.columns());
 
         String md = ReportWriter.markdown(report);
-        assertTrue(md.contains("| baseline | 200/class | 98.00 (1.00) n=3; paper 97.79, Δ +0.21 | — n=0; paper 97.76; "
+        assertTrue(md.contains("| dropout | 200/class | 98.00 (1.00) n=3; paper 97.79, Δ +0.21 | — n=0; paper 97.76; "
                 + "1 failed; 1 missing |"), md);
-        assertTrue(md.contains("- baseline/frobreg/200/class#0 (seed 1): diverged"), md);
+        assertTrue(md.contains("- dropout/frobreg/200/class#0 (seed 1): diverged"), md);
         String csv = ReportWriter.csv(report);
-        assertTrue(csv.contains("c6,baseline,200/class,spectreg,0.03,3,3,0,98.0000,1.0000,97.79,0.12,0.2100"), csv);
+        assertTrue(csv.contains("c6,dropout,200/class,spectreg,mean,0.03,0.03,3,3,0,98.0000,1.0000,97.79,0.12,0.2100"), csv);
         assertTrue(ReportWriter.json(report).contains("\"meanAccuracy\": 98.0"));
         assertNull(ReportWriter.svg(report), "one training size: no chart");
         assertFalse(md.contains("Regularizer parameters"), "none set, none named");

@@ -24,6 +24,28 @@ public interface RegularizerProvider {
     }
 
     /**
+     * How the paper's formulation of this penalty (Varga, Csiszárik and Zombori, 2017, whose
+     * weights the replication report's Table 8 publishes) relates to this provider's penalty:
+     * <pre>
+     *   paper's penalty = paperPenaltyScale(B) * this provider's per-example-mean penalty
+     * </pre>
+     * so that a weight {@code w} published in the paper's convention trains exactly like the weight
+     * {@code w * paperPenaltyScale(B)} in gradreg's per-example-mean convention. A job chooses its
+     * convention with the job property {@code weight-convention} ({@code mean} or {@code paper}).
+     *
+     * <p>1 (the default) means the two formulations coincide, as they do for a penalty averaged
+     * over the minibatch's examples. DoubleBack returns {@code 1/B}: the paper penalizes the
+     * squared norm of the gradient of the batch's <em>mean</em> loss, summed over the batch,
+     * which is 1/B of the per-example mean. A plugin that has no published counterpart keeps the
+     * default. Since SPI 1.3.
+     *
+     * @param batchSize examples per minibatch, B
+     */
+    default double paperPenaltyScale(int batchSize) {
+        return 1;
+    }
+
+    /**
      * Creates the regularizer for one training run.
      *
      * @param parameters the values of {@link #parameters()}, validated and with defaults filled in

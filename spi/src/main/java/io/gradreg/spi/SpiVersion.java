@@ -28,7 +28,7 @@ import java.lang.annotation.Target;
 public @interface SpiVersion {
 
     /** The SPI version of this jar. */
-    String CURRENT = "1.2";
+    String CURRENT = "1.3";
 
     /** The SPI version the provider was compiled against: always {@link #CURRENT}. */
     String value();
