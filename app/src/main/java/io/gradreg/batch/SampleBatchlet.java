@@ -50,7 +50,7 @@ public class SampleBatchlet extends AbstractBatchlet {
             }
             store.planRun(new RunRecord(instance, run.key(), spec.experiment(), c.architecture().id(), c.regularizer(),
                     c.weight(), c.subset().toString(), run.runIndex(), c.seed(), c.minibatches(), RunStatus.PLANNED, 0,
-                    null, null, null, null, null, null, jobContext.getExecutionId(), null), order++);
+                    null, null, null, null, null, null, jobContext.getExecutionId(), null, null), order++);
         }
         return "PLANNED " + spec.runs().size();
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.gradreg.metrics.JobLabels;
 import io.gradreg.metrics.TrainingMeters;
 import io.gradreg.spi.RegularizerException;
+import io.gradreg.results.BuildInfo;
 import io.gradreg.store.Claim;
 import io.gradreg.store.ClaimLostException;
 import io.gradreg.store.ResultsStore;
@@ -130,7 +131,7 @@ public class TrainBatchlet extends AbstractBatchlet {
                 }
             }
             store.markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
-                    training.lastPenalty(), (System.nanoTime() - start) / 1e9);
+                    training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe());
             return "TRAINED";
         } catch (TrainingException | RegularizerException e) {
             store.markFailed(instance, runKey, e.getMessage());

@@ -1,11 +1,11 @@
 package io.gradreg.cli;
 
+import io.gradreg.results.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
 class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"gradreg " + (version == null ? "development build" : version)};
+        return new String[] {"gradreg " + BuildInfo.current().describe()};
     }
 }

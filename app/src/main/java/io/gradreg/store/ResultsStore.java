@@ -68,7 +68,9 @@ public final class ResultsStore {
                     + "minibatches_done INT NOT NULL, test_accuracy DOUBLE PRECISION, test_loss DOUBLE PRECISION, "
                     + "final_loss DOUBLE PRECISION, final_penalty DOUBLE PRECISION, train_seconds DOUBLE PRECISION, "
                     + "message VARCHAR(2000), job_execution_id BIGINT, updated_at TIMESTAMP, plan_order INT NOT NULL, "
-                    + "resumed_from INT, PRIMARY KEY (instance_id, run_key))",
+                    + "resumed_from INT, trained_by VARCHAR(200), PRIMARY KEY (instance_id, run_key))",
+            // stores created before runs recorded the build that trained them
+            "ALTER TABLE gradreg_run ADD COLUMN IF NOT EXISTS trained_by VARCHAR(200)",
             "CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
                     + "minibatch INT NOT NULL, data " + blob + " NOT NULL, PRIMARY KEY (instance_id, run_key))",
             "CREATE TABLE IF NOT EXISTS gradreg_claim (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL, "
@@ -280,14 +282,14 @@ public final class ResultsStore {
      * if the claim still holds (else {@link ClaimLostException} and nothing is written).
      */
     public void markTrained(Claim claim, int minibatches, byte[] finalState, double finalLoss,
-            double finalPenalty, double trainSeconds) {
+            double finalPenalty, double trainSeconds, String trainedBy) {
         long instanceId = claim.instanceId();
         String runKey = claim.runKey();
         inTransaction("record the end of run " + runKey, c -> {
             fence(c, claim);
             upsertCheckpoint(c, instanceId, runKey, minibatches, finalState);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
-                    + "final_loss = ?, final_penalty = ?, train_seconds = ?, updated_at = ? "
+                    + "final_loss = ?, final_penalty = ?, train_seconds = ?, updated_at = ?, trained_by = ? "
                     + "WHERE instance_id = ? AND run_key = ?")) {
                 ps.setString(1, RunStatus.TRAINED.name());
                 ps.setInt(2, minibatches);
@@ -295,8 +297,9 @@ public final class ResultsStore {
                 ps.setDouble(4, finalPenalty);
                 ps.setDouble(5, trainSeconds);
                 ps.setTimestamp(6, Timestamp.from(Instant.now()));
-                ps.setLong(7, instanceId);
-                ps.setString(8, runKey);
+                ps.setString(7, trainedBy);
+                ps.setLong(8, instanceId);
+                ps.setString(9, runKey);
                 ps.executeUpdate();
             }
         });
@@ -479,14 +482,15 @@ public final class ResultsStore {
 
     private static final String SELECT_RUN = "SELECT instance_id, run_key, experiment, architecture, regularizer, weight, "
             + "train_size, run_index, seed, minibatches, status, minibatches_done, test_accuracy, test_loss, final_loss, "
-            + "final_penalty, train_seconds, message, job_execution_id, resumed_from FROM gradreg_run";
+            + "final_penalty, train_seconds, message, job_execution_id, resumed_from, trained_by FROM gradreg_run";
 
     private static RunRecord toRun(ResultSet rs) throws SQLException {
         return new RunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getDouble(6), rs.getString(7), rs.getInt(8), rs.getLong(9), rs.getInt(10),
                 RunStatus.valueOf(rs.getString(11)), rs.getInt(12), nullableDouble(rs, 13), nullableDouble(rs, 14),
                 nullableDouble(rs, 15), nullableDouble(rs, 16), nullableDouble(rs, 17), rs.getString(18),
-                rs.getObject(19) == null ? null : rs.getLong(19), rs.getObject(20) == null ? null : rs.getInt(20));
+                rs.getObject(19) == null ? null : rs.getLong(19), rs.getObject(20) == null ? null : rs.getInt(20),
+                rs.getString(21));
     }
 
     private static Double nullableDouble(ResultSet rs, int column) throws SQLException {

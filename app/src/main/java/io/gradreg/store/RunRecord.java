@@ -1,6 +1,9 @@
 package io.gradreg.store;
 
-/** One row of the results table: a planned run and, once done, its outcome. */
+/**
+ * One row of the results table: a planned run and, once done, its outcome. {@code trainedBy} names
+ * the build (version and commit) that finished training it.
+ */
 public record RunRecord(
         long instanceId,
         String runKey,
@@ -21,7 +24,8 @@ public record RunRecord(
         Double trainSeconds,
         String message,
         Long jobExecutionId,
-        Integer resumedFrom) {
+        Integer resumedFrom,
+        String trainedBy) {
 
     /** The table cell this run belongs to: architecture, regularizer and training-set size. */
     public String cell() {

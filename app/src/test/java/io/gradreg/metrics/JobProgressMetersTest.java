@@ -15,7 +15,7 @@ class JobProgressMetersTest {
 
     static RunRecord run(String key, RunStatus status, int minibatches, int done, Double accuracy) {
         return new RunRecord(1, key, "c6", "baseline", "spectreg", 0.03, "200/class", 0, 1, minibatches, status, done,
-                accuracy, null, null, null, null, null, 3L, null);
+                accuracy, null, null, null, null, null, 3L, null, null);
     }
 
     private double runs(String state) {

@@ -17,7 +17,7 @@ class ReportTest {
     static RunRecord run(String reg, int i, RunStatus status, Double accuracy) {
         return new RunRecord(7, "dropout/" + reg + "/200/class#" + i, "c6", "dropout", reg, 0.03, "200/class", i,
                 1 + i, 100, status, 100, accuracy, 0.1, 0.01, 1.0, 2.0, status == RunStatus.FAILED ? "diverged" : null,
-                1L, null);
+                1L, null, null);
     }
 
     @Test
@@ -68,7 +68,7 @@ class ReportTest {
         for (String size : new String[] {"500", "1000", "2000"}) {
             for (String reg : new String[] {"doubleback", "cp"}) {
                 runs.add(new RunRecord(1, reg + size, "c4", "baseline", reg, 1, size, 0, 1, 10, RunStatus.EVALUATED,
-                        10, 0.9 + 0.01 * i++, 0.1, 0.1, 0.1, 1.0, null, 1L, null));
+                        10, 0.9 + 0.01 * i++, 0.1, 0.1, 0.1, 1.0, null, 1L, null, null));
             }
         }
         String svg = ReportWriter.svg(Report.of(1, runs, ExpectedResults.none()));

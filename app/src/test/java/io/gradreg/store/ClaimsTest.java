@@ -22,7 +22,7 @@ class ClaimsTest {
         store = new ResultsStore(new Database("jdbc:h2:mem:claims" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", ""));
         store.ensureSchema();
         store.planRun(new RunRecord(1, "baseline/none/50/class#0", "e", "baseline", "none", 0, "50/class", 0, 1, 100,
-                RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null), 0);
+                RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null, null), 0);
     }
 
     @Test
@@ -34,11 +34,11 @@ class ClaimsTest {
         Thread.sleep(2_100); // the lease of 1 s expires (pod-a died)
         Claim second = store.claim(1, run, "pod-b", 20, 1).orElseThrow();
         assertThrows(ClaimLostException.class, () -> store.saveCheckpoint(first, 50, new byte[] {1}));
-        assertThrows(ClaimLostException.class, () -> store.markTrained(first, 100, new byte[] {1}, 0.1, 0, 1));
+        assertThrows(ClaimLostException.class, () -> store.markTrained(first, 100, new byte[] {1}, 0.1, 0, 1, "test"));
         assertEquals(Optional.empty(), store.checkpoint(1, run), "nothing written by the lost claim");
         store.saveCheckpoint(second, 50, new byte[] {2});
         assertEquals(50, store.run(1, run).orElseThrow().minibatchesDone());
-        store.markTrained(second, 100, new byte[] {3}, 0.1, 0, 1);
+        store.markTrained(second, 100, new byte[] {3}, 0.1, 0, 1, "test");
         assertEquals(RunStatus.TRAINED, store.run(1, run).orElseThrow().status());
     }
 
@@ -46,7 +46,7 @@ class ClaimsTest {
     void evaluationIsRecordedOnceAndReleasedClaimsAreFree() {
         String run = "baseline/none/50/class#0";
         Claim claim = store.claim(1, run, "pod-a", 10, 30).orElseThrow();
-        store.markTrained(claim, 100, new byte[] {3}, 0.1, 0, 1);
+        store.markTrained(claim, 100, new byte[] {3}, 0.1, 0, 1, "test");
         store.markEvaluated(1, run, 0.9, 0.3);
         store.markEvaluated(1, run, 0.5, 0.7); // a second evaluation of the same run changes nothing
         RunRecord r = store.run(1, run).orElseThrow();
@@ -62,15 +62,15 @@ class ClaimsTest {
     @Test
     void aRunEvaluatedByADuplicateAfterBeingListedIsSkippedAndMissingParametersAreReported() throws Exception {
         String run = "baseline/none/50/class#0";
-        store.markTrained(store.claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1);
+        store.markTrained(store.claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1, "test");
         assertArrayEquals(new byte[] {3}, store.trainedParameters(1, run).orElseThrow());
         store.markEvaluated(1, run, 0.9, 0.3); // the duplicate, between this process's list and its read
         assertEquals(Optional.empty(), store.trainedParameters(1, run), "evaluated elsewhere: nothing to do");
 
         store.planRun(new RunRecord(1, "baseline/none/50/class#1", "e", "baseline", "none", 0, "50/class", 1, 2, 100,
-                RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null), 1);
+                RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null, null), 1);
         Claim other = store.claim(1, "baseline/none/50/class#1", "pod-a", 10, 30).orElseThrow();
-        store.markTrained(other, 100, new byte[] {4}, 0.1, 0, 1);
+        store.markTrained(other, 100, new byte[] {4}, 0.1, 0, 1, "test");
         try (Connection c = store.database().getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM gradreg_checkpoint WHERE run_key = 'baseline/none/50/class#1'");
         }
