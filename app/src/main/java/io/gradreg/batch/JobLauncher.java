@@ -117,6 +117,16 @@ public class JobLauncher {
         return new Started(restarted, results, spec, sharding);
     }
 
+    /**
+     * A new job instance of {@code job} without an execution: the instance under which imported
+     * runs are recorded (gradreg import), numbered by JBeret like every other.
+     */
+    public long newJobInstance(JobFiles.LoadedJob job) {
+        var environment = operator.getBatchEnvironment();
+        return repository().createJobInstance(job.job(), environment.getApplicationName(), environment.getClassLoader())
+                .getInstanceId();
+    }
+
     public JobRepository repository() {
         return operator.getBatchEnvironment().getJobRepository();
     }

@@ -163,6 +163,21 @@ public final class ResultsStore {
                 });
     }
 
+    /** SHA-256 of the subset recorded for (size, seed), if one is. */
+    public Optional<String> subsetChecksum(long instanceId, String trainSize, long seed) {
+        return queryOne("SELECT sha256 FROM gradreg_subset WHERE instance_id = ? AND train_size = ? AND seed = ?",
+                ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, trainSize);
+                    ps.setLong(3, seed);
+                }, rs -> rs.getString(1));
+    }
+
+    /** The checksum gradreg records for a subset: SHA-256 of its indices as big-endian 32-bit integers. */
+    public static String subsetChecksum(int[] indices) {
+        return sha256(indices);
+    }
+
     // ---- runs ----
 
     /** Plans a run unless it is already planned (restarts and repeated sample steps are harmless). */
@@ -404,6 +419,57 @@ public final class ResultsStore {
             if (ps.executeUpdate() != 1) {
                 throw new ClaimLostException(claim);
             }
+        }
+    }
+
+    /**
+     * Records finished runs trained elsewhere (gradreg import), in one transaction: each run's
+     * planned row takes its outcome unless that row is already finished (EVALUATED or FAILED),
+     * which is kept. Checkpoints of the runs are dropped. Returns how many runs were recorded.
+     */
+    public int recordImportedRuns(long instanceId, List<RunRecord> runs) {
+        int[] recorded = {0};
+        inTransaction("import " + runs.size() + " runs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
+                    + "test_accuracy = ?, test_loss = ?, final_loss = ?, final_penalty = ?, train_seconds = ?, "
+                    + "message = ?, trained_by = ?, updated_at = ? WHERE instance_id = ? AND run_key = ? "
+                    + "AND status NOT IN ('EVALUATED', 'FAILED')");
+                    PreparedStatement drop = c.prepareStatement(
+                            "DELETE FROM gradreg_checkpoint WHERE instance_id = ? AND run_key = ?")) {
+                for (RunRecord run : runs) {
+                    if (!run.status().finished()) {
+                        throw new IllegalArgumentException("run " + run.runKey() + " is " + run.status()
+                                + "; only finished runs are imported");
+                    }
+                    ps.setString(1, run.status().name());
+                    ps.setInt(2, run.minibatchesDone());
+                    setNullable(ps, 3, run.testAccuracy());
+                    setNullable(ps, 4, run.testLoss());
+                    setNullable(ps, 5, run.finalLoss());
+                    setNullable(ps, 6, run.finalPenalty());
+                    setNullable(ps, 7, run.trainSeconds());
+                    ps.setString(8, run.message());
+                    ps.setString(9, run.trainedBy());
+                    ps.setTimestamp(10, Timestamp.from(Instant.now()));
+                    ps.setLong(11, instanceId);
+                    ps.setString(12, run.runKey());
+                    if (ps.executeUpdate() == 1) {
+                        recorded[0]++;
+                        drop.setLong(1, instanceId);
+                        drop.setString(2, run.runKey());
+                        drop.executeUpdate();
+                    }
+                }
+            }
+        });
+        return recorded[0];
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Double value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.DOUBLE);
+        } else {
+            ps.setDouble(index, value);
         }
     }
 

@@ -1,0 +1,261 @@
+package io.gradreg.results;
+
+import io.gradreg.batch.ExperimentSpec;
+import io.gradreg.batch.JobFiles;
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.RunSpec;
+import io.gradreg.batch.Services;
+import io.gradreg.batch.Sharding;
+import io.gradreg.store.ResultsStore;
+import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
+import io.gradreg.training.TrainingConfig;
+import io.gradreg.training.TrainingRun;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Moves an experiment's finished runs between stores that never shared a database: a shard run on
+ * a laptop, one on a server and one on a cluster combine into one report.
+ *
+ * <p>Export writes the runs with the job that planned them. Import checks the file against this
+ * gradreg before writing anything: the job must parse and plan every run in the file with the same
+ * configuration; each run's training subset must be the one this gradreg draws for its size and
+ * seed (same checksum); and a run already stored under the same experiment id must have the same
+ * configuration. Then it plans the whole experiment (so the report names what is still missing, and
+ * {@code gradreg run ... --experiment-id} can finish it) and records the runs, in one transaction.
+ * Importing a file twice changes nothing.
+ */
+@ApplicationScoped
+public class RunsTransfer {
+
+    @Inject
+    Services services;
+
+    @Inject
+    JobLauncher launcher;
+
+    /** The finished runs of the experiment recorded under {@code resultsInstance}. */
+    public RunsFile export(long resultsInstance) {
+        ResultsStore store = services.store();
+        ResultsStore.JobSource source = store.job(resultsInstance).orElseThrow(() -> new IllegalArgumentException(
+                "job instance " + resultsInstance + " was not started by 'gradreg run'; it has no runs to export"));
+        Map<String, String> parameters = new TreeMap<>();
+        source.parameters().stringPropertyNames().stream().filter(k -> !k.startsWith("gradreg."))
+                .forEach(k -> parameters.put(k, source.parameters().getProperty(k)));
+        Properties plain = new Properties();
+        plain.putAll(parameters);
+        Sharding derived = Sharding.of(null, null, source.jobName(), source.xml(), plain);
+        // a shard's experiment id, else the one a shard of this job and these parameters would derive
+        String experimentId = store.experimentOf(resultsInstance).map(ResultsStore.Experiment::id)
+                .orElse(derived.experimentId());
+        List<RunsFile.Run> runs = new ArrayList<>();
+        String experiment = null;
+        Map<String, String> checksums = new HashMap<>();
+        for (RunRecord r : store.runs(resultsInstance)) {
+            experiment = r.experiment();
+            if (!r.status().finished()) {
+                continue;
+            }
+            String checksum = checksums.computeIfAbsent(r.trainSize() + "@" + r.seed(), k -> store.subsetChecksum(
+                    resultsInstance, r.trainSize(), r.seed()).orElseThrow(() -> new IllegalStateException(
+                            "run " + r.runKey() + " has no recorded training subset")));
+            runs.add(new RunsFile.Run(r.runKey(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
+                    r.runIndex(), r.seed(), checksum, r.minibatches(), r.minibatchesDone(), r.status().name(),
+                    r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
+                    r.trainedBy()));
+        }
+        Path file = Path.of(source.source()).getFileName();
+        RunsFile.Job job = new RunsFile.Job(source.jobName(), file == null ? source.jobName() + ".xml" : file.toString(),
+                sha256(source.xml()), derived.fingerprint(), parameters, source.xml());
+        return new RunsFile(RunsFile.FORMAT, RunsFile.VERSION, experimentId,
+                experiment == null ? source.jobName() : experiment, job, BuildInfo.current().describe(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), runs);
+    }
+
+    /** What an import did. */
+    public record Imported(String experimentId, long resultsInstance, boolean newExperiment, int runs, int recorded,
+            int alreadyPresent, int differing, int planned, String localJobDiffers) {
+    }
+
+    /** Imports a checked runs file ({@link RunsFile#read}); see the class comment for what is refused. */
+    public Imported importRuns(RunsFile file, String fileName) {
+        ResultsStore store = services.store();
+        JobFiles.LoadedJob job = JobFiles.parse(file.job().xml(), file.job().file());
+        Properties parameters = new Properties();
+        parameters.putAll(file.job().parameters());
+        ExperimentSpec spec;
+        try {
+            spec = ExperimentSpec.parse(job.properties(), parameters, services.regularizers());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(fileName + ": its job cannot be planned by this gradreg: " + e.getMessage());
+        }
+        Map<String, RunSpec> plan = new LinkedHashMap<>();
+        spec.runs().forEach(r -> plan.put(r.key(), r));
+
+        // 1. every run is one the job plans, with the configuration the job gives it
+        List<RunRecord> records = new ArrayList<>();
+        for (RunsFile.Run run : file.runs()) {
+            RunSpec planned = plan.get(run.key());
+            if (planned == null) {
+                throw new IllegalArgumentException(fileName + ": run " + run.key() + " is not planned by the file's own "
+                        + "job (" + file.job().name() + " with its parameters); the file is inconsistent");
+            }
+            String mismatch = mismatch(run, planned.config());
+            if (mismatch != null) {
+                throw new IllegalArgumentException(fileName + ": run " + run.key() + " has " + mismatch + ", but its job "
+                        + "plans " + describe(planned.config()) + "; the file is inconsistent");
+            }
+            records.add(toRecord(run, spec.experiment()));
+        }
+
+        // 2. each run trained on the subset this gradreg draws for its size and seed
+        Map<String, int[]> subsets = new LinkedHashMap<>();
+        for (RunSpec r : spec.runs()) {
+            subsets.computeIfAbsent(r.config().subset() + "@" + r.config().seed(),
+                    k -> TrainingRun.drawSubset(r.config(), services.mnist()));
+        }
+        for (RunsFile.Run run : file.runs()) {
+            String drawn = ResultsStore.subsetChecksum(subsets.get(run.trainSize() + "@" + run.seed()));
+            if (!drawn.equals(run.subsetSha256())) {
+                throw new IllegalArgumentException(fileName + ": run " + run.key() + " trained on the subset with "
+                        + "checksum " + run.subsetSha256() + ", but this gradreg draws " + drawn + " for size "
+                        + run.trainSize() + " and seed " + run.seed() + " (other MNIST files, or another sampler); "
+                        + "its result is not comparable");
+            }
+        }
+
+        // 3. no conflict with what this store holds under the same experiment id
+        var existing = store.experiment(file.experimentId());
+        Map<String, RunRecord> stored = new HashMap<>();
+        existing.ifPresent(e -> store.runs(e.resultsInstance()).forEach(r -> stored.put(r.runKey(), r)));
+        int alreadyPresent = 0;
+        int differing = 0;
+        for (RunRecord mine : records) {
+            RunRecord theirs = stored.get(mine.runKey());
+            if (theirs == null) {
+                continue;
+            }
+            if (!sameConfiguration(mine, theirs)) {
+                throw new IllegalArgumentException("run " + mine.runKey() + " in " + fileName + " (" + describe(mine)
+                        + ") conflicts with the run stored under experiment '" + file.experimentId() + "' in "
+                        + services.database().describe() + " (" + describe(theirs) + "); nothing was imported. "
+                        + "Import into another store, or export the experiment again under another --experiment-id");
+            }
+            if (theirs.status().finished()) {
+                alreadyPresent++;
+                if (!Objects.equals(theirs.testAccuracy(), mine.testAccuracy())) {
+                    differing++;
+                }
+            }
+        }
+
+        // 4. plan the experiment (once), then record the runs
+        boolean created = existing.isEmpty();
+        long instance;
+        if (created) {
+            instance = launcher.newJobInstance(job);
+            Properties recorded = new Properties();
+            recorded.putAll(parameters);
+            recorded.setProperty("gradreg.experiment-id", file.experimentId());
+            recorded.setProperty("gradreg.imported-from", file.exportedBy());
+            Path local = services.jobsDir().resolve(file.job().file());
+            store.recordJob(instance, file.job().name(), Files.isRegularFile(local) ? local.toString() : file.job().file(),
+                    file.job().xml(), recorded);
+            instance = store.joinExperiment(file.experimentId(), file.job().fingerprint(), file.job().name(), instance,
+                    0, 1).resultsInstance();
+        } else {
+            instance = existing.get().resultsInstance();
+        }
+        int order = 0;
+        for (RunSpec r : spec.runs()) {
+            TrainingConfig c = r.config();
+            store.recordSubset(instance, c.subset().toString(), c.seed(), subsets.get(c.subset() + "@" + c.seed()));
+            store.planRun(new RunRecord(instance, r.key(), spec.experiment(), c.architecture().id(), c.regularizer(),
+                    c.weight(), c.subset().toString(), r.runIndex(), c.seed(), c.minibatches(), RunStatus.PLANNED, 0,
+                    null, null, null, null, null, null, null, null, null), order++);
+        }
+        int recorded = store.recordImportedRuns(instance, records);
+        Path local = services.jobsDir().resolve(file.job().file());
+        String localDiffers = null;
+        try {
+            if (Files.isRegularFile(local) && !sha256(Files.readString(local)).equals(file.job().sha256())) {
+                localDiffers = local.toString();
+            }
+        } catch (java.io.IOException e) {
+            localDiffers = local + " (unreadable: " + e.getMessage() + ")";
+        }
+        return new Imported(file.experimentId(), instance, created, records.size(), recorded, alreadyPresent, differing,
+                spec.runs().size(), localDiffers);
+    }
+
+    private static RunRecord toRecord(RunsFile.Run r, String experiment) {
+        return new RunRecord(0, r.key(), experiment, r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
+                r.runIndex(), r.seed(), r.minibatches(), RunStatus.valueOf(r.status()), r.minibatchesDone(),
+                r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(), null, null,
+                r.trainedBy());
+    }
+
+    private static String mismatch(RunsFile.Run run, TrainingConfig c) {
+        if (!run.architecture().equals(c.architecture().id())) {
+            return "architecture " + run.architecture();
+        }
+        if (!run.regularizer().equals(c.regularizer())) {
+            return "regularizer " + run.regularizer();
+        }
+        if (Double.compare(run.weight(), c.weight()) != 0) {
+            return "weight " + run.weight();
+        }
+        if (!run.trainSize().equals(c.subset().toString())) {
+            return "training-set size " + run.trainSize();
+        }
+        if (run.seed() != c.seed()) {
+            return "seed " + run.seed();
+        }
+        if (run.minibatches() != c.minibatches()) {
+            return "minibatches " + run.minibatches();
+        }
+        return null;
+    }
+
+    static boolean sameConfiguration(RunRecord a, RunRecord b) {
+        return a.architecture().equals(b.architecture()) && a.regularizer().equals(b.regularizer())
+                && Double.compare(a.weight(), b.weight()) == 0 && a.trainSize().equals(b.trainSize())
+                && a.seed() == b.seed() && a.minibatches() == b.minibatches();
+    }
+
+    private static String describe(TrainingConfig c) {
+        return c.architecture().id() + ", " + c.regularizer() + " weight " + c.weight() + " (mean units), size "
+                + c.subset() + ", seed " + c.seed() + ", " + c.minibatches() + " minibatches";
+    }
+
+    private static String describe(RunRecord r) {
+        return r.architecture() + ", " + r.regularizer() + " weight " + r.weight() + " (mean units), size "
+                + r.trainSize() + ", seed " + r.seed() + ", " + r.minibatches() + " minibatches";
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Results travel between machines: two shards of one experiment trained in two embedded stores that
+ * never shared a database, exported, and imported into a third store, give the same report as one
+ * store that trained every run. Importing again changes nothing; a conflicting or tampered file is
+ * refused with nothing written.
+ */
+class ExportImportIT {
+
+    private static final String[] JOB = {"run", "quickstart", "-p", "runs=2", "-p", "minibatches=30", "-p",
+        "train-sizes=10/class", "-p", "threads=1", "--experiment-id", "travel"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void shardsFromTwoStoresCombineIntoTheReportOfOneStore(@TempDir Path dir) throws Exception {
+        Gradreg laptop = store(dir, "laptop");
+        Gradreg server = store(dir, "server");
+        Gradreg everything = store(dir, "everything");
+        Gradreg merged = store(dir, "merged");
+        ok(laptop.run(args("--shard", "0/2")));
+        ok(server.run(args("--shard", "1/2")));
+        ok(everything.run(args("--shard", "0/1")));
+
+        Path laptopRuns = dir.resolve("laptop.runs.json");
+        Path serverRuns = dir.resolve("server.runs.json");
+        assertTrue(ok(laptop.run("export", "--experiment", "travel", "-o", laptopRuns.toString())).out()
+                .contains("exported 3 finished runs (3 evaluated, 0 failed) of experiment 'travel'"));
+        ok(server.run("export", "--experiment", "travel", "-o", serverRuns.toString()));
+        JsonNode file = JSON.readTree(laptopRuns.toFile());
+        JsonNode run = file.get("runs").get(0);
+        for (String field : List.of("key", "architecture", "regularizer", "weight", "trainSize", "seed", "subsetSha256",
+                "testAccuracy", "testLoss", "finalLoss", "finalPenalty", "minibatchesDone", "trainSeconds", "trainedBy")) {
+            assertTrue(run.hasNonNull(field), field + " missing in " + run);
+        }
+        assertTrue(run.get("trainedBy").asText().matches("\\S+ [0-9a-f]{40}.*"), run.toString());
+
+        Gradreg.Result first = ok(merged.run("import", laptopRuns.toString()));
+        assertTrue(first.out().contains("3 recorded, 0 already present; 3 of 6 planned runs finished"), first.out());
+        // half imported: the report names the runs still missing, and exits 1
+        Gradreg.Result half = merged.run("report", "--experiment", "travel");
+        assertEquals(1, half.exit(), half.out() + half.err());
+        assertTrue(half.out().contains("## Missing runs"), half.out());
+
+        Gradreg.Result second = ok(merged.run("import", serverRuns.toString(), laptopRuns.toString()));
+        assertTrue(second.out().contains("3 recorded, 0 already present; 6 of 6 planned runs finished"), second.out());
+        assertTrue(second.out().contains("0 recorded, 3 already present; 6 of 6 planned runs finished"), second.out());
+
+        assertEquals(comparable(ok(everything.run("report", "--experiment", "travel", "-f", "json")).out()),
+                comparable(ok(merged.run("report", "--experiment", "travel", "-f", "json")).out()));
+        assertEquals(ok(everything.run("report", "--experiment", "travel", "-f", "csv")).out(),
+                ok(merged.run("report", "--experiment", "travel", "-f", "csv")).out());
+
+        // the merged store exports what it holds, and that file rebuilds the report in yet another store
+        Path all = dir.resolve("all.runs.json");
+        ok(merged.run("export", "--experiment", "travel", "-o", all.toString()));
+        Gradreg again = store(dir, "again");
+        ok(again.run("import", all.toString()));
+        assertEquals(ok(everything.run("report", "--experiment", "travel", "-f", "csv")).out(),
+                ok(again.run("report", "--experiment", "travel", "-f", "csv")).out());
+    }
+
+    @Test
+    void aConflictingOrTamperedFileIsRefusedWithNothingWritten(@TempDir Path dir) throws Exception {
+        Gradreg a = store(dir, "a");
+        Gradreg b = store(dir, "b");
+        ok(a.run(args("--shard", "0/2")));
+        // the same experiment id, trained with another SpectReg weight elsewhere
+        ok(b.run(concat(args("--shard", "0/2"), "-p", "weight.spectreg=0.02")));
+        Path aRuns = dir.resolve("a.runs.json");
+        Path bRuns = dir.resolve("b.runs.json");
+        ok(a.run("export", "--experiment", "travel", "-o", aRuns.toString()));
+        ok(b.run("export", "--experiment", "travel", "-o", bRuns.toString()));
+
+        Gradreg.Result conflict = a.run("import", bRuns.toString());
+        assertEquals(2, conflict.exit(), conflict.err());
+        assertTrue(conflict.errorLine().matches("gradreg: run baseline/spectreg/10/class#0 in .*b\\.runs\\.json "
+                + "\\(baseline, spectreg weight 0\\.02 .*\\) conflicts with the run stored under experiment 'travel' .*"
+                + "\\(baseline, spectreg weight 0\\.01 .*\\); nothing was imported\\..*"), conflict.errorLine());
+        assertTrue(!conflict.err().contains("\tat "), "no stack trace: " + conflict.err());
+
+        // a tampered accuracy is caught by the schema check; a tampered seed by the plan check
+        ObjectNode tampered = (ObjectNode) JSON.readTree(aRuns.toFile());
+        ((ObjectNode) tampered.get("runs").get(0)).put("seed", 7);
+        Path bad = dir.resolve("bad.runs.json");
+        JSON.writeValue(bad.toFile(), tampered);
+        Gradreg c = store(dir, "c");
+        Gradreg.Result refused = c.run("import", bad.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertTrue(refused.errorLine().contains("run baseline/none/10/class#0 has seed 7, but its job plans"),
+                refused.errorLine());
+        Gradreg.Result notAFile = c.run("import", dir.resolve("a").toString());
+        assertEquals(2, notAFile.exit(), notAFile.err());
+        Gradreg.Result empty = c.run("report", "--experiment", "travel");
+        assertEquals(2, empty.exit(), "nothing was imported: " + empty.out() + empty.err());
+    }
+
+    private static Gradreg store(Path dir, String name) throws Exception {
+        Path work = Files.createDirectories(dir.resolve(name));
+        return new Gradreg(work, Map.of());
+    }
+
+    private static String[] args(String... more) {
+        return concat(JOB, more);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static Gradreg.Result ok(Gradreg.Result r) {
+        assertEquals(0, r.exit(), r.out() + r.err());
+        return r;
+    }
+
+    /** The report without what differs between stores by nature: instance numbers and training times. */
+    private static JsonNode comparable(String json) throws Exception {
+        ObjectNode report = (ObjectNode) JSON.readTree(json);
+        report.remove("jobInstance");
+        for (JsonNode run : report.get("runs")) {
+            ((ObjectNode) run).remove("trainSeconds");
+        }
+        return report;
+    }
+}
