@@ -4,7 +4,6 @@ import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Services;
 import io.gradreg.results.RunsFile;
 import io.gradreg.results.RunsTransfer;
-import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,17 +64,6 @@ class ExportCommand implements Callable<Integer> {
     }
 
     private long instance() {
-        if ((execution == null) == (experiment == null)) {
-            throw new IllegalArgumentException("give a job execution id or --experiment ID (one of them)");
-        }
-        if (experiment != null) {
-            return services.store().experiment(experiment).orElseThrow(() -> new IllegalArgumentException(
-                    "no experiment '" + experiment + "' in " + services.database().describe())).resultsInstance();
-        }
-        try {
-            return services.store().resultsInstance(launcher.operator().getJobInstance(execution).getInstanceId());
-        } catch (NoSuchJobExecutionException e) {
-            throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
-        }
+        return ExperimentSelector.resultsInstance(execution, experiment, services, launcher);
     }
 }

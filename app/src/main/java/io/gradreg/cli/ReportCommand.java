@@ -5,7 +5,6 @@ import io.gradreg.batch.Reports;
 import io.gradreg.batch.Services;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
-import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.inject.Inject;
 import io.gradreg.store.RunRecord;
 import java.io.PrintWriter;
@@ -76,17 +75,6 @@ class ReportCommand implements Callable<Integer> {
 
     /** The job instance whose runs to report: the experiment's for a shard. */
     private long instance() {
-        if ((execution == null) == (experiment == null)) {
-            throw new IllegalArgumentException("give a job execution id or --experiment ID (one of them)");
-        }
-        if (experiment != null) {
-            return services.store().experiment(experiment).orElseThrow(() -> new IllegalArgumentException(
-                    "no experiment '" + experiment + "' in " + services.database().describe())).resultsInstance();
-        }
-        try {
-            return services.store().resultsInstance(launcher.operator().getJobInstance(execution).getInstanceId());
-        } catch (NoSuchJobExecutionException e) {
-            throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
-        }
+        return ExperimentSelector.resultsInstance(execution, experiment, services, launcher);
     }
 }
