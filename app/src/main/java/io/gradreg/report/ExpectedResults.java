@@ -35,6 +35,11 @@ public final class ExpectedResults {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the expected results " + file + ": " + e.getMessage());
         }
+        return parse(lines, file.toString());
+    }
+
+    /** Parses the lines of such a file; {@code file} names it in messages. */
+    public static ExpectedResults parse(List<String> lines, String file) {
         Map<String, Expected> cells = new HashMap<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();

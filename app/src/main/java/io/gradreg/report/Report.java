@@ -27,10 +27,16 @@ public final class Report {
      */
     public record Cell(String architecture, String trainSize, String regularizer, double weight, double jobWeight,
             int planned,
-            int evaluated, int failed, Double mean, Double sd, ExpectedResults.Expected paper, List<RunRecord> runs) {
+            int evaluated, int failed, Double mean, Double sd, ExpectedResults.Expected paper,
+            ExpectedResults.Expected observed, List<RunRecord> runs) {
 
         public Double difference() {
             return mean == null || paper == null ? null : mean - paper.accuracy();
+        }
+
+        /** Against the paper's number (Welch's test from the summary statistics), if both exist. */
+        public Optional<PaperComparison> vsPaper() {
+            return PaperComparison.of(this, paper, PaperComparison.PAPER_RUNS);
         }
 
         public int missing() {
@@ -46,11 +52,13 @@ public final class Report {
     private final List<RunRecord> runs;
     private final Map<String, Map<String, String>> regularizerParameters;
     private final WeightConvention weightConvention;
+    private final Claims claims;
 
     private Report(String experiment, long instanceId, List<String> rows, List<String> columns, Map<String, Cell> cells,
             List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
-            WeightConvention weightConvention) {
+            WeightConvention weightConvention, Claims claims) {
         this.weightConvention = weightConvention;
+        this.claims = claims;
         this.experiment = experiment;
         this.instanceId = instanceId;
         this.rows = rows;
@@ -65,7 +73,23 @@ public final class Report {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
         parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
         return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted),
-                weightConvention);
+                weightConvention, claims);
+    }
+
+    /** This report, testing the job's claims ({@link Claims}). */
+    public Report withClaims(Claims claims) {
+        return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
+                claims);
+    }
+
+    /** The job's claims, tested on this report's runs; empty when the job declares none. */
+    public List<Claims.Result> claims() {
+        return claims.evaluate(this);
+    }
+
+    /** The margin of the claims' equivalence tests, in points. */
+    public double claimsMargin() {
+        return claims.margin();
     }
 
     /** The units of the job's weights ({@link Cell#jobWeight()}). */
@@ -80,14 +104,15 @@ public final class Report {
 
     /** A report of runs whose weights the job wrote in gradreg's mean units. */
     public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected) {
-        return of(instanceId, runs, expected, WeightConvention.MEAN, Map.of());
+        return of(instanceId, runs, expected, ExpectedResults.none(), WeightConvention.MEAN, Map.of());
     }
 
     /**
      * A report whose job wrote its weights in {@code convention}; {@code jobWeights} gives, by run
-     * key, the weight as written (runs not in it show their mean-unit weight).
+     * key, the weight as written (runs not in it show their mean-unit weight). {@code expected} holds
+     * the paper's numbers, {@code observed} a second reference (the replication report's own).
      */
-    public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected,
+    public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected, ExpectedResults observed,
             WeightConvention convention, Map<String, Double> jobWeights) {
         Set<String> rows = new LinkedHashSet<>();
         Set<String> columns = new LinkedHashSet<>();
@@ -123,11 +148,12 @@ public final class Report {
                     jobWeights.getOrDefault(first.runKey(), first.weight()),
                     cellRuns.size(), accuracies.size(), failed, mean, sd,
                     expected.get(first.architecture(), first.trainSize(), first.regularizer()).orElse(null),
+                    observed.get(first.architecture(), first.trainSize(), first.regularizer()).orElse(null),
                     List.copyOf(cellRuns)));
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
-                Map.of(), convention);
+                Map.of(), convention, Claims.none());
     }
 
     static String row(String architecture, String trainSize) {

@@ -1,5 +1,11 @@
 package io.gradreg.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gradreg.store.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,6 +83,8 @@ public final class ReportWriter {
                     .collect(Collectors.joining(", "))).append(" (others: their defaults).\n");
         }
         md.append("\nSeeds: run i of every cell uses seed ").append(seedText(report)).append(".\n");
+        comparison(report, md);
+        claims(report, md);
         if (!report.failed().isEmpty()) {
             md.append("\n## Failed runs\n\n");
             for (RunRecord r : report.failed()) {
@@ -91,6 +99,77 @@ public final class ReportWriter {
             }
         }
         return md.toString();
+    }
+
+    /** One row per cell with a reference: ours, the paper's, the replication report's, and the test. */
+    private static void comparison(Report report, StringBuilder md) {
+        List<Report.Cell> referenced = report.cells().stream().filter(c -> c.paper() != null || c.observed() != null)
+                .toList();
+        if (referenced.isEmpty()) {
+            return;
+        }
+        md.append("\n## Comparison with the paper\n\n")
+                .append("Ours: mean (sd) over n runs. Paper: the replication report's \"Expected\" numbers (the paper's, ")
+                .append(PaperComparison.PAPER_RUNS).append(" runs each). Replication: the replication report's own ")
+                .append("\"Observed\" numbers, a second reference. Δ: ours − paper, ± its standard error ")
+                .append("√(sd²/n + sd_paper²/").append(PaperComparison.PAPER_RUNS).append("); p: two-sided Welch t-test ")
+                .append("against the paper's cell. ⚠ marks |Δ| > 2 SE.\n\n")
+                .append("| architecture | train size | regularizer | weight | ours | paper | replication | Δ ± SE | p | |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Report.Cell c : referenced) {
+            var vs = c.vsPaper();
+            md.append("| ").append(c.architecture()).append(" | ").append(c.trainSize()).append(" | ")
+                    .append(c.regularizer()).append(" | ").append(num(c.jobWeight())).append(" | ")
+                    .append(c.mean() == null ? "—" : fmt(c.mean()) + (c.sd() == null ? "" : " (" + fmt(c.sd()) + ")"))
+                    .append(", n=").append(c.evaluated()).append(" | ")
+                    .append(c.paper() == null ? "—" : fmt(c.paper().accuracy()) + " (" + fmt(c.paper().sd()) + ")")
+                    .append(" | ")
+                    .append(c.observed() == null ? "—" : fmt(c.observed().accuracy()) + " (" + fmt(c.observed().sd()) + ")")
+                    .append(" | ")
+                    .append(vs.map(v -> signed(v.difference()) + " ± " + fmt(v.standardError()))
+                            .orElse(c.difference() == null ? "—" : signed(c.difference())))
+                    .append(" | ").append(vs.map(v -> pValue(v.pValue())).orElse("—")).append(" | ")
+                    .append(vs.filter(PaperComparison::beyondTwoStandardErrors).map(v -> "⚠").orElse(""))
+                    .append(" |\n");
+        }
+    }
+
+    /** The paper's claims as tested comparisons (the job's claims file). */
+    private static void claims(Report report, StringBuilder md) {
+        List<Claims.Result> results = report.claims();
+        if (results.isEmpty()) {
+            return;
+        }
+        md.append("\n## Claims\n\n")
+                .append("Each comparison is a t-test of the difference in test accuracy (points), paired over the ")
+                .append("seeds both cells ran (same training subsets) where it can be, else Welch's; 95% confidence ")
+                .append("interval. \"A > B\" is supported when p < 0.05 in the claimed direction; \"A ~ B\" when the ")
+                .append("90% interval lies within ±").append(num(report.claimsMargin()))
+                .append(" points (two one-sided tests).\n\n");
+        for (Claims.Result r : results) {
+            md.append("- **").append(r.text()).append("**: ").append(Claims.label(r.verdict())).append('\n');
+            for (Claims.Check c : r.checks()) {
+                md.append("  - ").append(c.left()).append(' ').append(c.op()).append(' ').append(c.right()).append(": ");
+                if (c.verdict() == Claims.Verdict.NO_DATA) {
+                    md.append("not enough runs (n = ").append(c.nLeft()).append(", ").append(c.nRight()).append(")\n");
+                    continue;
+                }
+                md.append(fmt(c.meanLeft())).append(" vs ").append(fmt(c.meanRight())).append(", Δ ")
+                        .append(signed(c.difference())).append(" [").append(fmt(c.ciLow())).append(", ")
+                        .append(fmt(c.ciHigh())).append("], p ").append(pValue(c.pValue())).append(", ")
+                        .append(c.paired() ? "paired, n = " + c.nLeft() : "Welch, n = " + c.nLeft() + " and " + c.nRight())
+                        .append(": ").append(Claims.label(c.verdict())).append('\n');
+            }
+        }
+    }
+
+    private static String signed(double v) {
+        return (v >= 0 ? "+" : "") + fmt(v);
+    }
+
+    private static String pValue(double p) {
+        return Double.isNaN(p) ? "—" : p < 0.001 ? String.format(Locale.ROOT, "%.1e", p)
+                : String.format(Locale.ROOT, "%.3f", p);
     }
 
     private static String seedText(Report report) {
@@ -127,58 +206,115 @@ public final class ReportWriter {
     public static String csv(Report report) {
         StringBuilder csv = new StringBuilder(
                 "experiment,architecture,train_size,regularizer,weight_convention,weight,mean_units_weight,planned,evaluated,failed,mean_accuracy,sd_accuracy,"
-                        + "paper_accuracy,paper_sd,difference\n");
+                        + "paper_accuracy,paper_sd,difference,standard_error,welch_p,beyond_2se,replication_accuracy,"
+                        + "replication_sd\n");
         for (Report.Cell c : report.cells()) {
+            var vs = c.vsPaper();
             csv.append(String.join(",", report.experiment(), c.architecture(), c.trainSize(), c.regularizer(),
                     report.weightConvention().id(), num(c.jobWeight()), num(c.weight()), Integer.toString(c.planned()), Integer.toString(c.evaluated()),
                     Integer.toString(c.failed()), opt(c.mean()), opt(c.sd()),
                     c.paper() == null ? "" : num(c.paper().accuracy()), c.paper() == null ? "" : num(c.paper().sd()),
-                    opt(c.difference()))).append('\n');
+                    opt(c.difference()), vs.map(v -> opt(v.standardError())).orElse(""),
+                    vs.map(v -> Double.toString(v.pValue())).orElse(""),
+                    vs.map(v -> Boolean.toString(v.beyondTwoStandardErrors())).orElse(""),
+                    c.observed() == null ? "" : num(c.observed().accuracy()),
+                    c.observed() == null ? "" : num(c.observed().sd()))).append('\n');
         }
         return csv.toString();
     }
 
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
     public static String json(Report report) {
-        StringBuilder j = new StringBuilder("{\n  \"experiment\": ").append(str(report.experiment()))
-                .append(",\n  \"jobInstance\": ").append(report.instanceId())
-                .append(",\n  \"weightConvention\": ").append(str(report.weightConvention().id()))
-                .append(",\n  \"regularizerParameters\": {").append(report.regularizerParameters().entrySet().stream()
-                        .map(e -> str(e.getKey()) + ": {" + e.getValue().entrySet().stream()
-                                .map(v -> str(v.getKey()) + ": " + str(v.getValue())).collect(Collectors.joining(", ")) + "}")
-                        .collect(Collectors.joining(", "))).append('}')
-                .append(",\n  \"cells\": [");
-        List<Report.Cell> cells = report.cells();
-        for (int i = 0; i < cells.size(); i++) {
-            Report.Cell c = cells.get(i);
-            j.append(i == 0 ? "\n" : ",\n").append("    {\"architecture\": ").append(str(c.architecture()))
-                    .append(", \"trainSize\": ").append(str(c.trainSize()))
-                    .append(", \"regularizer\": ").append(str(c.regularizer()))
-                    .append(", \"weight\": ").append(num(c.jobWeight()))
-                    .append(", \"meanUnitsWeight\": ").append(num(c.weight()))
-                    .append(", \"planned\": ").append(c.planned())
-                    .append(", \"evaluated\": ").append(c.evaluated())
-                    .append(", \"failed\": ").append(c.failed())
-                    .append(", \"meanAccuracy\": ").append(jnum(c.mean()))
-                    .append(", \"sdAccuracy\": ").append(jnum(c.sd()))
-                    .append(", \"paperAccuracy\": ").append(c.paper() == null ? "null" : num(c.paper().accuracy()))
-                    .append(", \"difference\": ").append(jnum(c.difference())).append('}');
+        ObjectNode root = JSON.createObjectNode();
+        root.put("experiment", report.experiment());
+        root.put("jobInstance", report.instanceId());
+        root.put("weightConvention", report.weightConvention().id());
+        ObjectNode parameters = root.putObject("regularizerParameters");
+        report.regularizerParameters().forEach((name, values) -> {
+            ObjectNode p = parameters.putObject(name);
+            values.forEach(p::put);
+        });
+        ArrayNode cells = root.putArray("cells");
+        for (Report.Cell c : report.cells()) {
+            ObjectNode cell = cells.addObject();
+            cell.put("architecture", c.architecture());
+            cell.put("trainSize", c.trainSize());
+            cell.put("regularizer", c.regularizer());
+            cell.put("weight", c.jobWeight());
+            cell.put("meanUnitsWeight", c.weight());
+            cell.put("planned", c.planned());
+            cell.put("evaluated", c.evaluated());
+            cell.put("failed", c.failed());
+            number(cell, "meanAccuracy", c.mean());
+            number(cell, "sdAccuracy", c.sd());
+            number(cell, "paperAccuracy", c.paper() == null ? null : c.paper().accuracy());
+            number(cell, "paperSd", c.paper() == null ? null : c.paper().sd());
+            number(cell, "difference", c.difference());
+            var vs = c.vsPaper();
+            number(cell, "standardError", vs.map(PaperComparison::standardError).orElse(null));
+            number(cell, "welchP", vs.map(PaperComparison::pValue).orElse(null));
+            if (vs.isPresent()) {
+                cell.put("beyondTwoStandardErrors", vs.get().beyondTwoStandardErrors());
+            } else {
+                cell.putNull("beyondTwoStandardErrors");
+            }
+            number(cell, "replicationAccuracy", c.observed() == null ? null : c.observed().accuracy());
+            number(cell, "replicationSd", c.observed() == null ? null : c.observed().sd());
         }
-        j.append("\n  ],\n  \"runs\": [");
-        List<RunRecord> runs = report.runs();
-        for (int i = 0; i < runs.size(); i++) {
-            RunRecord r = runs.get(i);
-            j.append(i == 0 ? "\n" : ",\n").append("    {\"run\": ").append(str(r.runKey()))
-                    .append(", \"seed\": ").append(r.seed())
-                    .append(", \"status\": ").append(str(r.status().name()))
-                    .append(", \"minibatches\": ").append(r.minibatchesDone())
-                    .append(", \"testAccuracy\": ").append(jnum(r.testAccuracy()))
-                    .append(", \"testLoss\": ").append(jnum(r.testLoss()))
-                    .append(", \"finalLoss\": ").append(jnum(r.finalLoss()))
-                    .append(", \"finalPenalty\": ").append(jnum(r.finalPenalty()))
-                    .append(", \"trainSeconds\": ").append(jnum(r.trainSeconds()))
-                    .append(", \"message\": ").append(r.message() == null ? "null" : str(r.message())).append('}');
+        ArrayNode claims = root.putArray("claims");
+        for (Claims.Result r : report.claims()) {
+            ObjectNode claim = claims.addObject();
+            claim.put("claim", r.text());
+            claim.put("verdict", r.verdict().name());
+            ArrayNode checks = claim.putArray("comparisons");
+            for (Claims.Check c : r.checks()) {
+                ObjectNode check = checks.addObject();
+                check.put("left", c.left());
+                check.put("op", c.op());
+                check.put("right", c.right());
+                check.put("paired", c.paired());
+                check.put("nLeft", c.nLeft());
+                check.put("nRight", c.nRight());
+                number(check, "meanLeft", c.meanLeft());
+                number(check, "meanRight", c.meanRight());
+                number(check, "difference", c.difference());
+                number(check, "standardError", c.standardError());
+                number(check, "pValue", c.pValue());
+                number(check, "ciLow", c.ciLow());
+                number(check, "ciHigh", c.ciHigh());
+                check.put("verdict", c.verdict().name());
+            }
         }
-        return j.append("\n  ]\n}\n").toString();
+        ArrayNode runs = root.putArray("runs");
+        for (RunRecord r : report.runs()) {
+            ObjectNode run = runs.addObject();
+            run.put("run", r.runKey());
+            run.put("seed", r.seed());
+            run.put("status", r.status().name());
+            run.put("minibatches", r.minibatchesDone());
+            number(run, "testAccuracy", r.testAccuracy());
+            number(run, "testLoss", r.testLoss());
+            number(run, "finalLoss", r.finalLoss());
+            number(run, "finalPenalty", r.finalPenalty());
+            number(run, "trainSeconds", r.trainSeconds());
+            run.put("message", r.message());
+            run.put("trainedBy", r.trainedBy());
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A number, or null when absent or not finite (JSON has no NaN). */
+    private static void number(ObjectNode node, String field, Double value) {
+        if (value == null || !Double.isFinite(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 
     /**
@@ -264,31 +400,6 @@ public final class ReportWriter {
 
     private static String opt(Double v) {
         return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String jnum(Double v) {
-        return v == null || !Double.isFinite(v) ? "null" : Double.toString(v);
-    }
-
-    private static String str(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        out.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static String esc(String s) {
