@@ -3,6 +3,7 @@ package io.gradreg.batch;
 import io.gradreg.data.Mnist;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.spi.RegularizerException;
@@ -33,6 +34,9 @@ import java.util.function.Function;
  *   runs            runs per cell                            10
  *   seed            base seed; run i uses seed + i           1
  *   minibatches, batch-size, learning-rate, lr-decay-at, lr-decay, weight-decay, beta1, beta2
+ *   adam-epsilon    Adam's epsilon                           1e-8
+ *   init            glorot-uniform or truncated-normal       glorot-uniform
+ *   conv2-padding   valid (LeNet-5) or same (TF tutorials)   valid
  *   threads         partitions trained in parallel           2
  *   checkpoint-every  minibatches between checkpoints        500
  * </pre>
@@ -109,7 +113,10 @@ public final class ExperimentSpec {
                 .decayFactor(r.positiveDouble("lr-decay", "0.1"))
                 .weightDecay(r.nonNegativeDouble("weight-decay", "0.0005"))
                 .beta1(r.nonNegativeDouble("beta1", "0.9"))
-                .beta2(r.nonNegativeDouble("beta2", "0.999"));
+                .beta2(r.nonNegativeDouble("beta2", "0.999"))
+                .epsilon(r.positiveDouble("adam-epsilon", "1e-8"))
+                .initialization(r.parsed("init", Initialization.GLOROT_UNIFORM.id(), Initialization::parse))
+                .conv2Same(r.parsed("conv2-padding", "valid", ExperimentSpec::conv2Same));
         WeightConvention convention;
         try {
             convention = WeightConvention.parse(r.string(WEIGHT_CONVENTION, WeightConvention.MEAN.id()));
@@ -142,6 +149,15 @@ public final class ExperimentSpec {
         }
         return new ExperimentSpec(experiment, p.getOrDefault("description", ""), runs, threads, checkpointEvery,
                 p.get("expected"), convention);
+    }
+
+    /** 'valid' (false) or 'same' (true). */
+    public static boolean conv2Same(String text) {
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "valid" -> false;
+            case "same" -> true;
+            default -> throw new IllegalArgumentException("unknown padding '" + text + "'; expected valid or same");
+        };
     }
 
     /** Job property naming the units of the job's weights. */
@@ -232,6 +248,14 @@ public final class ExperimentSpec {
                 }
             }
             return out;
+        }
+
+        <T> T parsed(String key, String fallback, Function<String, T> parse) {
+            try {
+                return parse.apply(string(key, fallback));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("job property '" + key + "': " + e.getMessage());
+            }
         }
 
         int positiveInt(String key, String fallback) {

@@ -1,7 +1,9 @@
 package io.gradreg.cli;
 
 import io.gradreg.data.SubsetSpec;
+import io.gradreg.batch.ExperimentSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.training.TrainingConfig;
@@ -62,6 +64,19 @@ class TrainingOptions {
     @Option(names = "--weight-decay", defaultValue = "0.0005", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
 
+    @Option(names = "--adam-epsilon", defaultValue = "1e-8", description = "Adam epsilon (default: ${DEFAULT-VALUE})")
+    double epsilon;
+
+    @Option(names = "--init", defaultValue = "glorot-uniform", paramLabel = "glorot-uniform|truncated-normal",
+            description = "initial parameters: Glorot-uniform weights and zero biases, or TensorFlow tutorials' "
+                + "N(0, 0.1^2) truncated at 2 sd and biases 0.1 (default: ${DEFAULT-VALUE})")
+    String init;
+
+    @Option(names = "--conv2-padding", defaultValue = "valid", paramLabel = "valid|same",
+            description = "padding of the second convolution: valid (LeNet-5) or same (TensorFlow tutorials) "
+                + "(default: ${DEFAULT-VALUE})")
+    String conv2Padding;
+
     @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -82,6 +97,9 @@ class TrainingOptions {
                 .beta1(beta1)
                 .beta2(beta2)
                 .weightDecay(weightDecay)
+                .epsilon(epsilon)
+                .initialization(Initialization.parse(init))
+                .conv2Same(ExperimentSpec.conv2Same(conv2Padding))
                 .seed(seed)
                 .build();
     }

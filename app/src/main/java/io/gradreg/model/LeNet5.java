@@ -24,7 +24,9 @@ import java.util.random.RandomGenerator;
  *
  * {@link Architecture#BATCHNORM} inserts batch normalization between each convolution or hidden
  * dense layer and its ReLU; {@link Architecture#DROPOUT} adds dropout 0.5 after the last hidden
- * layer. Weights are Glorot-uniform from the given random stream, biases zero.
+ * layer. Weights and biases start as {@link Initialization} says, from the given random stream.
+ * The second convolution is unpadded ('valid', 16@10x10, the classic LeNet-5) unless
+ * {@code conv2Same}, which pads it to keep 14x14 ('same', as TensorFlow's MNIST tutorials do).
  */
 public final class LeNet5 {
 
@@ -42,12 +44,22 @@ public final class LeNet5 {
      */
     public static Block build(Architecture architecture, SplittableRandom initRandom,
             Supplier<RandomGenerator> dropoutRandom) {
+        return build(architecture, Initialization.GLOROT_UNIFORM, false, initRandom, dropoutRandom);
+    }
+
+    /**
+     * @param initialization how the parameters start
+     * @param conv2Same whether the second convolution is padded to keep its input's size
+     */
+    public static Block build(Architecture architecture, Initialization initialization, boolean conv2Same,
+            SplittableRandom initRandom, Supplier<RandomGenerator> dropoutRandom) {
         boolean bn = architecture == Architecture.BATCHNORM;
         SequentialBlock net = new SequentialBlock();
         net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build());
         hidden(net, bn);
         net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-        net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build());
+        Conv2d.Builder conv2 = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16);
+        net.add((conv2Same ? conv2.optPadding(new Shape(2, 2)) : conv2).build());
         hidden(net, bn);
         net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         net.add(Blocks.batchFlattenBlock());
@@ -59,7 +71,10 @@ public final class LeNet5 {
             net.add(new SeededDropout(0.5f, dropoutRandom));
         }
         net.add(Linear.builder().setUnits(10).build());
-        net.setInitializer(new GlorotUniform(initRandom), Parameter.Type.WEIGHT);
+        net.setInitializer(initialization.weights(initRandom), Parameter.Type.WEIGHT);
+        if (initialization.biases() != null) {
+            net.setInitializer(initialization.biases(), Parameter.Type.BIAS);
+        }
         return net;
     }
 

@@ -2,6 +2,7 @@ package io.gradreg.training;
 
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.Initialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,9 @@ public record TrainingConfig(
         double epsilon,
         double weightDecay,
         long seed,
-        Precision precision) {
+        Precision precision,
+        Initialization initialization,
+        boolean conv2Same) {
 
     /** Floating-point type of parameters and activations. */
     public enum Precision {
@@ -40,6 +43,7 @@ public record TrainingConfig(
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(regularizer, "regularizer");
         Objects.requireNonNull(subset, "subset");
+        Objects.requireNonNull(initialization, "initialization");
         regularizerParameters = Map.copyOf(regularizerParameters);
         decayAt = List.copyOf(decayAt);
         check(minibatches > 0, "minibatches must be positive, was " + minibatches);
@@ -70,7 +74,8 @@ public record TrainingConfig(
         return new Builder().architecture(architecture).regularizer(regularizer).weight(weight)
                 .regularizerParameters(regularizerParameters).subset(subset).minibatches(minibatches)
                 .batchSize(batchSize).learningRate(learningRate).decayAt(decayAt).decayFactor(decayFactor)
-                .beta1(beta1).beta2(beta2).epsilon(epsilon).weightDecay(weightDecay).seed(seed).precision(precision);
+                .beta1(beta1).beta2(beta2).epsilon(epsilon).weightDecay(weightDecay).seed(seed).precision(precision)
+                .initialization(initialization).conv2Same(conv2Same);
     }
 
     /** Learning rate for minibatch {@code step} (0-based): multiplied by the factor at each decay point. */
@@ -102,6 +107,8 @@ public record TrainingConfig(
         private double weightDecay = 0.0005;
         private long seed = 1;
         private Precision precision = Precision.FLOAT32;
+        private Initialization initialization = Initialization.GLOROT_UNIFORM;
+        private boolean conv2Same;
 
         public Builder architecture(Architecture v) { architecture = v; return this; }
         public Builder regularizer(String v) { regularizer = v; return this; }
@@ -119,10 +126,13 @@ public record TrainingConfig(
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder precision(Precision v) { precision = v; return this; }
+        public Builder initialization(Initialization v) { initialization = v; return this; }
+        public Builder conv2Same(boolean v) { conv2Same = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(architecture, regularizer, weight, regularizerParameters, subset, minibatches,
-                    batchSize, learningRate, decayAt, decayFactor, beta1, beta2, epsilon, weightDecay, seed, precision);
+                    batchSize, learningRate, decayAt, decayFactor, beta1, beta2, epsilon, weightDecay, seed, precision,
+                    initialization, conv2Same);
         }
     }
 }

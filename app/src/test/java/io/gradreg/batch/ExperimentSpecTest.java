@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gradreg.model.Architecture;
+import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
 import java.nio.file.Path;
@@ -73,6 +74,25 @@ class ExperimentSpecTest {
         assertEquals(WeightConvention.MEAN, spec.weightConvention());
         assertEquals(50, spec.run("baseline/doubleback/200/class#0").config().weight());
         assertEquals(0.01, spec.run("baseline/spectreg/200/class#0").config().weight());
+    }
+
+    @Test
+    void protocolOptionsForTheAblationsDefaultToTheClassicNetwork() {
+        var classic = parse("c6-jacobian-norms").runs().get(0).config();
+        assertEquals(Initialization.GLOROT_UNIFORM, classic.initialization());
+        assertEquals(false, classic.conv2Same());
+        assertEquals(1e-8, classic.epsilon());
+        var tf = parse("c6-jacobian-norms", "init", "truncated-normal", "conv2-padding", "same", "adam-epsilon", "1e-7")
+                .runs().get(0).config();
+        assertEquals(Initialization.TRUNCATED_NORMAL, tf.initialization());
+        assertEquals(true, tf.conv2Same());
+        assertEquals(1e-7, tf.epsilon());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("c6-jacobian-norms", "conv2-padding", "full"));
+        assertEquals("job property 'conv2-padding': unknown padding 'full'; expected valid or same", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("c6-jacobian-norms", "init", "he"));
+        assertEquals("job property 'init': unknown initialization 'he'; expected one of glorot-uniform, truncated-normal",
+                e.getMessage());
     }
 
     @Test
