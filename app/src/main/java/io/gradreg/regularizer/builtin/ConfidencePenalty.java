@@ -12,6 +12,10 @@ import io.gradreg.spi.Scalars;
  * {@code cp}, the confidence penalty (Pereyra et al., 2017): the negative entropy of the softmax
  * output, (1/B) sum_i sum_k p_ik log p_ik. Penalizing it pushes predictions away from
  * over-confidence. It needs no input gradient.
+ *
+ * <p>Weights: the paper's convention and gradreg's per-example mean coincide (the paper, too,
+ * averages this penalty over the minibatch), so {@link #paperPenaltyScale} keeps its default 1 and
+ * the replication report's weights are used as published.
  */
 @SpiVersion(SpiVersion.CURRENT)
 public final class ConfidencePenalty implements RegularizerProvider {

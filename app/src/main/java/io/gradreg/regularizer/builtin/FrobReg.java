@@ -6,7 +6,13 @@ import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
 import io.gradreg.spi.SpiVersion;
 
-/** {@code frobreg}: (1/B) sum_i ||d z(x_i) / d x_i||_F^2, z the logits. */
+/**
+ * {@code frobreg}: (1/B) sum_i ||d z(x_i) / d x_i||_F^2, z the logits.
+ *
+ * <p>Weights: the paper's convention and gradreg's per-example mean coincide (the paper, too,
+ * averages this penalty over the minibatch), so {@link #paperPenaltyScale} keeps its default 1 and
+ * the replication report's weights are used as published.
+ */
 @SpiVersion(SpiVersion.CURRENT)
 public final class FrobReg implements RegularizerProvider {
 

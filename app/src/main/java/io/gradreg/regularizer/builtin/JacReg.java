@@ -6,7 +6,13 @@ import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
 import io.gradreg.spi.SpiVersion;
 
-/** {@code jacreg}: (1/B) sum_i ||d softmax(z(x_i)) / d x_i||_F^2. */
+/**
+ * {@code jacreg}: (1/B) sum_i ||d softmax(z(x_i)) / d x_i||_F^2.
+ *
+ * <p>Weights: the paper's convention and gradreg's per-example mean coincide (the paper, too,
+ * averages this penalty over the minibatch), so {@link #paperPenaltyScale} keeps its default 1 and
+ * the replication report's weights are used as published.
+ */
 @SpiVersion(SpiVersion.CURRENT)
 public final class JacReg implements RegularizerProvider {
 

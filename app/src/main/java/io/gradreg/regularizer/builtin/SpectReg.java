@@ -16,6 +16,10 @@ import io.gradreg.spi.Scalars;
  * FrobReg at the cost of one input gradient instead of one per class: d (sum_i r_i . z_i) / d x
  * gives every r_i^T J_i at once. The projections are drawn row-major, example by example, with
  * {@code nextGaussian()} from the run's random stream.
+ *
+ * <p>Weights: the paper's convention and gradreg's per-example mean coincide (the paper, too,
+ * averages this penalty over the minibatch), so {@link #paperPenaltyScale} keeps its default 1 and
+ * the replication report's weights are used as published.
  */
 @SpiVersion(SpiVersion.CURRENT)
 public final class SpectReg implements RegularizerProvider {
