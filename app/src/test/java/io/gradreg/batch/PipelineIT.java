@@ -133,7 +133,7 @@ class PipelineIT {
     void divergingRunsFailAloneAndTheReportShowsThem(@TempDir Path dir) throws Exception {
         Gradreg g = new Gradreg(dir, Map.of());
         Gradreg.Result r = g.run("run", "quickstart", "-p", "regularizers=none doubleback", "-p", "runs=1", "-p",
-                "minibatches=40", "-p", "weight.doubleback=1e30", "-p", "learning-rate=5");
+                "minibatches=40", "-p", "weight-convention=mean", "-p", "weight.doubleback=1e30", "-p", "learning-rate=5");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.out().contains("## Failed runs"), r.out());
         assertTrue(r.out().contains("diverged at minibatch"), r.out());

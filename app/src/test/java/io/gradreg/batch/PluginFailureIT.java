@@ -90,7 +90,7 @@ class PluginFailureIT {
     void aPluginBuiltForAnotherSpiIsRefused() throws Exception {
         jar("future.jar", "test.future", "Future", "future", "@SpiVersion(\"2.0\")", "", ZERO);
         refusedToStart("plugin jar future.jar: provider test.future.Future was built for gradreg SPI 2.0, but this "
-                + "gradreg provides SPI 1.2 (it loads plugins built for 1.0 to 1.2); rebuild the plugin against the "
+                + "gradreg provides SPI 1.3 (it loads plugins built for 1.0 to 1.3); rebuild the plugin against the "
                 + "gradreg-spi of this gradreg");
     }
 
@@ -99,7 +99,7 @@ class PluginFailureIT {
         jar("unversioned.jar", "test.unversioned", "Unversioned", "unversioned", "", "", ZERO);
         refusedToStart("plugin jar unversioned.jar: provider test.unversioned.Unversioned does not declare the SPI "
                 + "version it was built for; annotate it with @SpiVersion(SpiVersion.CURRENT) and rebuild it against "
-                + "io.gradreg:gradreg-spi (SPI 1.2)");
+                + "io.gradreg:gradreg-spi (SPI 1.3)");
     }
 
     @Test
