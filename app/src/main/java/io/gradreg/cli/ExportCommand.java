@@ -1,9 +1,10 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.RunsTransfer;
 import io.gradreg.batch.Services;
 import io.gradreg.results.RunsFile;
-import io.gradreg.results.RunsTransfer;
+
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,9 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.RunsTransfer;
 import io.gradreg.batch.Services;
 import io.gradreg.results.RunsFile;
-import io.gradreg.results.RunsTransfer;
+
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import io.gradreg.batch.JobProgress;
 import io.gradreg.batch.Reports;
 import io.gradreg.batch.Services;
 import io.gradreg.batch.RunSpec;
+import io.gradreg.metrics.JobLabels;
 import io.gradreg.metrics.JobMetrics;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
@@ -53,7 +54,10 @@ class JobWatcher {
         err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.spec().experiment(),
                 planned.size());
         err.flush();
-        try (JobMetrics.Session session = metrics.open(started, err)) {
+        JobLabels labels = new JobLabels(launcher.operator().getJobInstance(execution).getJobName(), execution,
+                started.spec().experiment());
+        try (JobMetrics.Session session = metrics.open(labels, () -> store.runs(instance),
+                r -> progress.done(instance, r.runKey()), err)) {
             return watch(started, store, terminal, planned, totalMinibatches, out, err);
         }
     }

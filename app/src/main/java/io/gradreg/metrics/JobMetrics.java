@@ -1,13 +1,9 @@
 package io.gradreg.metrics;
 
-import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.JobProgress;
-import io.gradreg.batch.Services;
 import io.gradreg.store.RunRecord;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
-import jakarta.batch.operations.JobOperator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -17,12 +13,17 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The metrics of one job execution while this process runs it: job-level and process meters,
  * {@code /q/metrics} on the configured host and port, and, when a Pushgateway URL is configured,
  * a push every {@code gradreg.metrics.push-interval} and a last one when the job has ended.
  * Training partitions add their own meters through {@link TrainingMeters}.
+ *
+ * <p>This package knows nothing of the batch layer: a session gets its labels, a supplier of the
+ * experiment's recorded runs and a function giving the minibatches a live run has done.
  */
 @ApplicationScoped
 public class JobMetrics {
@@ -39,27 +40,23 @@ public class JobMetrics {
     @Inject
     PrometheusMeterRegistry prometheus;
 
-    @Inject
-    JobOperator operator;
-
-    @Inject
-    Services services;
-
-    @Inject
-    JobProgress progress;
-
-    /** Starts serving (and pushing) the metrics of a started execution; close it when the job has ended. */
-    public Session open(JobLauncher.Started started, PrintWriter log) {
-        String jobName = operator.getJobInstance(started.executionId()).getJobName();
-        JobLabels labels = new JobLabels(jobName, started.executionId(), started.spec().experiment());
-        return new Session(labels, started.instanceId(), log);
+    /**
+     * Starts serving (and pushing) the metrics of a started execution; close it when the job has ended.
+     *
+     * @param runs the experiment's recorded runs, read again at every refresh
+     * @param liveDone minibatches done by a run that is training in this process (else its recorded count)
+     */
+    public Session open(JobLabels labels, Supplier<List<RunRecord>> runs, ToIntFunction<RunRecord> liveDone,
+            PrintWriter log) {
+        return new Session(labels, runs, liveDone, log);
     }
 
     /** Serving and pushing one execution's metrics; {@link #close()} pushes once more and stops. */
     public final class Session implements AutoCloseable {
 
         private final JobLabels labels;
-        private final long instance;
+        private final Supplier<List<RunRecord>> runs;
+        private final ToIntFunction<RunRecord> liveDone;
         private final PrintWriter log;
         private final JobProgressMeters jobMeters;
         private final TestAccuracyMeters accuracyMeters;
@@ -69,9 +66,11 @@ public class JobMetrics {
         private final ScheduledExecutorService scheduler;
         private volatile boolean pushFailed;
 
-        private Session(JobLabels labels, long instance, PrintWriter log) {
+        private Session(JobLabels labels, Supplier<List<RunRecord>> runs, ToIntFunction<RunRecord> liveDone,
+                PrintWriter log) {
             this.labels = labels;
-            this.instance = instance;
+            this.runs = runs;
+            this.liveDone = liveDone;
             this.log = log;
             jobMeters = new JobProgressMeters(labels);
             jobMeters.bindTo(registry);
@@ -111,9 +110,9 @@ public class JobMetrics {
 
         private void refresh() {
             try {
-                List<RunRecord> runs = services.store().runs(instance);
-                jobMeters.update(runs, r -> progress.done(instance, r.runKey()), System.nanoTime());
-                accuracyMeters.update(runs);
+                List<RunRecord> recorded = runs.get();
+                jobMeters.update(recorded, liveDone, System.nanoTime());
+                accuracyMeters.update(recorded);
             } catch (RuntimeException e) {
                 // the job itself reports database trouble; metrics keep their last values
             }

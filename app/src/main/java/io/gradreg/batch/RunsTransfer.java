@@ -1,11 +1,7 @@
-package io.gradreg.results;
+package io.gradreg.batch;
 
-import io.gradreg.batch.ExperimentSpec;
-import io.gradreg.batch.JobFiles;
-import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.RunSpec;
-import io.gradreg.batch.Services;
-import io.gradreg.batch.Sharding;
+import io.gradreg.results.BuildInfo;
+import io.gradreg.results.RunsFile;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;

@@ -1,0 +1,68 @@
+package io.gradreg;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.Architectures;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages form layers; each may use only the layers below it (docs/architecture.md):
+ *
+ * <pre>
+ *   cli                         command line
+ *   batch                       jobs: launcher, steps, reports, export/import
+ *   metrics                     Prometheus meters, given labels and suppliers
+ *   bench  report               benchmark; report tables, comparisons, claims
+ *   training                    one run: model, optimizer, penalties
+ *   regularizer                 built-ins and the plugin loader, on the SPI
+ *   spi data model store results
+ * </pre>
+ */
+class PackageRulesTest {
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.gradreg");
+    }
+
+    @Test
+    void packagesFormLayers() {
+        Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("io.gradreg.cli..")
+                .layer("batch").definedBy("io.gradreg.batch..")
+                .layer("metrics").definedBy("io.gradreg.metrics..")
+                .layer("bench").definedBy("io.gradreg.bench..")
+                .layer("report").definedBy("io.gradreg.report..")
+                .layer("training").definedBy("io.gradreg.training..")
+                .layer("regularizer").definedBy("io.gradreg.regularizer..")
+                .layer("foundation").definedBy("io.gradreg.data..", "io.gradreg.model..", "io.gradreg.store..",
+                        "io.gradreg.results..")
+                .layer("spi").definedBy("io.gradreg.spi..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("batch").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("batch", "cli")
+                .whereLayer("bench").mayOnlyBeAccessedByLayers("metrics", "batch", "cli")
+                .whereLayer("report").mayOnlyBeAccessedByLayers("batch", "cli")
+                .whereLayer("training").mayOnlyBeAccessedByLayers("bench", "metrics", "batch", "cli")
+                .whereLayer("regularizer").mayOnlyBeAccessedByLayers("training", "report", "bench", "batch", "cli")
+                .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "batch", "cli")
+                .check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("io.gradreg.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void foundationPackagesAreIndependentOfEachOther() {
+        slices().matching("io.gradreg.(data|model|store|results)..").should().notDependOnEachOther().check(classes);
+    }
+}
