@@ -28,7 +28,7 @@ import org.apache.commons.statistics.inference.TTest;
  * {@code @200/class}); {@code @*} tests the comparison at every training size of the report, one by
  * one. OP is {@code >} (LEFT more accurate), {@code <}, or {@code ~} (equivalent within the margin).
  *
- * <p>Each comparison is a t-test of the difference in test accuracy (percentage points): paired
+ * <p>A comparison needs at least {@link #MIN_RUNS} evaluated runs in each cell. Each is a t-test of the difference in test accuracy (percentage points): paired
  * over the seeds both cells ran (run i of every cell trains on the same subset), else Welch's.
  * {@code >}/{@code <} is SUPPORTED when the difference has the claimed sign and the two-sided p is
  * below 0.05, CONTRADICTED when it has the other sign with p below 0.05, else INCONCLUSIVE.
@@ -40,6 +40,9 @@ import org.apache.commons.statistics.inference.TTest;
 public final class Claims {
 
     public static final double ALPHA = 0.05;
+
+    /** Fewer runs per cell than this give no verdict (with two, a standard error of 0 is common). */
+    public static final int MIN_RUNS = 3;
 
     public enum Verdict { SUPPORTED, PARTLY, INCONCLUSIVE, CONTRADICTED, NO_DATA }
 
@@ -156,12 +159,12 @@ public final class Claims {
     private Check check(Report report, String left, String op, String right) {
         Map<Long, Double> a = accuracies(report, left);
         Map<Long, Double> b = accuracies(report, right);
-        if (a.size() < 2 || b.size() < 2) {
+        if (a.size() < MIN_RUNS || b.size() < MIN_RUNS) {
             return new Check(left, op, right, a.size(), b.size(), false, mean(a), mean(b), Double.NaN, Double.NaN,
                     Double.NaN, Double.NaN, Double.NaN, Verdict.NO_DATA);
         }
         List<Long> common = a.keySet().stream().filter(b::containsKey).toList();
-        boolean paired = common.size() >= 2;
+        boolean paired = common.size() >= MIN_RUNS;
         double difference;
         double se;
         double df;

@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
 /** Renders a {@link Report} as Markdown, CSV, JSON and (for several training sizes) an SVG chart. */
 public final class ReportWriter {
 
+    /** Up to this many missing runs are listed one by one; more are summarized per cell. */
+    static final int MISSING_LISTED = 12;
+
     private ReportWriter() {
     }
 
@@ -93,9 +96,21 @@ public final class ReportWriter {
         }
         if (!report.missing().isEmpty()) {
             md.append("\n## Missing runs (not finished)\n\n");
-            for (RunRecord r : report.missing()) {
-                md.append("- ").append(r.runKey()).append(" (seed ").append(r.seed()).append("): ").append(r.status())
-                        .append(", ").append(r.minibatchesDone()).append('/').append(r.minibatches()).append(" minibatches\n");
+            if (report.missing().size() <= MISSING_LISTED) {
+                for (RunRecord r : report.missing()) {
+                    md.append("- ").append(r.runKey()).append(" (seed ").append(r.seed()).append("): ").append(r.status())
+                            .append(", ").append(r.minibatchesDone()).append('/').append(r.minibatches())
+                            .append(" minibatches\n");
+                }
+            } else {
+                // one line per cell: a partly finished experiment plans many runs
+                Map<String, List<RunRecord>> byCell = new java.util.LinkedHashMap<>();
+                report.missing().forEach(r -> byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r));
+                md.append(report.missing().size()).append(" runs in ").append(byCell.size()).append(" cells:\n\n");
+                byCell.forEach((cell, runs) -> md.append("- ").append(cell).append(": seeds ")
+                        .append(runs.stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(" ")))
+                        .append(" (").append(runs.stream().map(r -> r.status().name().toLowerCase(Locale.ROOT)).distinct()
+                                .collect(Collectors.joining(", "))).append(")\n"));
             }
         }
         return md.toString();
@@ -395,7 +410,12 @@ public final class ReportWriter {
     }
 
     private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        // shortest decimal that reads back as v, without exponent: 2.0E-5 -> 0.00002
+        return Double.isFinite(v) ? new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString()
+                : Double.toString(v);
     }
 
     private static String opt(Double v) {
