@@ -37,7 +37,8 @@ import java.util.function.Function;
  *   adam-epsilon    Adam's epsilon                           1e-8
  *   init            glorot-uniform or truncated-normal       glorot-uniform
  *   conv2-padding   valid (LeNet-5) or same (TF tutorials)   valid
- *   threads         partitions trained in parallel           2
+ *   partitions      runs trained in parallel, one PyTorch    2
+ *                   thread each ('threads' is its deprecated alias)
  *   checkpoint-every  minibatches between checkpoints        500
  * </pre>
  *
@@ -48,18 +49,21 @@ public final class ExperimentSpec {
     private final String experiment;
     private final String description;
     private final List<RunSpec> runs;
-    private final int threads;
+    private final int partitions;
+    private final List<String> warnings;
     private final int checkpointEvery;
     private final String expected;
     private final WeightConvention weightConvention;
 
-    private ExperimentSpec(String experiment, String description, List<RunSpec> runs, int threads, int checkpointEvery,
+    private ExperimentSpec(String experiment, String description, List<RunSpec> runs, int partitions,
+            List<String> warnings, int checkpointEvery,
             String expected, WeightConvention weightConvention) {
         this.weightConvention = weightConvention;
         this.experiment = experiment;
         this.description = description;
         this.runs = List.copyOf(runs);
-        this.threads = threads;
+        this.partitions = partitions;
+        this.warnings = List.copyOf(warnings);
         this.checkpointEvery = checkpointEvery;
         this.expected = expected;
     }
@@ -124,7 +128,18 @@ public final class ExperimentSpec {
             throw new IllegalArgumentException("job property '" + WEIGHT_CONVENTION + "': " + e.getMessage());
         }
         int batchSize = r.positiveInt("batch-size", "50");
-        int threads = r.positiveInt("threads", "1");
+        // 'partitions', or its old name 'threads' (with a warning): a parameter of either name
+        // overrides the job file's property of either name; within one source the new name wins
+        List<String> warnings = new ArrayList<>();
+        if (p.containsKey(DEPRECATED_PARTITIONS)) {
+            warnings.add("job property '" + DEPRECATED_PARTITIONS + "' is deprecated; call it '" + PARTITIONS
+                    + "' (runs trained in parallel)");
+        }
+        String partitionsKey = parameters.containsKey(PARTITIONS) ? PARTITIONS
+                : parameters.containsKey(DEPRECATED_PARTITIONS) ? DEPRECATED_PARTITIONS
+                : jobProperties.containsKey(PARTITIONS) || !jobProperties.containsKey(DEPRECATED_PARTITIONS) ? PARTITIONS
+                : DEPRECATED_PARTITIONS;
+        int partitions = r.positiveInt(partitionsKey, "1");
         int checkpointEvery = r.positiveInt("checkpoint-every", "500");
 
         List<RunSpec> runs = new ArrayList<>();
@@ -147,7 +162,8 @@ public final class ExperimentSpec {
                 }
             }
         }
-        return new ExperimentSpec(experiment, p.getOrDefault("description", ""), runs, threads, checkpointEvery,
+        return new ExperimentSpec(experiment, p.getOrDefault("description", ""), runs, partitions, warnings,
+                checkpointEvery,
                 p.get("expected"), convention);
     }
 
@@ -185,9 +201,21 @@ public final class ExperimentSpec {
                 .orElseThrow(() -> new IllegalArgumentException("the experiment plans no run '" + key + "'"));
     }
 
-    public int threads() {
-        return threads;
+    /** Runs trained in parallel (partitions of the train step). */
+    public int partitions() {
+        return partitions;
     }
+
+    /** Things the user should change, though the job runs as it is (deprecated property names). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Job property: runs trained in parallel. */
+    public static final String PARTITIONS = "partitions";
+
+    /** The old name of {@link #PARTITIONS}, read with a warning. */
+    public static final String DEPRECATED_PARTITIONS = "threads";
 
     public int checkpointEvery() {
         return checkpointEvery;

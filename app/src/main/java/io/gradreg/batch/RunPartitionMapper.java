@@ -14,7 +14,7 @@ import java.util.Properties;
 
 /**
  * Partitions step "train": one partition per planned run (property {@code run-key}), up to the
- * experiment's {@code threads} at once; a shard's plan has only its share of the runs. On restart
+ * experiment's {@code partitions} at once; a shard's plan has only its share of the runs. On restart
  * JBeret keeps this plan and reruns only the partitions that did not complete.
  */
 @Named
@@ -42,7 +42,7 @@ public class RunPartitionMapper implements PartitionMapper {
         }
         PartitionPlanImpl plan = new PartitionPlanImpl();
         plan.setPartitions(partitions.length);
-        plan.setThreads(Math.min(spec.threads(), partitions.length));
+        plan.setThreads(Math.min(spec.partitions(), partitions.length));
         plan.setPartitionProperties(partitions);
         return plan;
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a job: sample, train (partitioned over configurations and runs), evaluate, report.",
-            "Example: gradreg run c6-jacobian-norms -p runs=3 -p threads=2"})
+            "Example: gradreg run c6-jacobian-norms -p runs=3 -p partitions=2"})
 class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "JOB", description = "a job name in the jobs directory (see 'gradreg jobs') or a path to a job XML file")
@@ -52,6 +52,7 @@ class RunCommand implements Callable<Integer> {
         params.forEach(parameters::setProperty);
         Shard sharding = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv()).orElse(null);
         JobLauncher.Started started = launcher.start(job, parameters, sharding, experimentId);
+        started.spec().warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

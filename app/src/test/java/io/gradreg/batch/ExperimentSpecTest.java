@@ -53,11 +53,12 @@ class ExperimentSpecTest {
     @Test
     void parametersOverrideJobProperties() {
         ExperimentSpec spec = parse("c6-jacobian-norms", "runs", "2", "minibatches", "100", "weight.jacreg", "0.5",
-                "threads", "3");
+                "partitions", "3");
         assertEquals(6, spec.runs().size());
         assertEquals(100, spec.run("dropout/frobreg/200/class#1").config().minibatches());
         assertEquals(0.5, spec.run("dropout/jacreg/200/class#1").config().weight());
-        assertEquals(3, spec.threads());
+        assertEquals(3, spec.partitions());
+        assertEquals(java.util.List.of(), spec.warnings());
     }
 
     @Test
@@ -101,6 +102,21 @@ class ExperimentSpecTest {
                 () -> parse("c6-jacobian-norms", "weight-convention", "per-batch"));
         assertEquals("job property 'weight-convention': unknown weight convention 'per-batch'; use one of mean, paper",
                 e.getMessage());
+    }
+
+    @Test
+    void threadsIsADeprecatedAliasOfPartitions() {
+        // a parameter under the old name still overrides the job file's 'partitions'
+        ExperimentSpec old = parse("c6-jacobian-norms", "threads", "3");
+        assertEquals(3, old.partitions());
+        assertEquals(java.util.List.of("job property 'threads' is deprecated; call it 'partitions' (runs trained in "
+                + "parallel)"), old.warnings());
+        assertEquals(4, parse("c6-jacobian-norms", "threads", "3", "partitions", "4").partitions());
+        Properties job = new Properties();
+        job.setProperty("threads", "4");
+        ExperimentSpec alone = ExperimentSpec.parse(job, new Properties(), Regularizers.builtIn());
+        assertEquals(4, alone.partitions());
+        assertEquals(1, alone.warnings().size());
     }
 
     @Test

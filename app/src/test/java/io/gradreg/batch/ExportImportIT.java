@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportImportIT {
 
     private static final String[] JOB = {"run", "quickstart", "-p", "runs=2", "-p", "minibatches=30", "-p",
-        "train-sizes=10/class", "-p", "threads=1", "--experiment-id", "travel"};
+        "train-sizes=10/class", "-p", "partitions=1", "--experiment-id", "travel"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

@@ -79,7 +79,7 @@ class PipelineIT {
     void killedJobRestartsWithoutRetrainingFinishedRuns(String database, @TempDir Path dir) throws Exception {
         Gradreg g = gradreg(database, dir);
         Process p = g.builder("run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=2", "-p",
-                "minibatches=400", "-p", "checkpoint-every=50", "-p", "threads=2")
+                "minibatches=400", "-p", "checkpoint-every=50", "-p", "partitions=2")
                 .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
         // Wait until one run has finished training and another has a checkpoint, then SIGKILL.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);

@@ -35,7 +35,7 @@ class ShardIT {
     private static final int MINIBATCHES = 200;
     private static final int CHECKPOINT_EVERY = 25;
     private static final String[] JOB = {"run", "quickstart", "-p", "regularizers=none", "-p", "runs=6", "-p",
-        "minibatches=" + MINIBATCHES, "-p", "checkpoint-every=" + CHECKPOINT_EVERY, "-p", "threads=1"};
+        "minibatches=" + MINIBATCHES, "-p", "checkpoint-every=" + CHECKPOINT_EVERY, "-p", "partitions=1"};
 
     private final List<Process> shards = new ArrayList<>();
 

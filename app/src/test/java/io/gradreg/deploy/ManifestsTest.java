@@ -201,15 +201,15 @@ class ManifestsTest {
                     .anyMatch(r -> r != null && r.getName().equals("gradreg-settings")), c.getName());
             assertTrue(c.getEnvFrom().stream().map(EnvFromSource::getSecretRef)
                     .anyMatch(r -> r != null && r.getName().equals("gradreg-database")), c.getName());
-            int threads = Integer.parseInt(parameters(parseArgs(c)).getProperty("threads"));
+            int partitions = Integer.parseInt(parameters(parseArgs(c)).getProperty("partitions"));
             var requests = c.getResources().getRequests();
             var limits = c.getResources().getLimits();
-            assertEquals(0, BigDecimal.valueOf(threads).compareTo(Quantity.getAmountInBytes(requests.get("cpu"))),
+            assertEquals(0, BigDecimal.valueOf(partitions).compareTo(Quantity.getAmountInBytes(requests.get("cpu"))),
                     "one CPU per run trained at once");
             assertEquals(requests.get("cpu"), limits.get("cpu"));
             long requestMib = mib(requests.get("memory"));
             // one run's peak, per run at once, plus the JVM, JBeret and JDBC around them (about 0.5 GiB)
-            assertTrue(requestMib >= threads * RUN_PEAK_MIB + 512, "memory request " + requestMib + " MiB for " + threads
+            assertTrue(requestMib >= partitions * RUN_PEAK_MIB + 512, "memory request " + requestMib + " MiB for " + partitions
                     + " runs at once");
             assertTrue(mib(limits.get("memory")) >= requestMib + 256, "a limit above the request");
         }
