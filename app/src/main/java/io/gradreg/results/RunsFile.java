@@ -87,8 +87,13 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
         } catch (JacksonException e) {
             throw new IllegalArgumentException(file + " is not a gradreg runs file: "
                     + e.getOriginalMessage() + location(e));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (f == null) {
+            throw new IllegalArgumentException(file + " is not a gradreg runs file: it holds no JSON object");
         }
         f.check(file);
         return f;
