@@ -2,6 +2,7 @@ package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Services;
+import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "List job executions; with an execution id, its steps and every run of its job instance.")
+        description = {"List job executions, then the experiments run as shards or imported (finished and planned "
+            + "runs; 'gradreg report --experiment ID').", "With an execution id: its steps and every run of its job instance."})
 class StatusCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "job execution id")
@@ -57,6 +59,15 @@ class StatusCommand implements Callable<Integer> {
                 out.printf("%-10d %-10d %-26s %-10s %-30s %s%n", e.getExecutionId(),
                         operator.getJobInstance(e.getExecutionId()).getInstanceId(), e.getJobName(), e.getBatchStatus(),
                         e.getExitStatus(), e.getStartTime());
+            }
+            List<ResultsStore.Experiment> experiments = services.store().experiments();
+            if (!experiments.isEmpty()) {
+                out.printf("%n%-40s %-10s %-26s %s%n", "EXPERIMENT", "INSTANCE", "JOB", "RUNS FINISHED");
+                for (ResultsStore.Experiment x : experiments) {
+                    List<RunRecord> runs = services.store().runs(x.resultsInstance());
+                    out.printf("%-40s %-10d %-26s %d/%d%n", x.id(), x.resultsInstance(), x.jobName(),
+                            runs.stream().filter(r -> r.status().finished()).count(), runs.size());
+                }
             }
             out.flush();
             return 0;

@@ -487,6 +487,21 @@ public final class ResultsStore {
                 + "WHERE experiment_id = ?", ps -> ps.setString(1, id), ResultsStore::toExperiment);
     }
 
+    /** Every experiment registered by shards or imports, by id. */
+    public List<Experiment> experiments() {
+        List<Experiment> out = new ArrayList<>();
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT experiment_id, results_instance, fingerprint, job_name FROM gradreg_experiment "
+                        + "ORDER BY experiment_id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(toExperiment(rs));
+            }
+        } catch (SQLException e) {
+            throw fail("list the experiments", e);
+        }
+        return out;
+    }
+
     /** The experiment a job instance is a shard of, if it is one. */
     public Optional<Experiment> experimentOf(long instanceId) {
         return queryOne("SELECT e.experiment_id, e.results_instance, e.fingerprint, e.job_name "

@@ -58,6 +58,8 @@ class ExportImportIT {
         Gradreg.Result second = ok(merged.run("import", serverRuns.toString(), laptopRuns.toString()));
         assertTrue(second.out().contains("3 recorded, 0 already present; 6 of 6 planned runs finished"), second.out());
         assertTrue(second.out().contains("0 recorded, 3 already present; 6 of 6 planned runs finished"), second.out());
+        String status = ok(merged.run("status")).out();
+        assertTrue(status.lines().anyMatch(l -> l.matches("travel +\\d+ +quickstart +6/6")), status);
 
         assertEquals(comparable(ok(everything.run("report", "--experiment", "travel", "-f", "json")).out()),
                 comparable(ok(merged.run("report", "--experiment", "travel", "-f", "json")).out()));
