@@ -11,6 +11,7 @@ import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.TrainingException;
 import io.gradreg.training.TrainingListener;
+import io.gradreg.training.TrainingLoop;
 import io.gradreg.training.TrainingRun;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
@@ -113,22 +114,11 @@ public class TrainBatchlet extends AbstractBatchlet {
                     run.config().architecture().id(), run.config().regularizer(), run.config().subset().toString(),
                     run.runIndex());
             long start = System.nanoTime();
-            long renewEvery = claim.leaseSeconds() * 1_000_000_000L / 3;
-            long renewed = System.nanoTime();
-            while (!training.finished()) {
-                if (stopRequested) {
-                    return "STOPPED";
-                }
-                TrainingListener.Progress p = training.step();
-                progress.update(instance, runKey, p.minibatch());
-                metrics.onMinibatch(p);
-                if (p.minibatch() % spec.checkpointEvery() == 0 && !training.finished()) {
-                    store.saveCheckpoint(claim, p.minibatch(), training.checkpoint());
-                    renewed = System.nanoTime();
-                } else if (System.nanoTime() - renewed > renewEvery) {
-                    store.renew(claim);
-                    renewed = System.nanoTime();
-                }
+            boolean finished = TrainingLoop.fit(training, () -> stopRequested,
+                    p -> progress.update(instance, runKey, p.minibatch()), metrics,
+                    new CheckpointsAndLease(store, claim, spec.checkpointEvery()));
+            if (!finished) {
+                return "STOPPED";
             }
             store.markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
                     training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe());

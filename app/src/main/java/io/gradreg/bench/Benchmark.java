@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
+import io.gradreg.training.TrainingLoop;
 import io.gradreg.training.TrainingRun;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,9 +90,7 @@ public final class Benchmark {
                 done.add(pool.submit(() -> {
                     try (NDManager manager = NDManager.newBaseManager();
                             TrainingRun training = new TrainingRun(run, mnist, regularizers, manager)) {
-                        while (!training.finished()) {
-                            training.step();
-                        }
+                        TrainingLoop.fit(training);
                     }
                 }));
             }
@@ -114,13 +113,12 @@ public final class Benchmark {
     public void memory(TrainingConfig config, int every, Consumer<MemorySample> sink) {
         try (NDManager manager = NDManager.newBaseManager();
                 TrainingRun run = new TrainingRun(config, mnist, regularizers, manager)) {
-            while (!run.finished()) {
-                run.step();
-                if (run.minibatchesDone() % every == 0 || run.finished()) {
-                    sink.accept(new MemorySample(run.minibatchesDone(), ProcessMemory.residentBytes(),
+            TrainingLoop.fit(run, p -> {
+                if (p.minibatch() % every == 0 || p.last()) {
+                    sink.accept(new MemorySample(p.minibatch(), ProcessMemory.residentBytes(),
                             Runtime.getRuntime().totalMemory()));
                 }
-            }
+            });
         }
     }
 }

@@ -18,11 +18,7 @@ public final class Trainer {
     public TrainingResult train(TrainingConfig config, TrainingListener listener) {
         try (NDManager manager = NDManager.newBaseManager();
                 TrainingRun run = new TrainingRun(config, mnist, regularizers, manager)) {
-            long start = System.nanoTime();
-            while (!run.finished()) {
-                listener.onMinibatch(run.step());
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = TrainingLoop.fit(run, listener);
             return new TrainingResult(config, run.evaluate(), run.lastLoss(), run.lastPenalty(), seconds);
         }
     }
