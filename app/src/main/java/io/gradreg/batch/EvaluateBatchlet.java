@@ -53,7 +53,7 @@ public class EvaluateBatchlet extends AbstractBatchlet {
             int[] subset = store.subset(instance, record.trainSize(), record.seed()).orElseThrow();
             try (NDManager manager = NDManager.newBaseManager();
                     TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(),
-                            services.regularizers(), manager)) {
+                            services.penalty(run.config()), manager)) {
                 training.restore(state);
                 Evaluation test = training.evaluate();
                 store.markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());

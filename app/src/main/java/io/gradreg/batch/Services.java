@@ -2,6 +2,8 @@ package io.gradreg.batch;
 
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.training.Penalty;
+import io.gradreg.training.TrainingConfig;
 import io.gradreg.store.Database;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.training.TorchEngine;
@@ -126,5 +128,11 @@ public class Services {
             regularizers = Regularizers.load(pluginsDir());
         }
         return regularizers;
+    }
+
+    /** The regularizer {@code config} names, created with its parameters, ready for a training run. */
+    public Penalty penalty(TrainingConfig config) {
+        Regularizers all = regularizers();
+        return new Penalty(all.label(config.regularizer()), all.create(config.regularizer(), config.regularizerParameters()));
     }
 }

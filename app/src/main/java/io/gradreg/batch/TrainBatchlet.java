@@ -102,7 +102,7 @@ public class TrainBatchlet extends AbstractBatchlet {
                 .orElseThrow(() -> new IllegalStateException("no recorded subset for run " + runKey));
         store.markTraining(instance, runKey, jobContext.getExecutionId());
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(), services.regularizers(),
+                TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(), services.penalty(run.config()),
                         manager)) {
             var checkpoint = store.checkpoint(instance, runKey);
             if (checkpoint.isPresent()) {

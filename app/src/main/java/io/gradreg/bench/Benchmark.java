@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
+import io.gradreg.training.Penalty;
 import io.gradreg.training.TrainingLoop;
 import io.gradreg.training.TrainingRun;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class Benchmark {
         TrainingConfig sized = config.toBuilder().minibatches(warmup + windows * perWindow).build();
         double[] millis = new double[windows];
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(sized, mnist, regularizers, manager)) {
+                TrainingRun run = new TrainingRun(sized, mnist, penalty(sized), manager)) {
             for (int i = 0; i < warmup; i++) {
                 run.step();
             }
@@ -89,7 +90,7 @@ public final class Benchmark {
                 TrainingConfig run = config.toBuilder().seed(config.seed() + i).build();
                 done.add(pool.submit(() -> {
                     try (NDManager manager = NDManager.newBaseManager();
-                            TrainingRun training = new TrainingRun(run, mnist, regularizers, manager)) {
+                            TrainingRun training = new TrainingRun(run, mnist, penalty(run), manager)) {
                         TrainingLoop.fit(training);
                     }
                 }));
@@ -112,7 +113,7 @@ public final class Benchmark {
     /** Trains {@code config} and samples resident memory every {@code every} minibatches. */
     public void memory(TrainingConfig config, int every, Consumer<MemorySample> sink) {
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, mnist, regularizers, manager)) {
+                TrainingRun run = new TrainingRun(config, mnist, penalty(config), manager)) {
             TrainingLoop.fit(run, p -> {
                 if (p.minibatch() % every == 0 || p.last()) {
                     sink.accept(new MemorySample(p.minibatch(), ProcessMemory.residentBytes(),
@@ -120,5 +121,10 @@ public final class Benchmark {
                 }
             });
         }
+    }
+
+    private Penalty penalty(TrainingConfig config) {
+        return new Penalty(regularizers.label(config.regularizer()),
+                regularizers.create(config.regularizer(), config.regularizerParameters()));
     }
 }

@@ -39,8 +39,8 @@ class TrainCommand implements Callable<Integer> {
         TrainingConfig config = training.toConfig(regularizers);
         Mnist mnist = engine.loadData();
         PrintWriter out = spec.commandLine().getOut();
-        TrainingResult result = new Trainer(mnist, regularizers)
-                .train(config, ProgressPrinter.forConsole(spec.commandLine().getErr()));
+        TrainingResult result = new Trainer(mnist).train(config, services.penalty(config),
+                ProgressPrinter.forConsole(spec.commandLine().getErr()));
         out.printf(Locale.ROOT, "architecture=%s regularizer=%s weight=%s (%s convention; %s in mean units) "
                 + "train-size=%s minibatches=%d seed=%d%n",
                 config.architecture().id(), config.regularizer(), training.weight, training.weightConvention,

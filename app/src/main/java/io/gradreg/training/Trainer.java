@@ -2,22 +2,20 @@ package io.gradreg.training;
 
 import ai.djl.ndarray.NDManager;
 import io.gradreg.data.Mnist;
-import io.gradreg.regularizer.Regularizers;
 
 /** Trains one configuration from start to end and evaluates it on the test set. */
 public final class Trainer {
 
     private final Mnist mnist;
-    private final Regularizers regularizers;
 
-    public Trainer(Mnist mnist, Regularizers regularizers) {
+    public Trainer(Mnist mnist) {
         this.mnist = mnist;
-        this.regularizers = regularizers;
     }
 
-    public TrainingResult train(TrainingConfig config, TrainingListener listener) {
+    /** Trains {@code config} with {@code penalty} (the regularizer its config names). */
+    public TrainingResult train(TrainingConfig config, Penalty penalty, TrainingListener listener) {
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, mnist, regularizers, manager)) {
+                TrainingRun run = new TrainingRun(config, mnist, penalty, manager)) {
             double seconds = TrainingLoop.fit(run, listener);
             return new TrainingResult(config, run.evaluate(), run.lastLoss(), run.lastPenalty(), seconds);
         }

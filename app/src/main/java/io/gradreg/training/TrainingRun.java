@@ -16,7 +16,6 @@ import io.gradreg.model.LeNet5;
 import io.gradreg.model.StagingBuffer;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.Scalars;
-import io.gradreg.regularizer.Regularizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -69,18 +68,18 @@ public final class TrainingRun implements AutoCloseable {
     private double lastPenalty = Double.NaN;
 
     /** A run on the subset its seed draws. */
-    public TrainingRun(TrainingConfig config, Mnist mnist, Regularizers regularizers, NDManager parent) {
-        this(config, drawSubset(config, mnist), mnist, regularizers, parent);
+    public TrainingRun(TrainingConfig config, Mnist mnist, Penalty penalty, NDManager parent) {
+        this(config, drawSubset(config, mnist), mnist, penalty, parent);
     }
 
     /** A run on a given subset of the training split (e.g. one recorded by a batch job). */
-    public TrainingRun(TrainingConfig config, int[] subset, Mnist mnist, Regularizers regularizers, NDManager parent) {
+    public TrainingRun(TrainingConfig config, int[] subset, Mnist mnist, Penalty penalty, NDManager parent) {
         TorchEngine.applyThreadsToCurrentThread();
         this.config = config;
         this.mnist = mnist;
         this.regularizerName = config.regularizer();
-        this.regularizerLabel = regularizers.label(regularizerName);
-        this.regularizer = regularizers.create(config.regularizer(), config.regularizerParameters());
+        this.regularizerLabel = penalty.label();
+        this.regularizer = penalty.regularizer();
         this.dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         this.manager = parent.newSubManager();
         this.model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(),

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import io.gradreg.TestData;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
-import io.gradreg.regularizer.Regularizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -84,7 +83,7 @@ class GoldenChecksumsTest {
         TrainingConfig config = TrainingConfig.builder().architecture(architecture).regularizer(regularizer)
                 .weight(weight).subset(SubsetSpec.perClass(10)).batchSize(20).minibatches(12).seed(7).build();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
             while (!run.finished()) {
                 run.step();
             }

@@ -14,7 +14,6 @@ import io.gradreg.TestData;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.LeNet5;
-import io.gradreg.regularizer.Regularizers;
 import io.gradreg.spi.Scalars;
 import java.util.ArrayList;
 import java.util.List;
@@ -308,7 +307,7 @@ class GradientCheckTest {
         TrainingConfig config = TrainingConfig.builder().architecture(architecture).regularizer(regularizer)
                 .weight(0.01).batchSize(B).minibatches(100).seed(3)
                 .precision(TrainingConfig.Precision.FLOAT64).build();
-        TrainingRun run = new TrainingRun(config, mnist, Regularizers.builtIn(), manager);
+        TrainingRun run = new TrainingRun(config, mnist, TestData.penalty(config), manager);
         for (int s = 0; s < 5; s++) {
             run.step();
         }

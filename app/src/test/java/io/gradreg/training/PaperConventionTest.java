@@ -52,7 +52,7 @@ class PaperConventionTest {
         TrainingConfig config = TrainingConfig.builder().regularizer("doubleback").weight(meanWeight).batchSize(B)
                 .minibatches(100).seed(4).build();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, mnist, regularizers, manager)) {
+                TrainingRun run = new TrainingRun(config, mnist, TestData.penalty(config), manager)) {
             for (int s = 0; s < 20; s++) {
                 run.step(); // away from the initialization, so that the gradients are not tiny
             }
@@ -87,9 +87,9 @@ class PaperConventionTest {
         assertEquals(50, paper.jobWeight());
         assertEquals(1, mean.jobWeight());
         assertEquals(mean.config(), paper.config(), "both conventions plan the same run");
-        Trainer trainer = new Trainer(mnist, Regularizers.builtIn());
-        TrainingResult a = trainer.train(paper.config(), p -> { });
-        TrainingResult b = trainer.train(mean.config(), p -> { });
+        Trainer trainer = new Trainer(mnist);
+        TrainingResult a = trainer.train(paper.config(), TestData.penalty(paper.config()), p -> { });
+        TrainingResult b = trainer.train(mean.config(), TestData.penalty(mean.config()), p -> { });
         assertEquals(b.test().accuracy(), a.test().accuracy());
         assertEquals(b.finalLoss(), a.finalLoss());
         assertEquals(b.finalPenalty(), a.finalPenalty());

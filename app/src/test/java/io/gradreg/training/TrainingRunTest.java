@@ -63,7 +63,7 @@ class TrainingRunTest {
             float[] straightWeights;
             byte[] checkpoint;
             try (NDManager manager = NDManager.newBaseManager();
-                    TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                    TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
                 for (int i = 0; i < 8; i++) {
                     run.step();
                 }
@@ -75,7 +75,7 @@ class TrainingRunTest {
             }
             List<Double> resumed = new ArrayList<>();
             try (NDManager manager = NDManager.newBaseManager();
-                    TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                    TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
                 run.restore(checkpoint);
                 assertEquals(8, run.minibatchesDone());
                 while (!run.finished()) {
@@ -124,7 +124,7 @@ class TrainingRunTest {
 
     private static float[] trainedWeights(TrainingConfig config) {
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
             while (!run.finished()) {
                 run.step();
             }
@@ -137,7 +137,7 @@ class TrainingRunTest {
         // The memory leak of double backpropagation in DJL is a graph kept alive by a parameter's .grad.
         TrainingConfig config = TrainingConfig.builder().regularizer("frobreg").weight(0.1).minibatches(3).build();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
             run.step();
             run.step();
             for (NDArray w : run.parameters()) {
@@ -153,7 +153,7 @@ class TrainingRunTest {
     void shortRunLearns() {
         TrainingConfig config = TrainingConfig.builder().regularizer("none").minibatches(300)
                 .subset(SubsetSpec.perClass(100)).seed(2).build();
-        TrainingResult result = new Trainer(TestData.mnist(), Regularizers.builtIn()).train(config, p -> { });
+        TrainingResult result = new Trainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { });
         assertEquals(10_000, result.test().examples());
         assertTrue(result.test().accuracy() > 0.85, "accuracy " + result.test().accuracy());
     }
@@ -163,7 +163,7 @@ class TrainingRunTest {
         TrainingConfig config = TrainingConfig.builder().regularizer("doubleback").weight(1e30).learningRate(10)
                 .minibatches(50).seed(9).build();
         TrainingException e = assertThrows(TrainingException.class,
-                () -> new Trainer(TestData.mnist(), Regularizers.builtIn()).train(config, p -> { }));
+                () -> new Trainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { }));
         assertTrue(e.getMessage().startsWith("run with seed 9 diverged at minibatch "), e.getMessage());
         assertTrue(e.getMessage().contains("regularizer 'doubleback'"), e.getMessage());
     }
@@ -180,7 +180,7 @@ class TrainingRunTest {
     private static List<Double> losses(TrainingConfig config) {
         List<Double> losses = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
             while (!run.finished()) {
                 var p = run.step();
                 losses.add(p.loss());
@@ -192,7 +192,7 @@ class TrainingRunTest {
 
     private static float[] finalWeights(TrainingConfig config) {
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun run = new TrainingRun(config, TestData.mnist(), Regularizers.builtIn(), manager)) {
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
             while (!run.finished()) {
                 run.step();
             }
