@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -138,7 +139,7 @@ public class RunsTransfer {
         }
 
         // 3. no conflict with what this store holds under the same experiment id
-        var existing = store.experiment(file.experimentId());
+        Optional<ResultsStore.Experiment> existing = store.experiment(file.experimentId());
         Map<String, RunRecord> stored = new HashMap<>();
         existing.ifPresent(e -> store.runs(e.resultsInstance()).forEach(r -> stored.put(r.runKey(), r)));
         int alreadyPresent = 0;
@@ -163,6 +164,26 @@ public class RunsTransfer {
         }
 
         // 4. plan the experiment (once), then record the runs
+        // a job run without shards in this very store has the experiment id only implicitly
+        Optional<Long> origin = existing.isPresent() ? Optional.empty() : unshardedInstance(file.experimentId());
+        if (origin.isPresent()) {
+            existing = Optional.of(store.joinExperiment(file.experimentId(), file.job().fingerprint(), file.job().name(),
+                    origin.get(), 0, 1));
+            store.runs(origin.get()).forEach(r -> stored.put(r.runKey(), r));
+            for (RunRecord mine : records) {
+                RunRecord theirs = stored.get(mine.runKey());
+                if (theirs != null && !sameConfiguration(mine, theirs)) {
+                    throw new IllegalArgumentException("run " + mine.runKey() + " in " + fileName + " conflicts with "
+                            + "the run of job instance " + origin.get() + " (" + describe(theirs) + ")");
+                }
+                if (theirs != null && theirs.status().finished()) {
+                    alreadyPresent++;
+                    if (!Objects.equals(theirs.testAccuracy(), mine.testAccuracy())) {
+                        differing++;
+                    }
+                }
+            }
+        }
         boolean created = existing.isEmpty();
         long instance;
         if (created) {
@@ -199,6 +220,24 @@ public class RunsTransfer {
         }
         return new Imported(file.experimentId(), instance, created, records.size(), recorded, alreadyPresent, differing,
                 spec.runs().size(), localDiffers);
+    }
+
+    /** The job instance of this store, not run as shards, whose derived experiment id is {@code id}. */
+    private Optional<Long> unshardedInstance(String id) {
+        ResultsStore store = services.store();
+        for (long instance : store.jobInstances()) {
+            var source = store.job(instance);
+            if (source.isEmpty() || source.get().parameters().getProperty("gradreg.experiment-id") != null) {
+                continue;
+            }
+            Properties plain = new Properties();
+            source.get().parameters().stringPropertyNames().stream().filter(k -> !k.startsWith("gradreg."))
+                    .forEach(k -> plain.setProperty(k, source.get().parameters().getProperty(k)));
+            if (Sharding.of(null, null, source.get().jobName(), source.get().xml(), plain).experimentId().equals(id)) {
+                return Optional.of(instance);
+            }
+        }
+        return Optional.empty();
     }
 
     private static RunRecord toRecord(RunsFile.Run r, String experiment) {

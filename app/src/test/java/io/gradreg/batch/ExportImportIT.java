@@ -76,6 +76,21 @@ class ExportImportIT {
     }
 
     @Test
+    void aJobRunWithoutShardsExportsUnderItsDerivedIdAndImportsBackAsTheSameExperiment(@TempDir Path dir)
+            throws Exception {
+        Gradreg store = store(dir, "plain");
+        ok(store.run("run", "quickstart", "-p", "runs=1", "-p", "minibatches=20", "-p", "train-sizes=10/class"));
+        Path runs = dir.resolve("plain.runs.json");
+        String exported = ok(store.run("export", "1", "-o", runs.toString())).out();
+        var id = java.util.regex.Pattern.compile("experiment '(quickstart-[0-9a-f]{12})'").matcher(exported);
+        assertTrue(id.find(), exported);
+        assertTrue(ok(store.run("import", runs.toString())).out().contains("0 recorded, 3 already present"),
+                "the same runs, not a copy");
+        assertEquals(ok(store.run("report", "1", "-f", "csv")).out(),
+                ok(store.run("report", "--experiment", id.group(1), "-f", "csv")).out());
+    }
+
+    @Test
     void aConflictingOrTamperedFileIsRefusedWithNothingWritten(@TempDir Path dir) throws Exception {
         Gradreg a = store(dir, "a");
         Gradreg b = store(dir, "b");
