@@ -1,11 +1,10 @@
 package io.gradreg.batch;
 
-import ai.djl.ndarray.NDManager;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import io.gradreg.training.Evaluation;
-import io.gradreg.training.TrainingRun;
+import io.gradreg.training.Evaluator;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.context.JobContext;
@@ -50,15 +49,9 @@ public class EvaluateBatchlet extends AbstractBatchlet {
             if (state == null) {
                 continue; // a duplicate of this shard evaluated it since the list was read
             }
-            int[] subset = store.subset(instance, record.trainSize(), record.seed()).orElseThrow();
-            try (NDManager manager = NDManager.newBaseManager();
-                    TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(),
-                            services.penalty(run.config()), manager)) {
-                training.restore(state);
-                Evaluation test = training.evaluate();
-                store.markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
-                evaluated++;
-            }
+            Evaluation test = Evaluator.ofCheckpoint(run.config(), state, services.mnist());
+            store.markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
+            evaluated++;
         }
         return "EVALUATED " + evaluated;
     }

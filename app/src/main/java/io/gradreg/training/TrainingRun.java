@@ -212,27 +212,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Accuracy and mean cross-entropy on the test set, in inference mode. */
     public Evaluation evaluate() {
-        Mnist.Split test = mnist.test();
-        int chunk = 1000;
-        float[] images = new float[chunk * Mnist.PIXELS];
-        int[] truth = new int[chunk];
-        long correct = 0;
-        double lossSum = 0;
-        for (int start = 0; start < test.size(); start += chunk) {
-            int n = Math.min(chunk, test.size() - start);
-            for (int i = 0; i < n; i++) {
-                test.copyImage(start + i, images, i * Mnist.PIXELS);
-                truth[i] = test.label(start + i);
-            }
-            try (NDManager evalManager = manager.newSubManager()) {
-                NDArray x = toType(pixelStaging.floats(evalManager, images, LeNet5.inputShape(n)));
-                NDArray y = labelStaging.ints(evalManager, truth, new Shape(n));
-                NDArray logits = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                correct += logits.argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
-                lossSum += crossEntropy(logits, y).toType(DataType.FLOAT64, false).getDouble() * n;
-            }
-        }
-        return new Evaluation((double) correct / test.size(), lossSum / test.size(), test.size());
+        return Evaluator.evaluate(model, parameterStore, manager, dataType, mnist.test());
     }
 
     private static final int CHECKPOINT_MAGIC = 0x47524B31; // "GRK1"
@@ -260,12 +240,10 @@ public final class TrainingRun implements AutoCloseable {
     /** Continues from a {@link #checkpoint()} of a run with the same configuration. */
     public void restore(byte[] checkpoint) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
-            if (in.readInt() != CHECKPOINT_MAGIC) {
-                throw new IOException("not a gradreg checkpoint");
-            }
-            int restoredStep = in.readInt();
-            double loss = in.readDouble();
-            double penalty = in.readDouble();
+            double[] header = readCheckpointHeader(in);
+            int restoredStep = (int) header[0];
+            double loss = header[1];
+            double penalty = header[2];
             model.loadParameters(manager, in);
             collectTrainable();
             adam.load(in);
@@ -276,6 +254,15 @@ public final class TrainingRun implements AutoCloseable {
             throw new TrainingException("cannot restore the checkpoint of the run with seed " + config.seed() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Reads a checkpoint's header: {minibatches done, last loss, last penalty}; the model's parameters follow. */
+    static double[] readCheckpointHeader(DataInputStream in) throws IOException {
+        if (in.readInt() != CHECKPOINT_MAGIC) {
+            throw new IOException("not a gradreg checkpoint");
+        }
+        int step = in.readInt();
+        return new double[] {step, in.readDouble(), in.readDouble()};
     }
 
     public double lastLoss() {

@@ -236,4 +236,20 @@ class TrainingRunTest {
                     + "return true there", e.getMessage());
         }
     }
+
+    @Test
+    void aCheckpointEvaluatesLikeTheRunItCameFromWithoutTheOptimizerOrRegularizer() {
+        for (Architecture architecture : Architecture.values()) { // batch norm: running statistics included
+            TrainingConfig config = TrainingConfig.builder().architecture(architecture).regularizer("spectreg")
+                    .weight(0.03).subset(SubsetSpec.perClass(10)).minibatches(30).seed(3).build();
+            try (NDManager manager = NDManager.newBaseManager();
+                    TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
+                TrainingLoop.fit(run);
+                Evaluation direct = run.evaluate();
+                Evaluation fromCheckpoint = Evaluator.ofCheckpoint(config, run.checkpoint(), TestData.mnist());
+                assertEquals(direct, fromCheckpoint, architecture.id());
+                assertTrue(direct.accuracy() > 0.2, architecture.id() + " learned nothing: " + direct);
+            }
+        }
+    }
 }
