@@ -122,7 +122,7 @@ class ShardIT {
         Gradreg.Result report = base.run("report", "--experiment", experiment, "--format", "csv");
         assertEquals(0, report.exit(), report.err());
         assertEquals(2, report.out().lines().count(), report.out()); // header and one cell of 6 runs
-        assertTrue(report.out().lines().skip(1).allMatch(l -> l.matches("quickstart,baseline,50/class,none,[^,]+,6,6,0,.*")),
+        assertTrue(report.out().lines().skip(1).allMatch(l -> l.matches("quickstart,baseline,50/class,none,paper,0,0,6,6,0,.*")),
                 report.out());
         Gradreg.Result md = base.run("report", executionOf(log(dir, 1, "again")));
         assertEquals(0, md.exit(), md.err());
