@@ -109,9 +109,10 @@ public final class ExperimentSpec {
         Map<String, Map<String, String>> regularizerParameters = r.regularizerParameters(names, regularizers);
         int runCount = r.positiveInt("runs", "10");
         long seed = r.longValue("seed", "1");
+        int batchSize = r.positiveInt("batch-size", "50");
         TrainingConfig.Builder base = TrainingConfig.builder()
                 .minibatches(r.positiveInt("minibatches", "10000"))
-                .batchSize(r.positiveInt("batch-size", "50"))
+                .batchSize(batchSize)
                 .learningRate(r.positiveDouble("learning-rate", "0.001"))
                 .decayAt(r.list("lr-decay-at", "0.5 0.75", t -> r.fraction("lr-decay-at", t)))
                 .decayFactor(r.positiveDouble("lr-decay", "0.1"))
@@ -127,7 +128,6 @@ public final class ExperimentSpec {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job property '" + WEIGHT_CONVENTION + "': " + e.getMessage());
         }
-        int batchSize = r.positiveInt("batch-size", "50");
         // 'partitions', or its old name 'threads' (with a warning): a parameter of either name
         // overrides the job file's property of either name; within one source the new name wins
         List<String> warnings = new ArrayList<>();

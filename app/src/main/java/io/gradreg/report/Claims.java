@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.statistics.distribution.TDistribution;
@@ -277,9 +276,5 @@ public final class Claims {
             case CONTRADICTED -> "contradicted";
             case NO_DATA -> "not enough runs";
         };
-    }
-
-    static String format(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
     }
 }
