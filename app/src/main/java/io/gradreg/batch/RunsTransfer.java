@@ -138,10 +138,13 @@ public class RunsTransfer {
             }
         }
 
-        // 3. no conflict with what this store holds under the same experiment id
+        // 3. no conflict with what this store holds under the same experiment id: an experiment of
+        // that id, or a job run without shards in this very store (its id is derived, not recorded)
         Optional<ResultsStore.Experiment> existing = store.experiment(file.experimentId());
+        Optional<Long> target = existing.map(ResultsStore.Experiment::resultsInstance)
+                .or(() -> unshardedInstance(file.experimentId()));
         Map<String, RunRecord> stored = new HashMap<>();
-        existing.ifPresent(e -> store.runs(e.resultsInstance()).forEach(r -> stored.put(r.runKey(), r)));
+        target.ifPresent(t -> store.runs(t).forEach(r -> stored.put(r.runKey(), r)));
         int alreadyPresent = 0;
         int differing = 0;
         for (RunRecord mine : records) {
@@ -164,25 +167,9 @@ public class RunsTransfer {
         }
 
         // 4. plan the experiment (once), then record the runs
-        // a job run without shards in this very store has the experiment id only implicitly
-        Optional<Long> origin = existing.isPresent() ? Optional.empty() : unshardedInstance(file.experimentId());
-        if (origin.isPresent()) {
+        if (existing.isEmpty() && target.isPresent()) {
             existing = Optional.of(store.joinExperiment(file.experimentId(), file.job().fingerprint(), file.job().name(),
-                    origin.get(), 0, 1));
-            store.runs(origin.get()).forEach(r -> stored.put(r.runKey(), r));
-            for (RunRecord mine : records) {
-                RunRecord theirs = stored.get(mine.runKey());
-                if (theirs != null && !sameConfiguration(mine, theirs)) {
-                    throw new IllegalArgumentException("run " + mine.runKey() + " in " + fileName + " conflicts with "
-                            + "the run of job instance " + origin.get() + " (" + describe(theirs) + ")");
-                }
-                if (theirs != null && theirs.status().finished()) {
-                    alreadyPresent++;
-                    if (!Objects.equals(theirs.testAccuracy(), mine.testAccuracy())) {
-                        differing++;
-                    }
-                }
-            }
+                    target.get(), 0, 1));
         }
         boolean created = existing.isEmpty();
         long instance;
