@@ -35,10 +35,10 @@ final class CheckpointsAndLease implements TrainingListener {
     @Override
     public void onMinibatch(Progress p) {
         if (p.minibatch() % every == 0 && !p.last()) {
-            store.saveCheckpoint(claim, p.minibatch(), run.checkpoint());
+            store.runs().saveCheckpoint(claim, p.minibatch(), run.checkpoint());
             renewed = System.nanoTime();
         } else if (System.nanoTime() - renewed > renewEveryNanos) {
-            store.renew(claim);
+            store.claims().renew(claim);
             renewed = System.nanoTime();
         }
     }

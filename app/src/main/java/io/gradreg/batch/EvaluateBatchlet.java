@@ -12,6 +12,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -33,24 +34,29 @@ public class EvaluateBatchlet extends AbstractBatchlet {
     @Inject
     Services services;
 
+    @Inject
+    PlanStore plans;
+
     @Override
     public String process() {
-        ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
+        Plan plan = plans.load(JobSupport.planId(jobContext, operator));
         ResultsStore store = services.store();
         long instance = JobSupport.resultsInstance(jobContext, operator, services);
-        Set<String> share = JobSupport.share(jobContext, operator, spec).stream().map(RunSpec::key).collect(Collectors.toSet());
+        Set<String> share = plan.share(JobSupport.sharding(jobContext, operator).orElse(null)).stream().map(RunSpec::key)
+                .collect(Collectors.toSet());
+        Map<String, RunSpec> runs = plan.byKey();
         int evaluated = 0;
-        for (RunRecord record : store.runs(instance)) {
+        for (RunRecord record : store.runs().of(instance)) {
             if (record.status() != RunStatus.TRAINED || !share.contains(record.runKey())) {
                 continue;
             }
-            RunSpec run = spec.run(record.runKey());
-            byte[] state = store.trainedParameters(instance, record.runKey()).orElse(null);
+            RunSpec run = runs.get(record.runKey());
+            byte[] state = store.runs().trainedParameters(instance, record.runKey()).orElse(null);
             if (state == null) {
                 continue; // a duplicate of this shard evaluated it since the list was read
             }
             Evaluation test = Evaluator.ofCheckpoint(run.config(), state, services.mnist());
-            store.markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
+            store.runs().markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
             evaluated++;
         }
         return "EVALUATED " + evaluated;

@@ -6,15 +6,12 @@ import io.gradreg.model.Architecture;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
-import io.gradreg.spi.RegularizerException;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * An experiment grid read from a job's properties, each overridable by a job parameter
@@ -46,34 +43,27 @@ import java.util.function.Function;
  */
 public final class ExperimentSpec {
 
-    private final String experiment;
-    private final String description;
+    private final PlanSettings settings;
     private final List<RunSpec> runs;
-    private final int partitions;
     private final List<String> warnings;
-    private final int checkpointEvery;
-    private final String expected;
-    private final WeightConvention weightConvention;
 
-    private ExperimentSpec(String experiment, String description, List<RunSpec> runs, int partitions,
-            List<String> warnings, int checkpointEvery,
-            String expected, WeightConvention weightConvention) {
-        this.weightConvention = weightConvention;
-        this.experiment = experiment;
-        this.description = description;
+    private ExperimentSpec(PlanSettings settings, List<RunSpec> runs, List<String> warnings) {
+        this.settings = settings;
         this.runs = List.copyOf(runs);
-        this.partitions = partitions;
         this.warnings = List.copyOf(warnings);
-        this.checkpointEvery = checkpointEvery;
-        this.expected = expected;
     }
 
     /** Reads the grid from job properties overridden by parameters. */
     public static ExperimentSpec parse(Properties jobProperties, Properties parameters, Regularizers regularizers) {
-        Map<String, String> p = merged(jobProperties, parameters);
-        Reader r = new Reader(p);
+        Map<String, String> p = JobProperties.merged(jobProperties, parameters);
+        JobProperties r = new JobProperties(p);
+        r.checkKeys();
 
         String experiment = r.string("experiment", "experiment");
+        if (!SAFE_NAME.matcher(experiment).matches()) {
+            throw new IllegalArgumentException("job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', "
+                    + "starting with a letter or digit (it names report directories), was '" + experiment + "'");
+        }
         List<Architecture> architectures = r.list("architectures", "baseline", text -> {
             try {
                 return Architecture.parse(text);
@@ -107,21 +97,29 @@ public final class ExperimentSpec {
             return size;
         });
         Map<String, Map<String, String>> regularizerParameters = r.regularizerParameters(names, regularizers);
-        int runCount = r.positiveInt("runs", "10");
-        long seed = r.longValue("seed", "1");
-        int batchSize = r.positiveInt("batch-size", "50");
-        TrainingConfig.Builder base = TrainingConfig.builder()
-                .minibatches(r.positiveInt("minibatches", "10000"))
+        int runCount = r.positiveInt("runs", "10", MAX_RUNS);
+        if ((long) runCount * architectures.size() * names.size() * sizes.size() > MAX_RUNS) {
+            throw new IllegalArgumentException("the job plans " + (long) runCount * architectures.size() * names.size()
+                    * sizes.size() + " runs (architectures x regularizers x train-sizes x runs); at most " + MAX_RUNS
+                    + " fit one experiment: split it into several jobs");
+        }
+        // the defaults are TrainingConfig's (its builder holds the paper's protocol)
+        TrainingConfig d = TrainingConfig.builder().build();
+        long seed = r.longValue("seed", Long.toString(d.seed()));
+        int batchSize = r.positiveInt("batch-size", Integer.toString(d.batchSize()), Mnist.TRAIN_IMAGES);
+        TrainingConfig.Builder base = d.toBuilder()
+                .minibatches(r.positiveInt("minibatches", Integer.toString(d.minibatches()), MAX_MINIBATCHES))
                 .batchSize(batchSize)
-                .learningRate(r.positiveDouble("learning-rate", "0.001"))
-                .decayAt(r.list("lr-decay-at", "0.5 0.75", t -> r.fraction("lr-decay-at", t)))
-                .decayFactor(r.positiveDouble("lr-decay", "0.1"))
-                .weightDecay(r.nonNegativeDouble("weight-decay", "0.0005"))
-                .beta1(r.nonNegativeDouble("beta1", "0.9"))
-                .beta2(r.nonNegativeDouble("beta2", "0.999"))
-                .epsilon(r.positiveDouble("adam-epsilon", "1e-8"))
-                .initialization(r.parsed("init", Initialization.GLOROT_UNIFORM.id(), Initialization::parse))
-                .conv2Same(r.parsed("conv2-padding", "valid", ExperimentSpec::conv2Same));
+                .learningRate(r.positiveDouble("learning-rate", Double.toString(d.learningRate())))
+                .decayAt(r.list("lr-decay-at", d.decayAt().stream().map(String::valueOf).collect(Collectors.joining(" ")),
+                        t -> r.fraction("lr-decay-at", t)))
+                .decayFactor(r.positiveDouble("lr-decay", Double.toString(d.decayFactor())))
+                .weightDecay(r.nonNegativeDouble("weight-decay", Double.toString(d.weightDecay())))
+                .beta1(r.nonNegativeDouble("beta1", Double.toString(d.beta1())))
+                .beta2(r.nonNegativeDouble("beta2", Double.toString(d.beta2())))
+                .epsilon(r.positiveDouble("adam-epsilon", Double.toString(d.epsilon())))
+                .initialization(r.parsed("init", d.initialization().id(), Initialization::parse))
+                .conv2Same(r.parsed("conv2-padding", d.conv2Same() ? "same" : "valid", ExperimentSpec::conv2Same));
         WeightConvention convention;
         try {
             convention = WeightConvention.parse(r.string(WEIGHT_CONVENTION, WeightConvention.MEAN.id()));
@@ -139,8 +137,8 @@ public final class ExperimentSpec {
                 : parameters.containsKey(DEPRECATED_PARTITIONS) ? DEPRECATED_PARTITIONS
                 : jobProperties.containsKey(PARTITIONS) || !jobProperties.containsKey(DEPRECATED_PARTITIONS) ? PARTITIONS
                 : DEPRECATED_PARTITIONS;
-        int partitions = r.positiveInt(partitionsKey, "1");
-        int checkpointEvery = r.positiveInt("checkpoint-every", "500");
+        int partitions = r.positiveInt(partitionsKey, "1", MAX_PARTITIONS);
+        int checkpointEvery = r.positiveInt("checkpoint-every", "500", MAX_MINIBATCHES);
 
         List<RunSpec> runs = new ArrayList<>();
         for (Architecture architecture : architectures) {
@@ -157,15 +155,24 @@ public final class ExperimentSpec {
                         TrainingConfig config = base.architecture(architecture).regularizer(name).weight(weight)
                                 .regularizerParameters(regularizerParameters.getOrDefault(name, Map.of()))
                                 .subset(size).seed(seed + i).build();
-                        runs.add(new RunSpec(RunSpec.key(config, i), i, config, jobWeight));
+                        runs.add(new RunSpec(RunSpec.id(config, i).toString(), i, config, jobWeight));
                     }
                 }
             }
         }
-        return new ExperimentSpec(experiment, p.getOrDefault("description", ""), runs, partitions, warnings,
-                checkpointEvery,
-                p.get("expected"), convention);
+        PlanSettings settings = new PlanSettings(experiment, p.getOrDefault("description", ""), partitions,
+                checkpointEvery, convention.id(), p.get("expected"), p.get("observed"), p.get("claims"),
+                regularizerParameters);
+        return new ExperimentSpec(settings, runs, warnings);
     }
+
+    /** Experiment names: they name report directories and metric labels. */
+    public static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** Bounds checked before anything is allocated. */
+    static final int MAX_RUNS = 100_000;
+    static final int MAX_MINIBATCHES = 100_000_000;
+    static final int MAX_PARTITIONS = 256;
 
     /** 'valid' (false) or 'same' (true). */
     public static boolean conv2Same(String text) {
@@ -181,15 +188,16 @@ public final class ExperimentSpec {
 
     /** The units the job's weights are written in (training converts them to the mean convention). */
     public WeightConvention weightConvention() {
-        return weightConvention;
+        return settings.convention();
+    }
+
+    /** The job-level settings, as stored with the plan. */
+    public PlanSettings settings() {
+        return settings;
     }
 
     public String experiment() {
-        return experiment;
-    }
-
-    public String description() {
-        return description;
+        return settings.experiment();
     }
 
     public List<RunSpec> runs() {
@@ -203,7 +211,7 @@ public final class ExperimentSpec {
 
     /** Runs trained in parallel (partitions of the train step). */
     public int partitions() {
-        return partitions;
+        return settings.partitions();
     }
 
     /** Things the user should change, though the job runs as it is (deprecated property names). */
@@ -216,204 +224,4 @@ public final class ExperimentSpec {
 
     /** The old name of {@link #PARTITIONS}, read with a warning. */
     public static final String DEPRECATED_PARTITIONS = "threads";
-
-    public int checkpointEvery() {
-        return checkpointEvery;
-    }
-
-    /** File of the paper's expected results, relative to the job file, or null. */
-    public String expected() {
-        return expected;
-    }
-
-    /** A job's properties overridden by its parameters, values trimmed. */
-    public static Map<String, String> merged(Properties jobProperties, Properties parameters) {
-        Map<String, String> p = new LinkedHashMap<>();
-        jobProperties.stringPropertyNames().forEach(k -> p.put(k, jobProperties.getProperty(k).trim()));
-        parameters.stringPropertyNames().forEach(k -> p.put(k, parameters.getProperty(k).trim()));
-        return p;
-    }
-
-    private static final String PARAM = "param.";
-
-    /**
-     * The {@code param.NAME.KEY} entries of {@code properties}, grouped by regularizer name, in
-     * name and key order (not validated against the regularizers: {@link #parse} does that).
-     */
-    public static Map<String, Map<String, String>> parametersByRegularizer(Map<String, String> properties) {
-        Map<String, Map<String, String>> byName = new TreeMap<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
-            if (!e.getKey().startsWith(PARAM)) {
-                continue;
-            }
-            String rest = e.getKey().substring(PARAM.length());
-            int dot = rest.indexOf('.');
-            if (dot <= 0 || dot == rest.length() - 1) {
-                throw new IllegalArgumentException("job property '" + e.getKey() + "': name a regularizer's "
-                        + "parameter as 'param.REGULARIZER.PARAMETER', e.g. 'param.gradl1.smoothing'");
-            }
-            byName.computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>()).put(rest.substring(dot + 1), e.getValue());
-        }
-        return byName;
-    }
-
-    /** Typed access to the merged properties, with messages that name the property. */
-    private record Reader(Map<String, String> p) {
-
-        String string(String key, String fallback) {
-            String v = p.getOrDefault(key, fallback);
-            if (v.isBlank()) {
-                throw new IllegalArgumentException("job property '" + key + "' is empty");
-            }
-            return v;
-        }
-
-        <T> List<T> list(String key, String fallback, Function<String, T> parse) {
-            List<T> out = new ArrayList<>();
-            for (String item : string(key, fallback).split("[\\s,]+")) {
-                if (!item.isEmpty()) {
-                    out.add(parse.apply(item));
-                }
-            }
-            return out;
-        }
-
-        <T> T parsed(String key, String fallback, Function<String, T> parse) {
-            try {
-                return parse.apply(string(key, fallback));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("job property '" + key + "': " + e.getMessage());
-            }
-        }
-
-        int positiveInt(String key, String fallback) {
-            String v = string(key, fallback);
-            try {
-                int n = Integer.parseInt(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("job property '" + key + "' must be a positive integer, was '" + v + "'");
-        }
-
-        long longValue(String key, String fallback) {
-            String v = string(key, fallback);
-            try {
-                return Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("job property '" + key + "' must be an integer, was '" + v + "'");
-            }
-        }
-
-        double positiveDouble(String key, String fallback) {
-            double d = number(key, string(key, fallback));
-            if (!(d > 0)) {
-                throw new IllegalArgumentException("job property '" + key + "' must be a positive number, was '"
-                        + p.getOrDefault(key, fallback) + "'");
-            }
-            return d;
-        }
-
-        double nonNegativeDouble(String key, String fallback) {
-            double d = number(key, string(key, fallback));
-            if (!(d >= 0)) {
-                throw new IllegalArgumentException("job property '" + key + "' must be zero or a positive number, was '"
-                        + p.getOrDefault(key, fallback) + "'");
-            }
-            return d;
-        }
-
-        double fraction(String key, String text) {
-            double d = number(key, text);
-            if (!(d > 0 && d < 1)) {
-                throw new IllegalArgumentException("job property '" + key + "' takes fractions of training in (0, 1), got '"
-                        + text + "'");
-            }
-            return d;
-        }
-
-        double number(String key, String text) {
-            try {
-                double d = Double.parseDouble(text);
-                if (Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("job property '" + key + "' must be a number, was '" + text + "'");
-        }
-
-        /**
-         * param.NAME.KEY properties, by regularizer name; each regularizer is created once with its
-         * parameters, so that an unknown parameter or a bad value stops the job before it starts.
-         */
-        Map<String, Map<String, String>> regularizerParameters(List<String> names, Regularizers regularizers) {
-            Map<String, Map<String, String>> byName = parametersByRegularizer(p);
-            for (String name : byName.keySet()) {
-                if (!names.contains(name)) {
-                    throw new IllegalArgumentException("job property '" + PARAM + name + "."
-                            + byName.get(name).keySet().iterator().next() + "' sets a parameter of regularizer '" + name
-                            + "', which this job does not train (regularizers: " + String.join(" ", names) + ")");
-                }
-            }
-            byName.forEach((name, values) -> {
-                try {
-                    regularizers.create(name, values);
-                } catch (RegularizerException e) {
-                    throw new IllegalArgumentException("job properties 'param." + name + ".*': " + e.getMessage());
-                }
-            });
-            return byName;
-        }
-
-        /** weight.ARCH.NAME, else weight.NAME: one number, or SIZE:WEIGHT pairs. */
-        double weight(Architecture architecture, String name, SubsetSpec size) {
-            String key = "weight." + architecture.id() + "." + name;
-            if (!p.containsKey(key)) {
-                key = "weight." + name;
-            }
-            String value = p.get(key);
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("no weight for regularizer '" + name + "': set job property 'weight."
-                        + name + "' (or 'weight." + architecture.id() + "." + name + "')");
-            }
-            if (!value.contains(":")) {
-                return weightValue(key, value);
-            }
-            for (String pair : value.split("[\\s,]+")) {
-                int colon = pair.lastIndexOf(':');
-                if (colon < 0) {
-                    throw new IllegalArgumentException("job property '" + key + "': '" + pair + "' is not SIZE:WEIGHT");
-                }
-                SubsetSpec at;
-                try {
-                    at = SubsetSpec.parse(pair.substring(0, colon));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("job property '" + key + "': " + e.getMessage());
-                }
-                if (at.equals(size)) {
-                    return weightValue(key, pair.substring(colon + 1));
-                }
-            }
-            throw new IllegalArgumentException("job property '" + key + "' gives no weight for training-set size " + size);
-        }
-
-        double weightValue(String key, String text) {
-            double d;
-            try {
-                d = Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("job property '" + key + "': weight '" + text + "' is not a number");
-            }
-            if (!(d >= 0) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("job property '" + key + "': weight " + text
-                        + " must be zero or positive");
-            }
-            return d;
-        }
-    }
 }

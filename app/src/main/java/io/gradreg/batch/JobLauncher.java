@@ -9,6 +9,7 @@ import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.gradreg.store.ResultsStore;
+import io.gradreg.store.Experiments;
 import java.util.List;
 import java.util.Properties;
 import org.jberet.repository.ApplicationAndJobName;
@@ -32,6 +33,9 @@ public class JobLauncher {
     @Inject
     MetricsSettings metrics;
 
+    @Inject
+    PlanStore plans;
+
     public JobFiles jobFiles() {
         return new JobFiles(services.jobsDir());
     }
@@ -48,8 +52,14 @@ public class JobLauncher {
      */
     public Started start(String nameOrPath, Properties parameters, Shard shard, String experimentId) {
         metrics.check();
+        for (String key : parameters.stringPropertyNames()) {
+            if (key.startsWith(JobProperties.RESERVED)) {
+                throw new IllegalArgumentException("job parameter '" + key + "' is reserved: gradreg sets the "
+                        + JobProperties.RESERVED + "* parameters itself (use --shard and --experiment-id)");
+            }
+        }
         JobFiles.LoadedJob job = jobFiles().load(nameOrPath);
-        ExperimentSpec spec = ExperimentSpec.parse(job.properties(), parameters, services.regularizers());
+        ExperimentSpec spec = plans.parse(job.properties(), parameters);
         if (shard == null && experimentId != null) {
             throw new IllegalArgumentException("--experiment-id names an experiment run as shards; give --shard INDEX/COUNT "
                     + "too (or run in a Kubernetes Indexed Job with GRADREG_SHARDS set)");
@@ -67,16 +77,18 @@ public class JobLauncher {
         if (shard != null) {
             sharding = Sharding.of(shard, experimentId, job.name(), job.xml(), parameters);
             String fingerprint = sharding.fingerprint();
-            store.experiment(sharding.experimentId()).ifPresent(e -> ResultsStore.checkCompatible(e, fingerprint));
+            store.experiments().get(sharding.experimentId()).ifPresent(e -> Experiments.checkCompatible(e, fingerprint));
             sharding.addTo(jobParameters);
         }
+        Plan plan = plans.save(spec);
+        jobParameters.setProperty(JobSupport.PLAN, plan.id());
         long execution = operator.start(job.job(), jobParameters);
         long instance = operator.getJobInstance(execution).getInstanceId();
-        store.recordJob(instance, job.name(), job.source(), job.xml(), jobParameters);
+        store.jobs().record(instance, job.name(), job.source(), job.xml(), jobParameters, plan.id());
         long results = sharding == null ? instance
-                : store.joinExperiment(sharding.experimentId(), sharding.fingerprint(), job.name(), instance,
+                : store.experiments().join(sharding.experimentId(), sharding.fingerprint(), job.name(), instance,
                         shard.index(), shard.count()).resultsInstance();
-        return new Started(execution, results, spec, sharding);
+        return new Started(execution, results, plan, sharding, spec.warnings());
     }
 
     /**
@@ -93,13 +105,15 @@ public class JobLauncher {
             throw new IllegalArgumentException("no job execution " + executionId + "; see 'gradreg status'");
         }
         JobInstanceImpl instance = (JobInstanceImpl) operator.getJobInstance(executionId);
-        var source = services.store().job(instance.getInstanceId()).orElseThrow(() -> new IllegalArgumentException(
+        var source = services.store().jobs().get(instance.getInstanceId()).orElseThrow(() -> new IllegalArgumentException(
                 "job execution " + executionId + " was not started by gradreg run; cannot restart it"));
         JobFiles.LoadedJob job = JobFiles.parse(source.xml(), source.source());
-        ExperimentSpec spec = ExperimentSpec.parse(job.properties(), source.parameters(), services.regularizers());
+        Plan plan = plans.ofJob(source);
+        // the regularizers it trains are still installed (a plugin may have been removed since)
+        plan.runs().stream().map(r -> r.config().regularizer()).distinct().forEach(services.regularizers()::get);
         services.mnist();
         Sharding sharding = Sharding.from(source.parameters()).orElse(null);
-        long results = services.store().resultsInstance(instance.getInstanceId());
+        long results = services.store().experiments().resultsInstance(instance.getInstanceId());
         JobRepository repository = operator.getBatchEnvironment().getJobRepository();
         repository.addJob(new ApplicationAndJobName(instance.getApplicationName(), instance.getJobName()), job.job());
         BatchStatus status = execution.getBatchStatus();
@@ -111,10 +125,12 @@ public class JobLauncher {
             stale.setBatchStatus(BatchStatus.FAILED);
             stale.setExitStatus("FAILED: its process ended without finishing it");
             repository.updateJobExecution(stale, false, false);
-            services.store().releaseClaims(results, executionId); // its runs need not wait for its leases
+            services.store().claims().release(results, executionId); // its runs need not wait for its leases
         }
-        long restarted = operator.restart(executionId, new Properties());
-        return new Started(restarted, results, spec, sharding);
+        Properties restartParameters = new Properties();
+        restartParameters.setProperty(JobSupport.PLAN, plan.id()); // jobs started before plans were stored have none
+        long restarted = operator.restart(executionId, restartParameters);
+        return new Started(restarted, results, plan, sharding, List.of());
     }
 
     /**
@@ -136,14 +152,14 @@ public class JobLauncher {
     }
 
     /**
-     * A started execution and the experiment it runs; {@code instanceId} is the job instance its
+     * A started execution and the plan it runs; {@code warnings}: what the user should change in the job; {@code instanceId} is the job instance its
      * runs are recorded under, for a shard the experiment's; {@code sharding} is null unless a shard.
      */
-    public record Started(long executionId, long instanceId, ExperimentSpec spec, Sharding sharding) {
+    public record Started(long executionId, long instanceId, Plan plan, Sharding sharding, List<String> warnings) {
 
         /** The runs this execution trains. */
         public List<RunSpec> share() {
-            return sharding == null ? spec.runs() : sharding.shard().share(spec.runs());
+            return plan.share(sharding);
         }
     }
 }

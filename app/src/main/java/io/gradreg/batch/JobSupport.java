@@ -2,18 +2,26 @@ package io.gradreg.batch;
 
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.context.JobContext;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** The experiment of the running job: its job-level properties overridden by its parameters. */
+/** What a step needs to know of the running job: its stored plan, and whether it is a shard. */
 final class JobSupport {
+
+    /** Job parameter: the id of the job's stored plan ({@link PlanStore}), set at launch. */
+    static final String PLAN = "gradreg.plan";
 
     private JobSupport() {
     }
 
-    static ExperimentSpec spec(JobContext job, JobOperator operator, Services services) {
-        return ExperimentSpec.parse(job.getProperties(), parameters(job, operator), services.regularizers());
+    /** The id of the job's plan. */
+    static String planId(JobContext job, JobOperator operator) {
+        String id = parameters(job, operator).getProperty(PLAN);
+        if (id == null) {
+            throw new IllegalStateException("job execution " + job.getExecutionId() + " has no stored plan (job parameter "
+                    + PLAN + "); start jobs with 'gradreg run' and continue them with 'gradreg restart'");
+        }
+        return id;
     }
 
     /** The shard this job is, if it runs one shard of an experiment. */
@@ -21,19 +29,25 @@ final class JobSupport {
         return Sharding.from(parameters(job, operator));
     }
 
-    /** The runs this job trains: all of the experiment's, or a shard's share. */
-    static List<RunSpec> share(JobContext job, JobOperator operator, ExperimentSpec spec) {
-        return sharding(job, operator).map(s -> s.shard().share(spec.runs())).orElse(spec.runs());
-    }
-
     /**
-     * The job instance under which this job records its runs: its own, or for a shard the
-     * experiment's (registering the shard if it is the first step to ask).
+     * For the sample step, the job's first: registers a shard with its experiment (the launcher does
+     * the same right after starting the job; whichever comes first registers it, the other finds it)
+     * and returns the job instance under which this job records its runs.
      */
-    static long resultsInstance(JobContext job, JobOperator operator, Services services) {
-        return sharding(job, operator).map(s -> services.store().joinExperiment(s.experimentId(), s.fingerprint(),
+    static long register(JobContext job, JobOperator operator, Services services) {
+        return sharding(job, operator).map(s -> services.store().experiments().join(s.experimentId(), s.fingerprint(),
                 job.getJobName(), job.getInstanceId(), s.shard().index(), s.shard().count()).resultsInstance())
                 .orElse(job.getInstanceId());
+    }
+
+    /** The job instance under which this job records its runs: its own, or for a shard the experiment's. */
+    static long resultsInstance(JobContext job, JobOperator operator, Services services) {
+        if (sharding(job, operator).isEmpty()) {
+            return job.getInstanceId();
+        }
+        return services.store().experiments().of(job.getInstanceId()).orElseThrow(() -> new IllegalStateException(
+                "shard job instance " + job.getInstanceId() + " is not registered with its experiment"))
+                .resultsInstance();
     }
 
     private static Properties parameters(JobContext job, JobOperator operator) {

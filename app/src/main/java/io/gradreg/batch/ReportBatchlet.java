@@ -33,12 +33,15 @@ public class ReportBatchlet extends AbstractBatchlet {
     @Inject
     Reports reports;
 
+    @Inject
+    PlanStore plans;
+
     @Override
     public String process() throws Exception {
-        ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
+        PlanSettings settings = plans.settings(JobSupport.planId(jobContext, operator));
         long instance = JobSupport.resultsInstance(jobContext, operator, services);
         Report report = reports.build(instance);
-        ReportWriter.writeAll(report, reports.directory(spec.experiment(), instance));
+        ReportWriter.writeAll(report, reports.directory(settings.experiment(), instance));
         long failed = report.runs().stream().filter(r -> r.status() == RunStatus.FAILED).count();
         if (failed > 0) {
             jobContext.setExitStatus("COMPLETED WITH " + failed + " FAILED RUN" + (failed == 1 ? "" : "S"));

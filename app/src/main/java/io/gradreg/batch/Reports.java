@@ -13,12 +13,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Builds the report of a job instance from the results store and the paper's numbers next to the job. */
+/**
+ * Builds the report of a job instance from the store (its runs and its stored plan) and the
+ * paper's numbers in the files beside the job.
+ */
 @ApplicationScoped
 public class Reports {
 
     @Inject
     Services services;
+
+    @Inject
+    PlanStore plans;
 
     public Report build(long instanceId) {
         ResultsStore store = services.store();
@@ -28,32 +34,31 @@ public class Reports {
         Map<String, Map<String, String>> parameters = Map.of();
         WeightConvention convention = WeightConvention.MEAN;
         Map<String, Double> jobWeights = new HashMap<>();
-        var source = store.job(instanceId);
+        var source = store.jobs().get(instanceId);
         if (source.isPresent()) {
-            JobFiles.LoadedJob job = JobFiles.parse(source.get().xml(), source.get().source());
-            Map<String, String> merged = ExperimentSpec.merged(job.properties(), source.get().parameters());
-            parameters = ExperimentSpec.parametersByRegularizer(merged);
-            ExperimentSpec spec = ExperimentSpec.parse(job.properties(), source.get().parameters(), services.regularizers());
-            convention = spec.weightConvention();
-            spec.runs().forEach(run -> jobWeights.put(run.key(), run.jobWeight()));
+            Plan plan = plans.ofJob(source.get());
+            PlanSettings settings = plan.settings();
+            parameters = settings.regularizerParameters();
+            convention = settings.convention();
+            plan.runs().forEach(run -> jobWeights.put(run.key(), run.jobWeight()));
             Path base = Path.of(source.get().source()).toAbsolutePath().getParent();
-            Optional<Path> file = besideTheJob(base, merged.get("expected"));
+            Optional<Path> file = besideTheJob(base, settings.expected());
             if (file.isPresent()) {
                 expected = ExpectedResults.read(file.get());
             }
-            file = besideTheJob(base, merged.get("observed"));
+            file = besideTheJob(base, settings.observed());
             if (file.isPresent()) {
                 observed = ExpectedResults.read(file.get());
             }
             // the claims file: job property 'claims', by default <job file name>.claims beside the job
             Path jobFile = Path.of(source.get().source()).getFileName();
             String defaultClaims = jobFile == null ? null : jobFile.toString().replaceFirst("\\.xml$", "") + ".claims";
-            file = besideTheJob(base, merged.getOrDefault("claims", defaultClaims));
+            file = besideTheJob(base, settings.claims() != null ? settings.claims() : defaultClaims);
             if (file.isPresent()) {
                 claims = Claims.read(file.get());
             }
         }
-        return Report.of(instanceId, store.runs(instanceId), expected, observed, convention, jobWeights)
+        return Report.of(instanceId, store.runs().of(instanceId), expected, observed, convention, jobWeights)
                 .withRegularizerParameters(parameters).withClaims(claims);
     }
 

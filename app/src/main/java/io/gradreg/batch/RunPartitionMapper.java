@@ -14,7 +14,7 @@ import java.util.Properties;
 
 /**
  * Partitions step "train": one partition per planned run (property {@code run-key}), up to the
- * experiment's {@code partitions} at once; a shard's plan has only its share of the runs. On restart
+ * experiment's {@code partitions} at once; a shard's plan has only its share of the runs. The run keys and the settings come from the stored plan. On restart
  * JBeret keeps this plan and reruns only the partitions that did not complete.
  */
 @Named
@@ -29,20 +29,21 @@ public class RunPartitionMapper implements PartitionMapper {
     JobOperator operator;
 
     @Inject
-    Services services;
+    PlanStore plans;
 
     @Override
     public PartitionPlan mapPartitions() {
-        ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
-        List<RunSpec> runs = JobSupport.share(jobContext, operator, spec);
+        String planId = JobSupport.planId(jobContext, operator);
+        List<String> all = plans.runKeys(planId);
+        List<String> runs = JobSupport.sharding(jobContext, operator).map(s -> s.shard().share(all)).orElse(all);
         Properties[] partitions = new Properties[runs.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Properties();
-            partitions[i].setProperty("run-key", runs.get(i).key());
+            partitions[i].setProperty("run-key", runs.get(i));
         }
         PartitionPlanImpl plan = new PartitionPlanImpl();
         plan.setPartitions(partitions.length);
-        plan.setThreads(Math.min(spec.partitions(), partitions.length));
+        plan.setThreads(Math.max(1, Math.min(plans.settings(planId).partitions(), partitions.length)));
         plan.setPartitionProperties(partitions);
         return plan;
     }

@@ -1,5 +1,7 @@
 package io.gradreg.batch;
 
+import io.gradreg.store.Cell;
+import io.gradreg.store.RunId;
 import io.gradreg.training.TrainingConfig;
 
 /**
@@ -16,8 +18,13 @@ public record RunSpec(String key, int runIndex, TrainingConfig config, double jo
     public RunSpec {
     }
 
-    /** "architecture/regularizer/size#run", unique within an experiment. */
-    public static String key(TrainingConfig c, int runIndex) {
-        return c.architecture().id() + "/" + c.regularizer() + "/" + c.subset() + "#" + runIndex;
+    /** This run's identity. */
+    public RunId id() {
+        return id(config, runIndex);
+    }
+
+    /** The run's identity, unique within an experiment; printed, it is the run's key. */
+    public static RunId id(TrainingConfig c, int runIndex) {
+        return new RunId(new Cell(c.architecture().id(), c.regularizer(), c.subset().toString()), runIndex);
     }
 }

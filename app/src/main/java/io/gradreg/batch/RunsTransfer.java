@@ -3,6 +3,9 @@ package io.gradreg.batch;
 import io.gradreg.results.BuildInfo;
 import io.gradreg.results.RunsFile;
 import io.gradreg.store.ResultsStore;
+import io.gradreg.store.Experiments;
+import io.gradreg.store.JobSources;
+import io.gradreg.store.Subsets;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import io.gradreg.training.TrainingConfig;
@@ -48,10 +51,13 @@ public class RunsTransfer {
     @Inject
     JobLauncher launcher;
 
+    @Inject
+    PlanStore plans;
+
     /** The finished runs of the experiment recorded under {@code resultsInstance}. */
     public RunsFile export(long resultsInstance) {
         ResultsStore store = services.store();
-        ResultsStore.JobSource source = store.job(resultsInstance).orElseThrow(() -> new IllegalArgumentException(
+        JobSources.JobSource source = store.jobs().get(resultsInstance).orElseThrow(() -> new IllegalArgumentException(
                 "job instance " + resultsInstance + " was not started by 'gradreg run'; it has no runs to export"));
         Map<String, String> parameters = new TreeMap<>();
         source.parameters().stringPropertyNames().stream().filter(k -> !k.startsWith("gradreg."))
@@ -60,17 +66,17 @@ public class RunsTransfer {
         plain.putAll(parameters);
         Sharding derived = Sharding.of(null, null, source.jobName(), source.xml(), plain);
         // a shard's experiment id, else the one a shard of this job and these parameters would derive
-        String experimentId = store.experimentOf(resultsInstance).map(ResultsStore.Experiment::id)
+        String experimentId = store.experiments().of(resultsInstance).map(Experiments.Experiment::id)
                 .orElse(derived.experimentId());
         List<RunsFile.Run> runs = new ArrayList<>();
         String experiment = null;
         Map<String, String> checksums = new HashMap<>();
-        for (RunRecord r : store.runs(resultsInstance)) {
+        for (RunRecord r : store.runs().of(resultsInstance)) {
             experiment = r.experiment();
             if (!r.status().finished()) {
                 continue;
             }
-            String checksum = checksums.computeIfAbsent(r.trainSize() + "@" + r.seed(), k -> store.subsetChecksum(
+            String checksum = checksums.computeIfAbsent(r.trainSize() + "@" + r.seed(), k -> store.subsets().checksum(
                     resultsInstance, r.trainSize(), r.seed()).orElseThrow(() -> new IllegalStateException(
                             "run " + r.runKey() + " has no recorded training subset")));
             runs.add(new RunsFile.Run(r.runKey(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
@@ -99,7 +105,7 @@ public class RunsTransfer {
         parameters.putAll(file.job().parameters());
         ExperimentSpec spec;
         try {
-            spec = ExperimentSpec.parse(job.properties(), parameters, services.regularizers());
+            spec = plans.parse(job.properties(), parameters);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(fileName + ": its job cannot be planned by this gradreg: " + e.getMessage());
         }
@@ -129,7 +135,7 @@ public class RunsTransfer {
                     k -> TrainingRun.drawSubset(r.config(), services.mnist()));
         }
         for (RunsFile.Run run : file.runs()) {
-            String drawn = ResultsStore.subsetChecksum(subsets.get(run.trainSize() + "@" + run.seed()));
+            String drawn = Subsets.checksum(subsets.get(run.trainSize() + "@" + run.seed()));
             if (!drawn.equals(run.subsetSha256())) {
                 throw new IllegalArgumentException(fileName + ": run " + run.key() + " trained on the subset with "
                         + "checksum " + run.subsetSha256() + ", but this gradreg draws " + drawn + " for size "
@@ -140,11 +146,11 @@ public class RunsTransfer {
 
         // 3. no conflict with what this store holds under the same experiment id: an experiment of
         // that id, or a job run without shards in this very store (its id is derived, not recorded)
-        Optional<ResultsStore.Experiment> existing = store.experiment(file.experimentId());
-        Optional<Long> target = existing.map(ResultsStore.Experiment::resultsInstance)
+        Optional<Experiments.Experiment> existing = store.experiments().get(file.experimentId());
+        Optional<Long> target = existing.map(Experiments.Experiment::resultsInstance)
                 .or(() -> unshardedInstance(file.experimentId()));
         Map<String, RunRecord> stored = new HashMap<>();
-        target.ifPresent(t -> store.runs(t).forEach(r -> stored.put(r.runKey(), r)));
+        target.ifPresent(t -> store.runs().of(t).forEach(r -> stored.put(r.runKey(), r)));
         int alreadyPresent = 0;
         int differing = 0;
         for (RunRecord mine : records) {
@@ -168,7 +174,7 @@ public class RunsTransfer {
 
         // 4. plan the experiment (once), then record the runs
         if (existing.isEmpty() && target.isPresent()) {
-            existing = Optional.of(store.joinExperiment(file.experimentId(), file.job().fingerprint(), file.job().name(),
+            existing = Optional.of(store.experiments().join(file.experimentId(), file.job().fingerprint(), file.job().name(),
                     target.get(), 0, 1));
         }
         boolean created = existing.isEmpty();
@@ -180,9 +186,9 @@ public class RunsTransfer {
             recorded.setProperty("gradreg.experiment-id", file.experimentId());
             recorded.setProperty("gradreg.imported-from", file.exportedBy());
             Path local = services.jobsDir().resolve(file.job().file());
-            store.recordJob(instance, file.job().name(), Files.isRegularFile(local) ? local.toString() : file.job().file(),
-                    file.job().xml(), recorded);
-            instance = store.joinExperiment(file.experimentId(), file.job().fingerprint(), file.job().name(), instance,
+            store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString() : file.job().file(),
+                    file.job().xml(), recorded, plans.save(spec).id());
+            instance = store.experiments().join(file.experimentId(), file.job().fingerprint(), file.job().name(), instance,
                     0, 1).resultsInstance();
         } else {
             instance = existing.get().resultsInstance();
@@ -190,12 +196,11 @@ public class RunsTransfer {
         int order = 0;
         for (RunSpec r : spec.runs()) {
             TrainingConfig c = r.config();
-            store.recordSubset(instance, c.subset().toString(), c.seed(), subsets.get(c.subset() + "@" + c.seed()));
-            store.planRun(new RunRecord(instance, r.key(), spec.experiment(), c.architecture().id(), c.regularizer(),
-                    c.weight(), c.subset().toString(), r.runIndex(), c.seed(), c.minibatches(), RunStatus.PLANNED, 0,
-                    null, null, null, null, null, null, null, null, null), order++);
+            store.subsets().record(instance, c.subset().toString(), c.seed(), subsets.get(c.subset() + "@" + c.seed()));
+            store.runs().plan(RunRecord.planned(instance, RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
+                    c.seed(), c.minibatches()), order++);
         }
-        int recorded = store.recordImportedRuns(instance, records);
+        int recorded = store.runs().recordImported(instance, records);
         Path local = services.jobsDir().resolve(file.job().file());
         String localDiffers = null;
         try {
@@ -212,8 +217,8 @@ public class RunsTransfer {
     /** The job instance of this store, not run as shards, whose derived experiment id is {@code id}. */
     private Optional<Long> unshardedInstance(String id) {
         ResultsStore store = services.store();
-        for (long instance : store.jobInstances()) {
-            var source = store.job(instance);
+        for (long instance : store.jobs().instances()) {
+            var source = store.jobs().get(instance);
             if (source.isEmpty() || source.get().parameters().getProperty("gradreg.experiment-id") != null) {
                 continue;
             }

@@ -3,7 +3,6 @@ package io.gradreg.batch;
 import io.gradreg.data.Mnist;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
-import io.gradreg.store.RunStatus;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingRun;
 import jakarta.batch.api.AbstractBatchlet;
@@ -18,7 +17,7 @@ import java.util.Set;
 
 /**
  * Step "sample": draws each run's training subset and records it, and plans every run of the
- * grid in the results table. Idempotent: what is already recorded is kept. Every shard of an
+ * stored plan in the results table. Idempotent: what is already recorded is kept. Every shard of an
  * experiment plans all its runs, so the report knows the whole plan whichever shards have run.
  */
 @Named
@@ -35,23 +34,25 @@ public class SampleBatchlet extends AbstractBatchlet {
     @Inject
     Services services;
 
+    @Inject
+    PlanStore plans;
+
     @Override
     public String process() {
-        ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
+        Plan plan = plans.load(JobSupport.planId(jobContext, operator));
         ResultsStore store = services.store();
         Mnist mnist = services.mnist();
-        long instance = JobSupport.resultsInstance(jobContext, operator, services);
+        long instance = JobSupport.register(jobContext, operator, services);
         Set<String> drawn = new HashSet<>();
         int order = 0;
-        for (RunSpec run : spec.runs()) {
+        for (RunSpec run : plan.runs()) {
             TrainingConfig c = run.config();
             if (drawn.add(c.subset() + "@" + c.seed())) {
-                store.recordSubset(instance, c.subset().toString(), c.seed(), TrainingRun.drawSubset(c, mnist));
+                store.subsets().record(instance, c.subset().toString(), c.seed(), TrainingRun.drawSubset(c, mnist));
             }
-            store.planRun(new RunRecord(instance, run.key(), spec.experiment(), c.architecture().id(), c.regularizer(),
-                    c.weight(), c.subset().toString(), run.runIndex(), c.seed(), c.minibatches(), RunStatus.PLANNED, 0,
-                    null, null, null, null, null, null, jobContext.getExecutionId(), null, null), order++);
+            store.runs().plan(RunRecord.planned(instance, RunSpec.id(c, run.runIndex()), plan.experiment(), c.weight(),
+                    c.seed(), c.minibatches()), order++);
         }
-        return "PLANNED " + spec.runs().size();
+        return "PLANNED " + plan.runs().size();
     }
 }

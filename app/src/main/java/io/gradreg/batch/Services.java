@@ -87,7 +87,7 @@ public class Services {
         if (database == null) {
             String url = dbUrl.filter(u -> !u.isBlank()).orElseGet(() -> {
                 try {
-                    Files.createDirectories(workDir);
+                    createOwnerOnly(workDir);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot create the working directory " + workDir, e);
                 }
@@ -96,6 +96,29 @@ public class Services {
             database = new Database(url, dbUser.orElse(""), dbPassword.orElse(""));
         }
         return database;
+    }
+
+    /**
+     * Creates the working directory, if it does not exist, readable by its owner only: it holds the
+     * embedded database and the key its server admits clients with (in the H2 lock file).
+     */
+    static void createOwnerOnly(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(dir.toAbsolutePath().getParent());
+        }
+        try {
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(dir);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another process created it at the same moment
+        }
     }
 
     /** The results store, its tables created. */

@@ -68,7 +68,7 @@ public record Shard(int index, int count) {
     }
 
     /** This shard's runs, in plan order. */
-    public List<RunSpec> share(List<RunSpec> plan) {
+    public <T> List<T> share(List<T> plan) {
         return IntStream.range(0, plan.size()).filter(this::owns).mapToObj(plan::get).toList();
     }
 

@@ -20,13 +20,17 @@ import java.util.TreeSet;
  */
 public record Sharding(Shard shard, String experimentId, String fingerprint) {
 
+    /** Experiment ids: they travel in file names, URLs and metric labels. */
+    static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
     static final String SHARD = "gradreg.shard";
     static final String EXPERIMENT = "gradreg.experiment-id";
     static final String FINGERPRINT = "gradreg.fingerprint";
 
     public Sharding {
-        if (experimentId.isBlank() || experimentId.length() > 200) {
-            throw new IllegalArgumentException("--experiment-id must be 1 to 200 characters, was '" + experimentId + "'");
+        if (!ID.matcher(experimentId).matches()) {
+            throw new IllegalArgumentException("--experiment-id must be 1 to 100 letters, digits, '.', '_' or '-', "
+                    + "starting with a letter or digit, was '" + experimentId.replaceAll("\\p{Cntrl}", "?") + "'");
         }
     }
 

@@ -51,6 +51,9 @@ public class TrainBatchlet extends AbstractBatchlet {
     Services services;
 
     @Inject
+    PlanStore plans;
+
+    @Inject
     JobProgress progress;
 
     @Inject
@@ -63,16 +66,16 @@ public class TrainBatchlet extends AbstractBatchlet {
 
     @Override
     public String process() {
-        ExperimentSpec spec = JobSupport.spec(jobContext, operator, services);
-        RunSpec run = spec.run(runKey);
+        String planId = JobSupport.planId(jobContext, operator);
+        RunSpec run = plans.run(planId, runKey);
         ResultsStore store = services.store();
         long instance = JobSupport.resultsInstance(jobContext, operator, services);
         Claim claim;
         while (true) {
             // Status is read after claiming: only the claim's holder may change it from here on.
-            claim = store.claim(instance, runKey, OWNER + "/execution-" + jobContext.getExecutionId(),
+            claim = store.claims().claim(instance, runKey, OWNER + "/execution-" + jobContext.getExecutionId(),
                     jobContext.getExecutionId(), services.runLeaseSeconds()).orElse(null);
-            RunRecord record = store.run(instance, runKey)
+            RunRecord record = store.runs().get(instance, runKey)
                     .orElseThrow(() -> new IllegalStateException("run " + runKey + " was not planned by step 'sample'"));
             switch (record.status()) {
                 case TRAINED, EVALUATED, FAILED -> {
@@ -90,41 +93,39 @@ public class TrainBatchlet extends AbstractBatchlet {
             sleep(services.runLeaseSeconds() * 1000L / 4); // another live process trains it
         }
         try {
-            return train(spec, run, store, claim);
+            return train(plans.settings(planId), run, store, claim);
         } catch (ClaimLostException e) {
             return "LOST CLAIM";
         }
     }
 
-    private String train(ExperimentSpec spec, RunSpec run, ResultsStore store, Claim claim) {
+    private String train(PlanSettings settings, RunSpec run, ResultsStore store, Claim claim) {
         long instance = claim.instanceId();
-        int[] subset = store.subset(instance, run.config().subset().toString(), run.config().seed())
+        int[] subset = store.subsets().get(instance, run.config().subset().toString(), run.config().seed())
                 .orElseThrow(() -> new IllegalStateException("no recorded subset for run " + runKey));
-        store.markTraining(instance, runKey, jobContext.getExecutionId());
+        store.runs().markTraining(instance, runKey, jobContext.getExecutionId());
         try (NDManager manager = NDManager.newBaseManager();
                 TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(), services.penalty(run.config()),
                         manager)) {
-            var checkpoint = store.checkpoint(instance, runKey);
+            var checkpoint = store.runs().checkpoint(instance, runKey);
             if (checkpoint.isPresent()) {
                 training.restore(checkpoint.get());
-                store.markResumed(instance, runKey, training.minibatchesDone());
+                store.runs().markResumed(instance, runKey, training.minibatchesDone());
             }
             TrainingListener metrics = meters.forRun(
-                    new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), spec.experiment()),
-                    run.config().architecture().id(), run.config().regularizer(), run.config().subset().toString(),
-                    run.runIndex());
+                    new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), settings.experiment()), run.id());
             long start = System.nanoTime();
             boolean finished = TrainingLoop.fit(training, () -> stopRequested,
                     p -> progress.update(instance, runKey, p.minibatch()), metrics,
-                    new CheckpointsAndLease(store, claim, spec.checkpointEvery()));
+                    new CheckpointsAndLease(store, claim, settings.checkpointEvery()));
             if (!finished) {
                 return "STOPPED";
             }
-            store.markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
+            store.runs().markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
                     training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe());
             return "TRAINED";
         } catch (TrainingException | RegularizerException e) {
-            store.markFailed(instance, runKey, e.getMessage());
+            store.runs().markFailed(instance, runKey, e.getMessage());
             return "FAILED";
         }
     }

@@ -16,11 +16,11 @@ final class ExperimentSelector {
             throw new IllegalArgumentException("give a job execution id or --experiment ID (one of them)");
         }
         if (experiment != null) {
-            return services.store().experiment(experiment).orElseThrow(() -> new IllegalArgumentException(
+            return services.store().experiments().get(experiment).orElseThrow(() -> new IllegalArgumentException(
                     "no experiment '" + experiment + "' in " + services.database().describe())).resultsInstance();
         }
         try {
-            return services.store().resultsInstance(launcher.operator().getJobInstance(execution).getInstanceId());
+            return services.store().experiments().resultsInstance(launcher.operator().getJobInstance(execution).getInstanceId());
         } catch (NoSuchJobExecutionException e) {
             throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
         }

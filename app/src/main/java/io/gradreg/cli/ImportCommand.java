@@ -58,6 +58,6 @@ class ImportCommand implements Callable<Integer> {
     }
 
     private int finished(RunsTransfer.Imported r) {
-        return (int) services.store().runs(r.resultsInstance()).stream().filter(x -> x.status().finished()).count();
+        return (int) services.store().runs().of(r.resultsInstance()).stream().filter(x -> x.status().finished()).count();
     }
 }

@@ -49,14 +49,14 @@ class JobWatcher {
         boolean terminal = System.console() != null;
         long execution = started.executionId();
         long instance = started.instanceId();
-        List<RunSpec> planned = started.spec().runs();
+        List<RunSpec> planned = started.plan().runs();
         long totalMinibatches = planned.stream().mapToLong(r -> r.config().minibatches()).sum();
-        err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.spec().experiment(),
+        err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.plan().experiment(),
                 planned.size());
         err.flush();
         JobLabels labels = new JobLabels(launcher.operator().getJobInstance(execution).getJobName(), execution,
-                started.spec().experiment());
-        try (JobMetrics.Session session = metrics.open(labels, () -> store.runs(instance),
+                started.plan().experiment());
+        try (JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
                 r -> progress.done(instance, r.runKey()), err)) {
             return watch(started, store, terminal, planned, totalMinibatches, out, err);
         }
@@ -75,7 +75,7 @@ class JobWatcher {
             BatchStatus status = e.getBatchStatus();
             boolean ended = status == BatchStatus.COMPLETED || status == BatchStatus.FAILED
                     || status == BatchStatus.STOPPED || status == BatchStatus.ABANDONED;
-            List<RunRecord> runs = store.runs(instance);
+            List<RunRecord> runs = store.runs().of(instance);
             Map<RunStatus, Integer> counts = new HashMap<>();
             long minibatches = 0;
             for (RunRecord r : runs) {

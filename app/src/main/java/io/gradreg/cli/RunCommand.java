@@ -52,7 +52,7 @@ class RunCommand implements Callable<Integer> {
         params.forEach(parameters::setProperty);
         Shard sharding = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv()).orElse(null);
         JobLauncher.Started started = launcher.start(job, parameters, sharding, experimentId);
-        started.spec().warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
+        started.warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

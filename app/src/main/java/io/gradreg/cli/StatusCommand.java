@@ -2,7 +2,7 @@ package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Services;
-import io.gradreg.store.ResultsStore;
+import io.gradreg.store.Experiments;
 import io.gradreg.store.RunRecord;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
@@ -47,7 +47,7 @@ class StatusCommand implements Callable<Integer> {
         if (execution == null) {
             List<JobExecution> executions = new ArrayList<>();
             JobRepository repository = launcher.repository();
-            for (long id : services.store().jobInstances()) {
+            for (long id : services.store().jobs().instances()) {
                 JobInstance instance = repository.getJobInstance(id);
                 if (instance != null) {
                     executions.addAll(repository.getJobExecutions(instance));
@@ -60,11 +60,11 @@ class StatusCommand implements Callable<Integer> {
                         operator.getJobInstance(e.getExecutionId()).getInstanceId(), e.getJobName(), e.getBatchStatus(),
                         e.getExitStatus(), e.getStartTime());
             }
-            List<ResultsStore.Experiment> experiments = services.store().experiments();
+            List<Experiments.Experiment> experiments = services.store().experiments().all();
             if (!experiments.isEmpty()) {
                 out.printf("%n%-40s %-10s %-26s %s%n", "EXPERIMENT", "INSTANCE", "JOB", "RUNS FINISHED");
-                for (ResultsStore.Experiment x : experiments) {
-                    List<RunRecord> runs = services.store().runs(x.resultsInstance());
+                for (Experiments.Experiment x : experiments) {
+                    List<RunRecord> runs = services.store().runs().of(x.resultsInstance());
                     out.printf("%-40s %-10d %-26s %d/%d%n", x.id(), x.resultsInstance(), x.jobName(),
                             runs.stream().filter(r -> r.status().finished()).count(), runs.size());
                 }
@@ -85,7 +85,7 @@ class StatusCommand implements Callable<Integer> {
             out.printf("  step %-10s %-10s %s%n", s.getStepName(), s.getBatchStatus(), s.getExitStatus());
         }
         out.printf("%-45s %-10s %-8s %-12s %s%n", "RUN", "STATUS", "SEED", "MINIBATCHES", "TEST ACCURACY");
-        for (RunRecord r : services.store().runs(services.store().resultsInstance(instance))) { // a shard: all shards' runs
+        for (RunRecord r : services.store().runs().of(services.store().experiments().resultsInstance(instance))) { // a shard: all shards' runs
             out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), r.status(), r.seed(),
                     r.minibatchesDone() + "/" + r.minibatches(),
                     r.testAccuracy() == null ? (r.message() == null ? "" : r.message())

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
         description = {"Train one configuration and print its test accuracy on the 10,000 MNIST test images.",
             "Example: gradreg train -a baseline -r spectreg -w 0.01 -n 200/class -s 1"})
 class TrainCommand implements Callable<Integer> {

@@ -10,24 +10,32 @@ import io.gradreg.training.TrainingConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
-/** The options that make a {@link TrainingConfig}; defaults are the paper's protocol. */
+/**
+ * The options that make a {@link TrainingConfig}, named as the job properties are; their defaults
+ * come from {@link TrainingConfig.Builder} (the paper's protocol) through {@link Defaults}, so they
+ * are written in one place.
+ */
 class TrainingOptions {
 
-    @Option(names = {"-a", "--architecture"}, defaultValue = "baseline",
+    @Option(names = {"-a", "--architecture"},
             description = "baseline, dropout or batchnorm (default: ${DEFAULT-VALUE})")
     String architecture;
 
-    @Option(names = {"-r", "--regularizer"}, defaultValue = "none",
+    @Option(names = {"-r", "--regularizer"},
             description = "regularizer name, see 'gradreg regularizers' (default: ${DEFAULT-VALUE})")
     String regularizer;
 
-    @Option(names = {"-w", "--weight"}, defaultValue = "0",
+    @Option(names = {"-w", "--weight"},
             description = "weight of the penalty in the loss (default: ${DEFAULT-VALUE})")
     double weight;
 
-    @Option(names = "--weight-convention", defaultValue = "mean", paramLabel = "mean|paper",
+    @Option(names = "--weight-convention", paramLabel = "mean|paper",
             description = "units of --weight: mean (gradreg's per-example mean) or paper (as the paper and the "
                 + "replication report publish them; docs/regularizers.md) (default: ${DEFAULT-VALUE})")
     String weightConvention;
@@ -35,49 +43,49 @@ class TrainingOptions {
     @Option(names = {"-P", "--param"}, description = "regularizer parameter name=value (repeatable)")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = {"-n", "--train-size"}, defaultValue = "200/class",
+    @Option(names = {"-n", "--train-size"},
             description = "training images: N in total (e.g. 5000) or N per class (e.g. 200/class) (default: ${DEFAULT-VALUE})")
     String trainSize;
 
-    @Option(names = {"-m", "--minibatches"}, defaultValue = "10000", description = "minibatches to train (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-m", "--minibatches"}, description = "minibatches to train (default: ${DEFAULT-VALUE})")
     int minibatches;
 
-    @Option(names = {"-b", "--batch-size"}, defaultValue = "50", description = "examples per minibatch (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-b", "--batch-size"}, description = "examples per minibatch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "initial Adam learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--learning-rate", "--lr"}, description = "initial Adam learning rate; --lr is its old name (default: ${DEFAULT-VALUE})")
     double learningRate;
 
-    @Option(names = "--lr-decay-at", split = ",", defaultValue = "0.5,0.75",
+    @Option(names = "--lr-decay-at", split = ",",
             description = "fractions of training at which the rate is multiplied by --lr-decay (default: ${DEFAULT-VALUE})")
     List<Double> decayAt;
 
-    @Option(names = "--lr-decay", defaultValue = "0.1", description = "learning-rate decay factor (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-decay", description = "learning-rate decay factor (default: ${DEFAULT-VALUE})")
     double decayFactor;
 
-    @Option(names = "--beta1", defaultValue = "0.9", description = "Adam beta1 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--beta1", description = "Adam beta1 (default: ${DEFAULT-VALUE})")
     double beta1;
 
-    @Option(names = "--beta2", defaultValue = "0.999", description = "Adam beta2 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--beta2", description = "Adam beta2 (default: ${DEFAULT-VALUE})")
     double beta2;
 
-    @Option(names = "--weight-decay", defaultValue = "0.0005", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
 
-    @Option(names = "--adam-epsilon", defaultValue = "1e-8", description = "Adam epsilon (default: ${DEFAULT-VALUE})")
+    @Option(names = "--adam-epsilon", description = "Adam epsilon (default: ${DEFAULT-VALUE})")
     double epsilon;
 
-    @Option(names = "--init", defaultValue = "glorot-uniform", paramLabel = "glorot-uniform|truncated-normal",
+    @Option(names = "--init", paramLabel = "glorot-uniform|truncated-normal",
             description = "initial parameters: Glorot-uniform weights and zero biases, or TensorFlow tutorials' "
                 + "N(0, 0.1^2) truncated at 2 sd and biases 0.1 (default: ${DEFAULT-VALUE})")
     String init;
 
-    @Option(names = "--conv2-padding", defaultValue = "valid", paramLabel = "valid|same",
+    @Option(names = "--conv2-padding", paramLabel = "valid|same",
             description = "padding of the second convolution: valid (LeNet-5) or same (TensorFlow tutorials) "
                 + "(default: ${DEFAULT-VALUE})")
     String conv2Padding;
 
-    @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-s", "--seed"}, description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
     TrainingConfig toConfig(Regularizers regularizers) {
@@ -102,5 +110,35 @@ class TrainingOptions {
                 .conv2Same(ExperimentSpec.conv2Same(conv2Padding))
                 .seed(seed)
                 .build();
+    }
+
+    /** Default values of the training options: those of {@link TrainingConfig.Builder}. */
+    static final class Defaults implements IDefaultValueProvider {
+
+        private static final TrainingConfig D = TrainingConfig.builder().build();
+
+        private static final Map<String, String> VALUES = Map.ofEntries(
+                Map.entry("--architecture", D.architecture().id()),
+                Map.entry("--regularizer", D.regularizer()),
+                Map.entry("--weight", "0"),
+                Map.entry("--weight-convention", WeightConvention.MEAN.id()),
+                Map.entry("--train-size", D.subset().toString()),
+                Map.entry("--minibatches", Integer.toString(D.minibatches())),
+                Map.entry("--batch-size", Integer.toString(D.batchSize())),
+                Map.entry("--learning-rate", Double.toString(D.learningRate())),
+                Map.entry("--lr-decay-at", D.decayAt().stream().map(String::valueOf).collect(Collectors.joining(","))),
+                Map.entry("--lr-decay", Double.toString(D.decayFactor())),
+                Map.entry("--beta1", Double.toString(D.beta1())),
+                Map.entry("--beta2", Double.toString(D.beta2())),
+                Map.entry("--weight-decay", Double.toString(D.weightDecay())),
+                Map.entry("--adam-epsilon", Double.toString(D.epsilon())),
+                Map.entry("--init", D.initialization().id()),
+                Map.entry("--conv2-padding", D.conv2Same() ? "same" : "valid"),
+                Map.entry("--seed", Long.toString(D.seed())));
+
+        @Override
+        public String defaultValue(ArgSpec argSpec) {
+            return argSpec instanceof OptionSpec option ? VALUES.get(option.longestName()) : null;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.Cell;
+import io.gradreg.store.RunId;
 import io.micrometer.core.instrument.Tags;
 
 /**
@@ -27,12 +29,12 @@ public record JobLabels(String jobName, long execution, String experiment) {
     }
 
     /** Tags of a table cell: architecture, regularizer, training-set size (e.g. {@code 200/class}). */
-    public Tags cell(String architecture, String regularizer, String trainSize) {
-        return tags().and(ARCHITECTURE, architecture, REGULARIZER, regularizer, TRAIN_SIZE, trainSize);
+    public Tags cell(Cell cell) {
+        return tags().and(ARCHITECTURE, cell.architecture(), REGULARIZER, cell.regularizer(), TRAIN_SIZE, cell.trainSize());
     }
 
     /** Tags of one run of a cell. */
-    public Tags run(String architecture, String regularizer, String trainSize, int runIndex) {
-        return cell(architecture, regularizer, trainSize).and(RUN, Integer.toString(runIndex));
+    public Tags run(RunId run) {
+        return cell(run.cell()).and(RUN, Integer.toString(run.index()));
     }
 }

@@ -1,5 +1,6 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.Database;
 import io.gradreg.store.RunRecord;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +89,7 @@ public class JobMetrics {
             });
             scheduler.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
             if (pushgateway != null) {
-                log.println("metrics: pushing to " + pushgateway.groupUri() + " every " + settings.pushInterval().toSeconds()
+                log.println("metrics: pushing to " + Database.mask(String.valueOf(pushgateway.groupUri())) + " every " + settings.pushInterval().toSeconds()
                         + " s and when the job ends");
                 long every = settings.pushInterval().toMillis();
                 scheduler.scheduleWithFixedDelay(this::push, 0, every, TimeUnit.MILLISECONDS);
@@ -124,7 +125,7 @@ public class JobMetrics {
                 pushFailed = false;
             } catch (IOException | RuntimeException e) {
                 if (!pushFailed) {
-                    log.println("warning: cannot push metrics to " + pushgateway.groupUri() + ": " + e.getMessage());
+                    log.println("warning: cannot push metrics to " + Database.mask(String.valueOf(pushgateway.groupUri())) + ": " + e.getMessage());
                     log.flush();
                 }
                 pushFailed = true;

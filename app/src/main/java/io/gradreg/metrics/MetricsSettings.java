@@ -1,5 +1,6 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.URI;
@@ -80,7 +81,7 @@ public class MetricsSettings {
         if (uri == null || uri.getHost() == null
                 || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             throw new IllegalArgumentException("gradreg.metrics.pushgateway-url (GRADREG_METRICS_PUSHGATEWAY_URL) must "
-                    + "be an http(s) URL such as http://localhost:9091, was '" + url + "'");
+                    + "be an http(s) URL such as http://localhost:9091, was '" + Database.mask(url) + "'");
         }
         return uri;
     }

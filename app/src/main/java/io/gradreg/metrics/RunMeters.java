@@ -1,5 +1,6 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.RunId;
 import io.gradreg.training.TrainingListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,9 +40,9 @@ public final class RunMeters implements MeterBinder, TrainingListener {
     private Counter minibatches;
     private Timer duration;
 
-    public RunMeters(JobLabels job, String architecture, String regularizer, String trainSize, int runIndex) {
-        this.runTags = job.run(architecture, regularizer, trainSize, runIndex);
-        this.cellTags = job.cell(architecture, regularizer, trainSize);
+    public RunMeters(JobLabels job, RunId run) {
+        this.runTags = job.run(run);
+        this.cellTags = job.cell(run.cell());
     }
 
     @Override

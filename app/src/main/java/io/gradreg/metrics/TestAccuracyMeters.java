@@ -37,7 +37,7 @@ public final class TestAccuracyMeters {
             if (accuracy.put(r.runKey(), r.testAccuracy()) == null) {
                 String key = r.runKey();
                 Gauge.builder("gradreg.test.accuracy", accuracy, a -> a.getOrDefault(key, Double.NaN))
-                        .tags(job.run(r.architecture(), r.regularizer(), r.trainSize(), r.runIndex()))
+                        .tags(job.run(r.id()))
                         .baseUnit("ratio").strongReference(true)
                         .description("Accuracy of the trained run on the 10,000 MNIST test images")
                         .register(registry);

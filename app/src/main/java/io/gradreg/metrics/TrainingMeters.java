@@ -1,5 +1,6 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.RunId;
 import io.gradreg.training.TrainingListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +14,8 @@ public class TrainingMeters {
     MeterRegistry registry;
 
     /** A listener that records the minibatches of one run of {@code job}. */
-    public TrainingListener forRun(JobLabels job, String architecture, String regularizer, String trainSize,
-            int runIndex) {
-        RunMeters meters = new RunMeters(job, architecture, regularizer, trainSize, runIndex);
+    public TrainingListener forRun(JobLabels job, RunId run) {
+        RunMeters meters = new RunMeters(job, run);
         meters.bindTo(registry);
         return meters;
     }

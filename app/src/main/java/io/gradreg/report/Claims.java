@@ -131,7 +131,7 @@ public final class Claims {
 
     /** Tests every claim against the report's evaluated runs. */
     public List<Result> evaluate(Report report) {
-        List<String> sizes = report.rows().stream().map(r -> r.split("\\|", 2)[1]).distinct().toList();
+        List<String> sizes = report.rows().stream().map(Report.Row::trainSize).distinct().toList();
         List<Result> results = new ArrayList<>();
         for (Claim claim : claims) {
             List<Check> checks = new ArrayList<>();
@@ -237,7 +237,7 @@ public final class Claims {
         String regularizer = cell.substring(slash + 1, at);
         String size = cell.substring(at + 1);
         Map<Long, Double> bySeed = new TreeMap<>();
-        report.cell(architecture + "|" + size, regularizer).ifPresent(c -> {
+        report.cell(new Report.Row(architecture, size), regularizer).ifPresent(c -> {
             for (RunRecord r : c.runs()) {
                 if (r.status() == RunStatus.EVALUATED && r.testAccuracy() != null) {
                     bySeed.put(r.seed(), 100 * r.testAccuracy());

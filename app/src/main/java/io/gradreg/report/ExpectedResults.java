@@ -1,5 +1,6 @@
 package io.gradreg.report;
 
+import io.gradreg.store.Cell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,9 @@ public final class ExpectedResults {
     public record Expected(double accuracy, double sd) {
     }
 
-    private final Map<String, Expected> cells;
+    private final Map<Cell, Expected> cells;
 
-    private ExpectedResults(Map<String, Expected> cells) {
+    private ExpectedResults(Map<Cell, Expected> cells) {
         this.cells = cells;
     }
 
@@ -40,7 +41,7 @@ public final class ExpectedResults {
 
     /** Parses the lines of such a file; {@code file} names it in messages. */
     public static ExpectedResults parse(List<String> lines, String file) {
-        Map<String, Expected> cells = new HashMap<>();
+        Map<Cell, Expected> cells = new HashMap<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -65,7 +66,7 @@ public final class ExpectedResults {
         return Optional.ofNullable(cells.get(key(architecture, trainSize, regularizer)));
     }
 
-    private static String key(String architecture, String trainSize, String regularizer) {
-        return architecture + "|" + trainSize + "|" + regularizer;
+    private static Cell key(String architecture, String trainSize, String regularizer) {
+        return new Cell(architecture, regularizer, trainSize);
     }
 }

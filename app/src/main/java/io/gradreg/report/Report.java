@@ -44,17 +44,22 @@ public final class Report {
         }
     }
 
+    /** One row of the table: an architecture at one training-set size. */
+    public record Row(String architecture, String trainSize) {
+    }
+
     private final String experiment;
     private final long instanceId;
-    private final List<String> rows;
+    private final List<Row> rows;
     private final List<String> columns;
-    private final Map<String, Cell> cells;
+    private final Map<io.gradreg.store.Cell, Cell> cells;
     private final List<RunRecord> runs;
     private final Map<String, Map<String, String>> regularizerParameters;
     private final WeightConvention weightConvention;
     private final Claims claims;
 
-    private Report(String experiment, long instanceId, List<String> rows, List<String> columns, Map<String, Cell> cells,
+    private Report(String experiment, long instanceId, List<Row> rows, List<String> columns,
+            Map<io.gradreg.store.Cell, Cell> cells,
             List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
             WeightConvention weightConvention, Claims claims) {
         this.weightConvention = weightConvention;
@@ -114,16 +119,16 @@ public final class Report {
      */
     public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected, ExpectedResults observed,
             WeightConvention convention, Map<String, Double> jobWeights) {
-        Set<String> rows = new LinkedHashSet<>();
+        Set<Row> rows = new LinkedHashSet<>();
         Set<String> columns = new LinkedHashSet<>();
-        Map<String, List<RunRecord>> byCell = new LinkedHashMap<>();
+        Map<io.gradreg.store.Cell, List<RunRecord>> byCell = new LinkedHashMap<>();
         for (RunRecord r : runs) {
-            rows.add(row(r.architecture(), r.trainSize()));
+            rows.add(new Row(r.architecture(), r.trainSize()));
             columns.add(r.regularizer());
-            byCell.computeIfAbsent(cellKey(r.architecture(), r.trainSize(), r.regularizer()), k -> new ArrayList<>()).add(r);
+            byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r);
         }
-        Map<String, Cell> cells = new LinkedHashMap<>();
-        for (Map.Entry<String, List<RunRecord>> e : byCell.entrySet()) {
+        Map<io.gradreg.store.Cell, Cell> cells = new LinkedHashMap<>();
+        for (Map.Entry<io.gradreg.store.Cell, List<RunRecord>> e : byCell.entrySet()) {
             List<RunRecord> cellRuns = e.getValue();
             RunRecord first = cellRuns.get(0);
             List<Double> accuracies = new ArrayList<>();
@@ -156,14 +161,6 @@ public final class Report {
                 Map.of(), convention, Claims.none());
     }
 
-    static String row(String architecture, String trainSize) {
-        return architecture + "|" + trainSize;
-    }
-
-    static String cellKey(String architecture, String trainSize, String regularizer) {
-        return architecture + "|" + trainSize + "|" + regularizer;
-    }
-
     public String experiment() {
         return experiment;
     }
@@ -172,7 +169,7 @@ public final class Report {
         return instanceId;
     }
 
-    public List<String> rows() {
+    public List<Row> rows() {
         return rows;
     }
 
@@ -180,8 +177,9 @@ public final class Report {
         return columns;
     }
 
-    public Optional<Cell> cell(String row, String column) {
-        return Optional.ofNullable(cells.get(row + "|" + column));
+    /** The cell of regularizer {@code column} in {@code row}, if the experiment has it. */
+    public Optional<Cell> cell(Row row, String column) {
+        return Optional.ofNullable(cells.get(new io.gradreg.store.Cell(row.architecture(), column, row.trainSize())));
     }
 
     public List<Cell> cells() {

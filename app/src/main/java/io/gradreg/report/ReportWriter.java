@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gradreg.store.Cell;
 import io.gradreg.store.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class ReportWriter {
         written.add(write(dir.resolve("report.md"), markdown(report)));
         written.add(write(dir.resolve("report.csv"), csv(report)));
         written.add(write(dir.resolve("report.json"), json(report)));
-        String svg = svg(report);
+        String svg = AccuracyChart.svg(report);
         if (svg != null) {
             written.add(write(dir.resolve("accuracy.svg"), svg));
         }
@@ -60,9 +61,8 @@ public final class ReportWriter {
         md.append("\n|---|---|");
         report.columns().forEach(c -> md.append("---|"));
         md.append('\n');
-        for (String row : report.rows()) {
-            String[] parts = row.split("\\|");
-            md.append("| ").append(parts[0]).append(" | ").append(parts[1]).append(" |");
+        for (Report.Row row : report.rows()) {
+            md.append("| ").append(row.architecture()).append(" | ").append(row.trainSize()).append(" |");
             for (String c : report.columns()) {
                 md.append(' ').append(report.cell(row, c).map(ReportWriter::cellText).orElse("")).append(" |");
             }
@@ -104,7 +104,7 @@ public final class ReportWriter {
                 }
             } else {
                 // one line per cell: a partly finished experiment plans many runs
-                Map<String, List<RunRecord>> byCell = new java.util.LinkedHashMap<>();
+                Map<Cell, List<RunRecord>> byCell = new java.util.LinkedHashMap<>();
                 report.missing().forEach(r -> byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r));
                 md.append(report.missing().size()).append(" runs in ").append(byCell.size()).append(" cells:\n\n");
                 byCell.forEach((cell, runs) -> md.append("- ").append(cell).append(": seeds ")
@@ -332,79 +332,6 @@ public final class ReportWriter {
         }
     }
 
-    /**
-     * Accuracy against training-set size, one line per (architecture, regularizer); null unless the
-     * experiment has at least two sizes given as totals.
-     */
-    public static String svg(Report report) {
-        Map<String, TreeMap<Integer, Double>> lines = new TreeMap<>();
-        for (Report.Cell c : report.cells()) {
-            if (c.mean() == null || c.trainSize().endsWith("/class")) {
-                continue;
-            }
-            String name = (report.rows().stream().map(r -> r.split("\\|")[0]).distinct().count() > 1
-                    ? c.architecture() + " " : "") + c.regularizer();
-            lines.computeIfAbsent(name, k -> new TreeMap<>()).put(Integer.parseInt(c.trainSize()), c.mean());
-        }
-        if (lines.values().stream().noneMatch(l -> l.size() >= 2)) {
-            return null;
-        }
-        double minX = Math.log(lines.values().stream().mapToInt(TreeMap::firstKey).min().orElseThrow());
-        double maxX = Math.log(lines.values().stream().mapToInt(TreeMap::lastKey).max().orElseThrow());
-        double minY = Math.floor(lines.values().stream().flatMap(l -> l.values().stream()).mapToDouble(d -> d).min()
-                .orElseThrow());
-        double maxY = Math.ceil(lines.values().stream().flatMap(l -> l.values().stream()).mapToDouble(d -> d).max()
-                .orElseThrow());
-        if (maxY - minY < 1) {
-            maxY = minY + 1;
-        }
-        int w = 720;
-        int h = 440;
-        int left = 60;
-        int right = 170;
-        int top = 30;
-        int bottom = 50;
-        String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
-        StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
-                .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        s.append("<text x=\"").append(left).append("\" y=\"18\">").append(esc(report.experiment()))
-                .append(": test accuracy (%) against training-set size</text>\n");
-        double plotW = w - left - right;
-        double plotH = h - top - bottom;
-        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#999\"/>%n",
-                left, top, plotW, plotH));
-        for (double y = minY; y <= maxY + 1e-9; y += Math.max(0.5, (maxY - minY) / 8)) {
-            double py = top + plotH * (1 - (y - minY) / (maxY - minY));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n", left - 6, py + 4, y));
-        }
-        TreeMap<Integer, Boolean> sizes = new TreeMap<>();
-        lines.values().forEach(l -> l.keySet().forEach(k -> sizes.put(k, true)));
-        for (int size : sizes.keySet()) {
-            double px = left + plotW * (maxX == minX ? 0.5 : (Math.log(size) - minX) / (maxX - minX));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", px,
-                    h - bottom + 18, size));
-        }
-        int i = 0;
-        for (Map.Entry<String, TreeMap<Integer, Double>> line : lines.entrySet()) {
-            String color = colors[i % colors.length];
-            StringBuilder points = new StringBuilder();
-            for (Map.Entry<Integer, Double> p : line.getValue().entrySet()) {
-                double px = left + plotW * (maxX == minX ? 0.5 : (Math.log(p.getKey()) - minX) / (maxX - minX));
-                double py = top + plotH * (1 - (p.getValue() - minY) / (maxY - minY));
-                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
-            }
-            s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"")
-                    .append(points.toString().strip()).append("\"/>\n");
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", w - right + 10,
-                    top + 16 + 18 * i, color, esc(line.getKey())));
-            i++;
-        }
-        s.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">training images (log scale)</text>%n",
-                left + plotW / 2, h - 12));
-        return s.append("</svg>\n").toString();
-    }
-
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
@@ -420,9 +347,5 @@ public final class ReportWriter {
 
     private static String opt(Double v) {
         return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -17,6 +17,16 @@ import javax.sql.DataSource;
  */
 public final class Database implements DataSource {
 
+    static {
+        // The embedded database's auto-server (other local gradreg processes, e.g. 'gradreg status',
+        // connect through it) listens on loopback only: an H2 connection can define Java functions,
+        // so reaching that port from another machine would be code execution. H2 reads this
+        // property once, when its classes load, which is after this class loads.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private final String url;
     private final String user;
     private final String password;
@@ -64,7 +74,7 @@ public final class Database implements DataSource {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot lock " + describe() + " to create tables: " + e.getMessage(), e);
+            throw new StoreException("cannot lock " + describe() + " to create tables: " + scrub(e.getMessage()), e);
         }
     }
 
@@ -76,10 +86,46 @@ public final class Database implements DataSource {
         return isPostgres() ? "(LOCALTIMESTAMP + ? * INTERVAL '1 second')" : "DATEADD(SECOND, ?, LOCALTIMESTAMP)";
     }
 
-    /** The URL without query parameters that might carry credentials. */
+    /** The URL without credentials. */
     public String describe() {
+        return mask(url);
+    }
+
+    /**
+     * A driver's message fit for users: the URL (drivers repeat it) shown as {@link #describe()},
+     * the password masked wherever it appears.
+     */
+    public String scrub(String message) {
+        if (message == null) {
+            return null;
+        }
+        String out = message.replace(url, describe());
+        if (!password.isEmpty()) {
+            out = out.replace(password, "***");
+        }
+        return maskSecrets(out);
+    }
+
+    /** Free text with any {@code password=…}, {@code ;PASSWORD=…} or {@code //user:password@} masked. */
+    public static String maskSecrets(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replaceAll("(?i)(password\\s*=)[^&;\\s]*", "$1***").replaceAll("//[^/@\\s]*@", "//***@");
+    }
+
+    /**
+     * A URL fit for messages, logs and labels: query parameters dropped (they may carry a
+     * password), H2's {@code ;PASSWORD=…}-style settings and any {@code user:password@} masked.
+     */
+    public static String mask(String url) {
+        if (url == null) {
+            return null;
+        }
         int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        String shown = q < 0 ? url : url.substring(0, q);
+        shown = shown.replaceAll("(?i)(;\\s*(PASSWORD|USER|FILE_PASSWORD|CIPHER)\\s*=)[^;]*", "$1***");
+        return shown.replaceAll("//[^/@]*@", "//***@");
     }
 
     /** Connects once, or explains why not. */
@@ -87,7 +133,7 @@ public final class Database implements DataSource {
         try (Connection c = getConnection()) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new StoreException("cannot connect to the database " + describe() + ": " + e.getMessage()
+            throw new StoreException("cannot connect to the database " + describe() + ": " + scrub(e.getMessage())
                     + "; check gradreg.db.url / GRADREG_DB_URL, GRADREG_DB_USER and GRADREG_DB_PASSWORD", e);
         }
     }

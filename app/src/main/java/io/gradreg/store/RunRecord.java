@@ -27,8 +27,21 @@ public record RunRecord(
         Integer resumedFrom,
         String trainedBy) {
 
+    /** A run as the sample step plans it: nothing done yet. */
+    public static RunRecord planned(long instanceId, RunId id, String experiment, double weight, long seed,
+            int minibatches) {
+        Cell cell = id.cell();
+        return new RunRecord(instanceId, id.toString(), experiment, cell.architecture(), cell.regularizer(), weight,
+                cell.trainSize(), id.index(), seed, minibatches, RunStatus.PLANNED, 0, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    public RunId id() {
+        return new RunId(cell(), runIndex);
+    }
+
     /** The table cell this run belongs to: architecture, regularizer and training-set size. */
-    public String cell() {
-        return architecture + "/" + regularizer + "/" + trainSize;
+    public Cell cell() {
+        return new Cell(architecture, regularizer, trainSize);
     }
 }

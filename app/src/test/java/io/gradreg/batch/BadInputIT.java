@@ -44,7 +44,12 @@ class BadInputIT {
         "batch-size|-5|job property 'batch-size' must be a positive integer, was '-5'",
         "learning-rate|0|job property 'learning-rate' must be a positive number, was '0'",
         "train-sizes|6000/class|job property 'train-sizes': 6000/class asks for more images per class than MNIST's smallest class has (5421)",
-        "train-sizes|lots|job property 'train-sizes': training-set size 'lots' is not a number of images ('5000') or a number per class ('200/class')"
+        "train-sizes|lots|job property 'train-sizes': training-set size 'lots' is not a number of images ('5000') or a number per class ('200/class')",
+        "runz|1|unknown job property 'runz'; did you mean 'runs'? (the properties: README.md, \"Job properties\")",
+        "regularizers|none none|job property 'regularizers' lists 'none' twice",
+        "experiment|../../esc|job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names report directories), was '../../esc'",
+        "runs|100000000|job property 'runs' must be at most 100000, was 100000000",
+        "gradreg.plan|x|job parameter 'gradreg.plan' is reserved: gradreg sets the gradreg.* parameters itself (use --shard and --experiment-id)"
     })
     void badParameterIsRefusedBeforeAnythingRuns(String key, String value, String message) throws Exception {
         Gradreg g = new Gradreg(dir, Map.of());
@@ -102,11 +107,22 @@ class BadInputIT {
         Gradreg g = new Gradreg(dir, Map.of("GRADREG_DB_URL", "jdbc:postgresql://127.0.0.1:9/gradreg",
                 "GRADREG_DB_USER", "gradreg", "GRADREG_DB_PASSWORD", "hunter2"));
         Gradreg.Result r = g.run("run", "quickstart");
-        assertEquals(2, r.exit());
+        assertEquals(75, r.exit(), "an unreachable database is an infrastructure fault, retried later: " + r.err());
         assertTrue(r.errorLine().startsWith("gradreg: cannot connect to the database jdbc:postgresql://127.0.0.1:9/gradreg: "),
                 r.err());
         assertFalse(r.err().contains("hunter2"), r.err());
         assertFalse(r.out().contains("hunter2"), r.out());
+    }
+
+    @Test
+    void aPasswordInTheUrlNeverShows() throws Exception {
+        Gradreg g = new Gradreg(dir, Map.of("GRADREG_DB_URL",
+                "jdbc:postgresql://gradreg:planted-s3cret@127.0.0.1:9/gradreg?password=planted-s3cret",
+                "GRADREG_METRICS_PUSHGATEWAY_URL", "http://user:planted-s3cret@127.0.0.1:9/"));
+        Gradreg.Result r = g.run("run", "quickstart");
+        assertEquals(75, r.exit(), r.err());
+        assertFalse(r.err().contains("planted-s3cret"), r.err());
+        assertFalse(r.out().contains("planted-s3cret"), r.out());
     }
 
     @Test

@@ -32,6 +32,12 @@ class CommandLineIT {
             "--minibatches", "--batch-size", "--lr", "--lr-decay-at", "--weight-decay", "--seed", "--data-dir"}) {
             assertTrue(out.contains(option), option + " missing from\n" + out);
         }
+        // named as the job properties are, with TrainingConfig.Builder's defaults
+        String text = out.replaceAll("\\s+", " ");
+        assertTrue(text.contains("--lr, --learning-rate=<learningRate> initial Adam learning rate; --lr is its old name "
+                + "(default: 0.001)"), out);
+        assertTrue(text.contains("minibatches to train (default: 10000)"), out);
+        assertTrue(text.contains("(default: 0.5,0.75)"), out);
     }
 
     @Test

@@ -308,6 +308,9 @@ class ManifestsTest {
         assertNotNull(policy, "a podFailurePolicy");
         assertTrue(policy.getRules().stream().anyMatch(r -> r.getAction().equals("FailJob")
                 && r.getOnExitCodes().getValues().equals(List.of(2))), "bad input (exit 2) is not retried");
+        assertTrue(policy.getRules().stream().anyMatch(r -> r.getAction().equals("Ignore")
+                && r.getOnExitCodes().getValues().equals(List.of(75))), "an unreachable database (exit 75) is retried "
+                + "without counting as a failure");
     }
 
     static String env(Container c, String name) {

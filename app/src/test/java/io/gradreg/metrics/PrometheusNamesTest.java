@@ -1,5 +1,7 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.Cell;
+import io.gradreg.store.RunId;
 import static io.gradreg.metrics.JobProgressMetersTest.run;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +20,7 @@ class PrometheusNamesTest {
     void exposedNamesFollowPrometheusConventions() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JobLabels job = new JobLabels("quickstart", 2, "quickstart");
-        RunMeters run = new RunMeters(job, "baseline", "none", "50/class", 0);
+        RunMeters run = new RunMeters(job, new RunId(new Cell("baseline", "none", "50/class"), 0));
         run.bindTo(registry);
         run.onMinibatch(new Progress(1, 10, 2.3, 0, 0.001, 3_000_000));
         JobProgressMeters progress = new JobProgressMeters(job);

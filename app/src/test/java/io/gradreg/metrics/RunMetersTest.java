@@ -1,5 +1,7 @@
 package io.gradreg.metrics;
 
+import io.gradreg.store.Cell;
+import io.gradreg.store.RunId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -16,7 +18,7 @@ class RunMetersTest {
     private final JobLabels job = new JobLabels("quickstart", 7, "qs");
 
     private RunMeters bound() {
-        RunMeters meters = new RunMeters(job, "baseline", "spectreg", "50/class", 1);
+        RunMeters meters = new RunMeters(job, new RunId(new Cell("baseline", "spectreg", "50/class"), 1));
         meters.bindTo(registry);
         return meters;
     }
@@ -84,8 +86,8 @@ class RunMetersTest {
 
     @Test
     void runsOfOneCellShareTheirTimer() {
-        new RunMeters(job, "baseline", "none", "50/class", 0).bindTo(registry);
-        new RunMeters(job, "baseline", "none", "50/class", 1).bindTo(registry);
+        new RunMeters(job, new RunId(new Cell("baseline", "none", "50/class"), 0)).bindTo(registry);
+        new RunMeters(job, new RunId(new Cell("baseline", "none", "50/class"), 1)).bindTo(registry);
         assertEquals(1, registry.find("gradreg.minibatch.duration").timers().size());
         assertEquals(2, registry.find("gradreg.minibatches").counters().size());
     }

@@ -29,13 +29,13 @@ class ReportTest {
                 run("spectreg", 2, RunStatus.EVALUATED, 0.99),
                 run("frobreg", 0, RunStatus.FAILED, null),
                 run("frobreg", 1, RunStatus.TRAINING, null)), expected);
-        Report.Cell spect = report.cell("dropout|200/class", "spectreg").orElseThrow();
+        Report.Cell spect = report.cell(new Report.Row("dropout", "200/class"), "spectreg").orElseThrow();
         // mean of 97, 98, 99 is 98; sample variance ((-1)^2 + 0 + 1^2) / 2 = 1
         assertEquals(98.0, spect.mean(), 1e-9);
         assertEquals(1.0, spect.sd(), 1e-9);
         assertEquals(97.79, spect.paper().accuracy());
         assertEquals(98.0 - 97.79, spect.difference(), 1e-9);
-        Report.Cell frob = report.cell("dropout|200/class", "frobreg").orElseThrow();
+        Report.Cell frob = report.cell(new Report.Row("dropout", "200/class"), "frobreg").orElseThrow();
         assertNull(frob.mean());
         assertEquals(1, frob.failed());
         assertEquals(1, frob.missing());
@@ -51,7 +51,7 @@ class ReportTest {
         // the comparison with the paper: Welch's test of 98.00 (1.00), n=3 against 97.79 (0.12), 10 runs
         assertTrue(md.contains("| dropout | 200/class | spectreg | 0.03 | 98.00 (1.00), n=3 | 97.79 (0.12) | — | "
                 + "+0.21 ± 0.58 | 0.751 |  |"), md);
-        assertNull(ReportWriter.svg(report), "one training size: no chart");
+        assertNull(AccuracyChart.svg(report), "one training size: no chart");
         assertFalse(md.contains("Regularizer parameters"), "none set, none named");
 
         Report withParameters = report.withRegularizerParameters(
@@ -79,7 +79,7 @@ class ReportTest {
                         10, 0.9 + 0.01 * i++, 0.1, 0.1, 0.1, 1.0, null, 1L, null, null));
             }
         }
-        String svg = ReportWriter.svg(Report.of(1, runs, ExpectedResults.none()));
+        String svg = AccuracyChart.svg(Report.of(1, runs, ExpectedResults.none()));
         assertEquals(2, svg.split("<polyline").length - 1, svg);
         assertTrue(svg.contains(">doubleback</text>") && svg.contains(">cp</text>"), svg);
     }

@@ -21,76 +21,76 @@ class ClaimsTest {
     void createStore() {
         store = new ResultsStore(new Database("jdbc:h2:mem:claims" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", ""));
         store.ensureSchema();
-        store.planRun(new RunRecord(1, "baseline/none/50/class#0", "e", "baseline", "none", 0, "50/class", 0, 1, 100,
+        store.runs().plan(new RunRecord(1, "baseline/none/50/class#0", "e", "baseline", "none", 0, "50/class", 0, 1, 100,
                 RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null, null), 0);
     }
 
     @Test
     void aLiveClaimExcludesOthersAndAnExpiredOneIsTakenOver() throws Exception {
         String run = "baseline/none/50/class#0";
-        Claim first = store.claim(1, run, "pod-a", 10, 1).orElseThrow();
-        assertEquals(Optional.empty(), store.claim(1, run, "pod-b", 20, 1), "held by pod-a");
-        assertTrue(store.claim(1, run, "pod-a", 10, 1).isPresent(), "its owner may claim again");
+        Claim first = store.claims().claim(1, run, "pod-a", 10, 1).orElseThrow();
+        assertEquals(Optional.empty(), store.claims().claim(1, run, "pod-b", 20, 1), "held by pod-a");
+        assertTrue(store.claims().claim(1, run, "pod-a", 10, 1).isPresent(), "its owner may claim again");
         Thread.sleep(2_100); // the lease of 1 s expires (pod-a died)
-        Claim second = store.claim(1, run, "pod-b", 20, 1).orElseThrow();
-        assertThrows(ClaimLostException.class, () -> store.saveCheckpoint(first, 50, new byte[] {1}));
-        assertThrows(ClaimLostException.class, () -> store.markTrained(first, 100, new byte[] {1}, 0.1, 0, 1, "test"));
-        assertEquals(Optional.empty(), store.checkpoint(1, run), "nothing written by the lost claim");
-        store.saveCheckpoint(second, 50, new byte[] {2});
-        assertEquals(50, store.run(1, run).orElseThrow().minibatchesDone());
-        store.markTrained(second, 100, new byte[] {3}, 0.1, 0, 1, "test");
-        assertEquals(RunStatus.TRAINED, store.run(1, run).orElseThrow().status());
+        Claim second = store.claims().claim(1, run, "pod-b", 20, 1).orElseThrow();
+        assertThrows(ClaimLostException.class, () -> store.runs().saveCheckpoint(first, 50, new byte[] {1}));
+        assertThrows(ClaimLostException.class, () -> store.runs().markTrained(first, 100, new byte[] {1}, 0.1, 0, 1, "test"));
+        assertEquals(Optional.empty(), store.runs().checkpoint(1, run), "nothing written by the lost claim");
+        store.runs().saveCheckpoint(second, 50, new byte[] {2});
+        assertEquals(50, store.runs().get(1, run).orElseThrow().minibatchesDone());
+        store.runs().markTrained(second, 100, new byte[] {3}, 0.1, 0, 1, "test");
+        assertEquals(RunStatus.TRAINED, store.runs().get(1, run).orElseThrow().status());
     }
 
     @Test
     void evaluationIsRecordedOnceAndReleasedClaimsAreFree() {
         String run = "baseline/none/50/class#0";
-        Claim claim = store.claim(1, run, "pod-a", 10, 30).orElseThrow();
-        store.markTrained(claim, 100, new byte[] {3}, 0.1, 0, 1, "test");
-        store.markEvaluated(1, run, 0.9, 0.3);
-        store.markEvaluated(1, run, 0.5, 0.7); // a second evaluation of the same run changes nothing
-        RunRecord r = store.run(1, run).orElseThrow();
+        Claim claim = store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow();
+        store.runs().markTrained(claim, 100, new byte[] {3}, 0.1, 0, 1, "test");
+        store.runs().markEvaluated(1, run, 0.9, 0.3);
+        store.runs().markEvaluated(1, run, 0.5, 0.7); // a second evaluation of the same run changes nothing
+        RunRecord r = store.runs().get(1, run).orElseThrow();
         assertEquals(RunStatus.EVALUATED, r.status());
         assertEquals(0.9, r.testAccuracy());
-        assertEquals(Optional.empty(), store.checkpoint(1, run));
+        assertEquals(Optional.empty(), store.runs().checkpoint(1, run));
 
-        assertEquals(Optional.empty(), store.claim(1, run, "pod-b", 20, 30));
-        store.releaseClaims(1, 10);
-        assertTrue(store.claim(1, run, "pod-b", 20, 30).isPresent(), "free once its execution's claims are released");
+        assertEquals(Optional.empty(), store.claims().claim(1, run, "pod-b", 20, 30));
+        store.claims().release(1, 10);
+        assertTrue(store.claims().claim(1, run, "pod-b", 20, 30).isPresent(), "free once its execution's claims are released");
     }
 
     @Test
     void aRunEvaluatedByADuplicateAfterBeingListedIsSkippedAndMissingParametersAreReported() throws Exception {
         String run = "baseline/none/50/class#0";
-        store.markTrained(store.claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1, "test");
-        assertArrayEquals(new byte[] {3}, store.trainedParameters(1, run).orElseThrow());
-        store.markEvaluated(1, run, 0.9, 0.3); // the duplicate, between this process's list and its read
-        assertEquals(Optional.empty(), store.trainedParameters(1, run), "evaluated elsewhere: nothing to do");
+        store.runs().markTrained(store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1, "test");
+        assertArrayEquals(new byte[] {3}, store.runs().trainedParameters(1, run).orElseThrow());
+        store.runs().markEvaluated(1, run, 0.9, 0.3); // the duplicate, between this process's list and its read
+        assertEquals(Optional.empty(), store.runs().trainedParameters(1, run), "evaluated elsewhere: nothing to do");
 
-        store.planRun(new RunRecord(1, "baseline/none/50/class#1", "e", "baseline", "none", 0, "50/class", 1, 2, 100,
+        store.runs().plan(new RunRecord(1, "baseline/none/50/class#1", "e", "baseline", "none", 0, "50/class", 1, 2, 100,
                 RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null, null), 1);
-        Claim other = store.claim(1, "baseline/none/50/class#1", "pod-a", 10, 30).orElseThrow();
-        store.markTrained(other, 100, new byte[] {4}, 0.1, 0, 1, "test");
+        Claim other = store.claims().claim(1, "baseline/none/50/class#1", "pod-a", 10, 30).orElseThrow();
+        store.runs().markTrained(other, 100, new byte[] {4}, 0.1, 0, 1, "test");
         try (Connection c = store.database().getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM gradreg_checkpoint WHERE run_key = 'baseline/none/50/class#1'");
         }
         String message = assertThrows(StoreException.class,
-                () -> store.trainedParameters(1, "baseline/none/50/class#1")).getMessage();
+                () -> store.runs().trainedParameters(1, "baseline/none/50/class#1")).getMessage();
         assertTrue(message.startsWith("run baseline/none/50/class#1 of job instance 1 is TRAINED but its parameters "
                 + "are missing"), message);
     }
 
     @Test
     void shardsJoinOneExperimentUnderTheFirstShardsInstance() {
-        store.recordJob(7, "c6", "jobs/c6.xml", "<job/>", new Properties());
-        ResultsStore.Experiment e = store.joinExperiment("c6-x", "f1", "c6", 7, 1, 3);
+        store.jobs().record(7, "c6", "jobs/c6.xml", "<job/>", new Properties(), null);
+        Experiments.Experiment e = store.experiments().join("c6-x", "f1", "c6", 7, 1, 3);
         assertEquals(7, e.resultsInstance());
-        assertEquals(7, store.joinExperiment("c6-x", "f1", "c6", 9, 0, 3).resultsInstance());
-        assertEquals(7, store.joinExperiment("c6-x", "f1", "c6", 9, 0, 3).resultsInstance(), "idempotent");
-        assertEquals(7, store.resultsInstance(9));
-        assertEquals(12, store.resultsInstance(12), "not a shard: its own instance");
+        assertEquals(7, store.experiments().join("c6-x", "f1", "c6", 9, 0, 3).resultsInstance());
+        assertEquals(7, store.experiments().join("c6-x", "f1", "c6", 9, 0, 3).resultsInstance(), "idempotent");
+        assertEquals(7, store.experiments().resultsInstance(9));
+        assertEquals(12, store.experiments().resultsInstance(12), "not a shard: its own instance");
         String message = assertThrows(IllegalArgumentException.class,
-                () -> store.joinExperiment("c6-x", "f2", "c6", 11, 2, 3)).getMessage();
+                () -> store.experiments().join("c6-x", "f2", "c6", 11, 2, 3)).getMessage();
         assertEquals("experiment 'c6-x' was started with another job file or other parameters; give every shard the "
                 + "same ones, or use another --experiment-id", message);
     }

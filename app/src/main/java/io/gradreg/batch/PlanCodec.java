@@ -1,0 +1,132 @@
+package io.gradreg.batch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.gradreg.data.SubsetSpec;
+import io.gradreg.model.Architecture;
+import io.gradreg.model.Initialization;
+import io.gradreg.store.Plans;
+import io.gradreg.store.StoreException;
+import io.gradreg.training.TrainingConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A plan as the store keeps it: JSON written by Jackson, canonical (fixed field order, maps sorted
+ * by key) so that equal plans have equal text and the same id. Doubles are written in their
+ * shortest exact form and read back to the same bits, so a run trained from its stored
+ * configuration is the run that was planned.
+ */
+final class PlanCodec {
+
+    /** One run as stored: its identity, the weight as the job wrote it, and its whole configuration. */
+    record StoredRun(String key, int runIndex, double jobWeight, StoredConfig config) {
+    }
+
+    /** {@link TrainingConfig} with every field spelled out in plain types. */
+    record StoredConfig(String architecture, String regularizer, double weight, Map<String, String> regularizerParameters,
+            String subset, int minibatches, int batchSize, double learningRate, List<Double> decayAt, double decayFactor,
+            double beta1, double beta2, double epsilon, double weightDecay, long seed, String precision,
+            String initialization, boolean conv2Same) {
+
+        static StoredConfig of(TrainingConfig c) {
+            return new StoredConfig(c.architecture().id(), c.regularizer(), c.weight(),
+                    new TreeMap<>(c.regularizerParameters()), c.subset().toString(), c.minibatches(), c.batchSize(),
+                    c.learningRate(), c.decayAt(), c.decayFactor(), c.beta1(), c.beta2(), c.epsilon(), c.weightDecay(),
+                    c.seed(), c.precision().name(), c.initialization().id(), c.conv2Same());
+        }
+
+        TrainingConfig toConfig() {
+            return new TrainingConfig(Architecture.parse(architecture), regularizer, weight, regularizerParameters,
+                    SubsetSpec.parse(subset), minibatches, batchSize, learningRate, decayAt, decayFactor, beta1, beta2,
+                    epsilon, weightDecay, seed, TrainingConfig.Precision.valueOf(precision),
+                    Initialization.parse(initialization), conv2Same);
+        }
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private PlanCodec() {
+    }
+
+    /** A plan as the store keeps it: its id, its settings and its runs, as text. */
+    record Encoded(String id, String settings, List<Plans.PlannedRun> runs) {
+    }
+
+    static Encoded encode(ExperimentSpec spec) {
+        String settings = write(spec.settings());
+        List<String> texts = spec.runs().stream().map(PlanCodec::write).toList();
+        List<Plans.PlannedRun> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            rows.add(new Plans.PlannedRun(spec.runs().get(i).key(), i, texts.get(i)));
+        }
+        return new Encoded(id(settings, texts), settings, rows);
+    }
+
+    static String write(PlanSettings settings) {
+        return json(settings); // ORDER_MAP_ENTRIES_BY_KEYS sorts nested maps too
+    }
+
+    static String write(RunSpec run) {
+        return json(new StoredRun(run.key(), run.runIndex(), run.jobWeight(), StoredConfig.of(run.config())));
+    }
+
+    static PlanSettings readSettings(String planId, String text) {
+        return read(planId, text, PlanSettings.class);
+    }
+
+    static RunSpec readRun(String planId, String text) {
+        StoredRun run = read(planId, text, StoredRun.class);
+        return new RunSpec(run.key(), run.runIndex(), run.config().toConfig(), run.jobWeight());
+    }
+
+    /** The id of a plan: SHA-256 of its settings and runs as stored. */
+    static String id(String settings, List<String> runs) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(settings.getBytes(StandardCharsets.UTF_8));
+            for (String run : runs) {
+                digest.update((byte) '\n');
+                digest.update(run.getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a plan as JSON", e);
+        }
+    }
+
+    private static <T> T read(String planId, String text, Class<T> type) {
+        try {
+            return JSON.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw unreadable(planId, e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(planId, e.getMessage(), e);
+        }
+    }
+
+    private static StoreException unreadable(String planId, String why, Exception e) {
+        return new StoreException("plan " + planId + " in the database cannot be read by this gradreg (" + why
+                + "); continue the job with the gradreg build that started it", e);
+    }
+}

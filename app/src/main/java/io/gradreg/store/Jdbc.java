@@ -1,0 +1,142 @@
+package io.gradreg.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few JDBC shapes the store's tables need, each with its connection handling, and failures
+ * turned into a {@link StoreException} that names the operation ("record the end of run …") and
+ * the database (without credentials). Written by hand rather than with a mapping library: the
+ * tables are few and flat, and the store needs exact control of transactions (claims are fenced
+ * in the same transaction as every write).
+ */
+final class Jdbc {
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Unique violation: the row is already recorded. */
+    private static final String DUPLICATE_KEY = "23505";
+
+    private final Database database;
+
+    Jdbc(Database database) {
+        this.database = database;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    /** Inserts one row; false (and nothing written) if its key was already recorded: the first record is kept. */
+    boolean insertIfAbsent(String operation, String sql, Binder binder) {
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                return false;
+            }
+            throw fail(operation, e);
+        }
+    }
+
+    /** Runs one update or delete; returns the rows it changed. */
+    int update(String operation, String sql, Binder binder) {
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail(operation, e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: all of it is written, or (on any exception) none. */
+    void inTransaction(String operation, Work work) {
+        try (Connection c = database.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw fail(operation, e);
+        }
+    }
+
+    <T> Optional<T> queryOne(String operation, String sql, Binder binder, Mapper<T> mapper) {
+        List<T> rows = query(operation, sql, binder, mapper);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    <T> List<T> query(String operation, String sql, Binder binder, Mapper<T> mapper) {
+        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw fail(operation, e);
+        }
+    }
+
+    StoreException fail(String operation, SQLException e) {
+        return new StoreException("cannot " + operation + " in " + database.describe() + ": "
+                + database.scrub(e.getMessage()), e);
+    }
+
+    static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+
+    static void setNullable(PreparedStatement ps, int index, Double value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.DOUBLE);
+        } else {
+            ps.setDouble(index, value);
+        }
+    }
+
+    static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+}

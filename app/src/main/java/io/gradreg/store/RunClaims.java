@@ -1,0 +1,83 @@
+package io.gradreg.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Table {@code gradreg_claim}: which process trains a run, with a lease on the database's clock,
+ * so that two processes never train (and record) the same run. Every write of a run's training is
+ * fenced by its claim in the same transaction ({@link #fence}).
+ */
+public final class RunClaims {
+
+    private final Jdbc jdbc;
+
+    RunClaims(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Claims a run for {@code owner} unless another owner holds an unexpired lease on it. The
+     * primary key decides between processes that claim at the same moment; an expired lease (its
+     * process died) is taken over by one conditional update.
+     */
+    public Optional<Claim> claim(long instanceId, String runKey, String owner, long ownerExecution, int leaseSeconds) {
+        Claim claim = new Claim(instanceId, runKey, owner, ownerExecution, leaseSeconds);
+        String operation = "claim run " + runKey;
+        boolean inserted = jdbc.insertIfAbsent(operation, "INSERT INTO gradreg_claim (instance_id, run_key, owner, "
+                + "owner_execution, lease_until) VALUES (?, ?, ?, ?, " + jdbc.database().secondsFromNow() + ")", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, runKey);
+                    ps.setString(3, owner);
+                    ps.setLong(4, ownerExecution);
+                    ps.setInt(5, leaseSeconds);
+                });
+        if (inserted) {
+            return Optional.of(claim);
+        }
+        int taken = jdbc.update(operation, "UPDATE gradreg_claim SET owner = ?, owner_execution = ?, lease_until = "
+                + jdbc.database().secondsFromNow() + " WHERE instance_id = ? AND run_key = ? "
+                + "AND (owner = ? OR lease_until < LOCALTIMESTAMP)", ps -> {
+                    ps.setString(1, owner);
+                    ps.setLong(2, ownerExecution);
+                    ps.setInt(3, leaseSeconds);
+                    ps.setLong(4, instanceId);
+                    ps.setString(5, runKey);
+                    ps.setString(6, owner);
+                });
+        return taken == 1 ? Optional.of(claim) : Optional.empty();
+    }
+
+    /** Extends the lease; {@link ClaimLostException} if another owner took the run over. */
+    public void renew(Claim claim) {
+        jdbc.inTransaction("renew the claim on run " + claim.runKey(), c -> fence(c, claim));
+    }
+
+    /**
+     * Gives up the claims that one job execution holds on a job instance's runs, e.g. when that
+     * execution is known to be dead and is restarted.
+     */
+    public void release(long instanceId, long ownerExecution) {
+        jdbc.update("release the claims of job execution " + ownerExecution,
+                "DELETE FROM gradreg_claim WHERE instance_id = ? AND owner_execution = ?", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setLong(2, ownerExecution);
+                });
+    }
+
+    /** Inside a write's transaction: renews the claim, or throws if it is no longer this owner's. */
+    void fence(Connection c, Claim claim) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_claim SET lease_until = "
+                + jdbc.database().secondsFromNow() + " WHERE instance_id = ? AND run_key = ? AND owner = ?")) {
+            ps.setInt(1, claim.leaseSeconds());
+            ps.setLong(2, claim.instanceId());
+            ps.setString(3, claim.runKey());
+            ps.setString(4, claim.owner());
+            if (ps.executeUpdate() != 1) {
+                throw new ClaimLostException(claim);
+            }
+        }
+    }
+}

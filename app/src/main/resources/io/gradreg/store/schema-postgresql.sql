@@ -1,0 +1,48 @@
+-- gradreg's tables on PostgreSQL, beside JBeret's job repository in the same database.
+-- Run by ResultsStore.ensureSchema on every start: every statement must be idempotent
+-- (CREATE ... IF NOT EXISTS; ALTER TABLE ... ADD COLUMN IF NOT EXISTS for stores made by older builds).
+-- Statements end with a semicolon at the end of a line.
+
+-- each job instance's XML and parameters, so that it can be restarted; plan_id: its plan
+CREATE TABLE IF NOT EXISTS gradreg_job (instance_id BIGINT PRIMARY KEY, job_name VARCHAR(200) NOT NULL,
+    source VARCHAR(2000), job_xml TEXT NOT NULL, parameters TEXT, created_at TIMESTAMP);
+ALTER TABLE gradreg_job ADD COLUMN IF NOT EXISTS plan_id VARCHAR(64);
+
+-- an experiment's plan, parsed once at launch: the job-level settings (JSON) and every run's
+-- complete training configuration (JSON); keyed by the SHA-256 of its content
+CREATE TABLE IF NOT EXISTS gradreg_plan (plan_id VARCHAR(64) PRIMARY KEY, experiment VARCHAR(200) NOT NULL,
+    settings TEXT NOT NULL, created_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS gradreg_plan_run (plan_id VARCHAR(64) NOT NULL, run_key VARCHAR(400) NOT NULL,
+    plan_order INT NOT NULL, config TEXT NOT NULL, PRIMARY KEY (plan_id, run_key));
+
+-- each run's training subset as drawn by the sample step
+CREATE TABLE IF NOT EXISTS gradreg_subset (instance_id BIGINT NOT NULL, train_size VARCHAR(40) NOT NULL,
+    seed BIGINT NOT NULL, size_count INT NOT NULL, sha256 VARCHAR(64) NOT NULL, indices BYTEA NOT NULL,
+    PRIMARY KEY (instance_id, train_size, seed));
+
+-- one row per planned run, keyed by (job instance, run key): its status, progress and outcome
+CREATE TABLE IF NOT EXISTS gradreg_run (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
+    experiment VARCHAR(200), architecture VARCHAR(40), regularizer VARCHAR(100), weight DOUBLE PRECISION,
+    train_size VARCHAR(40), run_index INT, seed BIGINT, minibatches INT, status VARCHAR(20) NOT NULL,
+    minibatches_done INT NOT NULL, test_accuracy DOUBLE PRECISION, test_loss DOUBLE PRECISION,
+    final_loss DOUBLE PRECISION, final_penalty DOUBLE PRECISION, train_seconds DOUBLE PRECISION,
+    message VARCHAR(2000), job_execution_id BIGINT, updated_at TIMESTAMP, plan_order INT NOT NULL,
+    resumed_from INT, trained_by VARCHAR(200), PRIMARY KEY (instance_id, run_key));
+-- stores created before runs recorded the build that trained them
+ALTER TABLE gradreg_run ADD COLUMN IF NOT EXISTS trained_by VARCHAR(200);
+
+-- the latest checkpoint of each unfinished run (a trained run's final parameters until evaluated)
+CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
+    minibatch INT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (instance_id, run_key));
+
+-- which process trains a run, with a lease on the database's clock
+CREATE TABLE IF NOT EXISTS gradreg_claim (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
+    owner VARCHAR(400) NOT NULL, owner_execution BIGINT NOT NULL, lease_until TIMESTAMP NOT NULL,
+    PRIMARY KEY (instance_id, run_key));
+
+-- experiments run as shards: the job instance under which all their shards record their runs
+CREATE TABLE IF NOT EXISTS gradreg_experiment (experiment_id VARCHAR(200) PRIMARY KEY,
+    results_instance BIGINT NOT NULL, fingerprint VARCHAR(64) NOT NULL, job_name VARCHAR(200) NOT NULL,
+    created_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS gradreg_shard (instance_id BIGINT PRIMARY KEY, experiment_id VARCHAR(200) NOT NULL,
+    shard_index INT NOT NULL, shard_count INT NOT NULL);

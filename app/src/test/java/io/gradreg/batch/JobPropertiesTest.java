@@ -1,0 +1,62 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Hostile or mistaken job properties are refused before anything runs, with a message naming the fix. */
+class JobPropertiesTest {
+
+    private static String refused(String... params) {
+        return assertThrows(IllegalArgumentException.class, () -> ExperimentSpecTest.parse("quickstart", params))
+                .getMessage();
+    }
+
+    @Test
+    void aMisspeltPropertyIsRefusedWithTheClosestName() {
+        assertEquals("unknown job property 'runz'; did you mean 'runs'? (the properties: README.md, \"Job properties\")",
+                refused("runz", "1"));
+        assertEquals("unknown job property 'learning_rate'; did you mean 'learning-rate'? (the properties: README.md, "
+                + "\"Job properties\")", refused("learning_rate", "0.01"));
+        assertEquals("unknown job property 'colour' (the properties: README.md, \"Job properties\")",
+                refused("colour", "red"));
+    }
+
+    @Test
+    void weightsParametersAndGradregsOwnKeysAreNotUnknown() {
+        ExperimentSpecTest.parse("quickstart", "weight.dropout.spectreg", "0.01", "gradreg.plan", "x");
+    }
+
+    @Test
+    void aListNamingAnItemTwiceIsRefused() {
+        assertEquals("job property 'regularizers' lists 'none' twice", refused("regularizers", "none none"));
+        assertEquals("job property 'train-sizes' lists '50/class' twice", refused("train-sizes", "50/class,50/class"));
+    }
+
+    @Test
+    void controlCharactersAreRefused() {
+        assertEquals("job property 'description' contains a control character (U+000A); write it on one line, "
+                + "without tabs", refused("description", "a\nb"));
+    }
+
+    @Test
+    void experimentNamesAreSafeForDirectoriesAndLabels() {
+        String message = refused("experiment", "../../esc");
+        assertEquals("job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a "
+                + "letter or digit (it names report directories), was '../../esc'", message);
+        refused("experiment", "a".repeat(65));
+        ExperimentSpecTest.parse("quickstart", "experiment", "c6_v2.1-final");
+    }
+
+    @Test
+    void sizesAreBoundedBeforeAnythingIsAllocated() {
+        assertEquals("job property 'runs' must be at most 100000, was 100000000", refused("runs", "100000000"));
+        String tooMany = refused("runs", "50000");
+        org.junit.jupiter.api.Assertions.assertTrue(tooMany.startsWith("the job plans ")
+                && tooMany.endsWith(" runs (architectures x regularizers x train-sizes x runs); at most 100000 fit one "
+                + "experiment: split it into several jobs"), tooMany);
+        assertEquals("job property 'batch-size' must be at most 60000, was 1000000", refused("batch-size", "1000000"));
+        assertEquals("job property 'partitions' must be at most 256, was 100000", refused("partitions", "100000"));
+    }
+}

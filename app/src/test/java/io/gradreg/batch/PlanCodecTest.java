@@ -1,0 +1,56 @@
+package io.gradreg.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gradreg.store.StoreException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A stored plan is the parsed plan, to the bit: what trains is what was planned. */
+class PlanCodecTest {
+
+    @Test
+    void everyShippedJobsPlanReadsBackEqualToTheBit() {
+        for (String job : List.of("quickstart", "c2-dropout-batchnorm", "c4-train-size", "c6-jacobian-norms")) {
+            ExperimentSpec spec = ExperimentSpecTest.parse(job);
+            for (RunSpec run : spec.runs()) {
+                RunSpec back = PlanCodec.readRun("p", PlanCodec.write(run));
+                assertEquals(run, back, job + " " + run.key()); // records: equal doubles are equal bits
+                assertEquals(Double.doubleToRawLongBits(run.config().weight()),
+                        Double.doubleToRawLongBits(back.config().weight()));
+            }
+            assertEquals(spec.settings(), PlanCodec.readSettings("p", PlanCodec.write(spec.settings())), job);
+        }
+    }
+
+    @Test
+    void weightsThatAreNotShortDecimalsSurvive() {
+        // the paper convention divides DoubleBack's weight by the batch size: 0.001 / 50 and the like
+        ExperimentSpec spec = ExperimentSpecTest.parse("c2-dropout-batchnorm");
+        RunSpec run = spec.run("batchnorm/doubleback/200/class#0");
+        assertEquals(0.001 / 50, PlanCodec.readRun("p", PlanCodec.write(run)).config().weight(), 0.0);
+    }
+
+    @Test
+    void theIdDependsOnEveryRunAndNotOnMapOrder() {
+        ExperimentSpec a = ExperimentSpecTest.parse("quickstart");
+        ExperimentSpec b = ExperimentSpecTest.parse("quickstart", "seed", "2");
+        String settings = PlanCodec.write(a.settings());
+        List<String> runsA = a.runs().stream().map(PlanCodec::write).toList();
+        List<String> runsB = b.runs().stream().map(PlanCodec::write).toList();
+        assertEquals(PlanCodec.id(settings, runsA), PlanCodec.id(settings, List.copyOf(runsA)));
+        assertNotEquals(PlanCodec.id(settings, runsA), PlanCodec.id(settings, runsB));
+        assertEquals(PlanCodec.write(a.settings()), PlanCodec.write(ExperimentSpecTest.parse("quickstart").settings()));
+    }
+
+    @Test
+    void aPlanThisBuildCannotReadIsNamedWithTheFix() {
+        String message = assertThrows(StoreException.class,
+                () -> PlanCodec.readRun("abc", "{\"key\":\"x\",\"unknownField\":1}")).getMessage();
+        assertTrue(message.startsWith("plan abc in the database cannot be read by this gradreg"), message);
+        assertTrue(message.endsWith("continue the job with the gradreg build that started it"), message);
+    }
+}
