@@ -7,6 +7,7 @@ import io.gradreg.spi.RegularizerException;
 import io.gradreg.results.BuildInfo;
 import io.gradreg.store.Claim;
 import io.gradreg.store.ClaimLostException;
+import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.TrainingException;
@@ -99,7 +100,20 @@ public class TrainBatchlet extends AbstractBatchlet {
         }
     }
 
+    /**
+     * Trains the run; a checkpoint that fails its checksum or cannot be restored is discarded (the
+     * run's message says so) and the run trains again from the start: damaged state never fails a run.
+     */
     private String train(PlanSettings settings, RunSpec run, ResultsStore store, Claim claim) {
+        try {
+            return trainOnce(settings, run, store, claim);
+        } catch (DamagedCheckpointException e) {
+            store.runs().discardCheckpoint(claim, e.getMessage() + "; discarded, trained again from minibatch 0");
+            return trainOnce(settings, run, store, claim);
+        }
+    }
+
+    private String trainOnce(PlanSettings settings, RunSpec run, ResultsStore store, Claim claim) {
         long instance = claim.instanceId();
         int[] subset = store.subsets().get(instance, run.config().subset().toString(), run.config().seed())
                 .orElseThrow(() -> new IllegalStateException("no recorded subset for run " + runKey));
@@ -109,7 +123,11 @@ public class TrainBatchlet extends AbstractBatchlet {
                         manager)) {
             var checkpoint = store.runs().checkpoint(instance, runKey);
             if (checkpoint.isPresent()) {
-                training.restore(checkpoint.get());
+                try {
+                    training.restore(checkpoint.get());
+                } catch (TrainingException e) {
+                    throw new DamagedCheckpointException(e.getMessage(), e);
+                }
                 store.runs().markResumed(instance, runKey, training.minibatchesDone());
             }
             TrainingListener metrics = meters.forRun(
@@ -125,7 +143,7 @@ public class TrainBatchlet extends AbstractBatchlet {
                     training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe());
             return "TRAINED";
         } catch (TrainingException | RegularizerException e) {
-            store.runs().markFailed(instance, runKey, e.getMessage());
+            store.runs().markFailed(claim, e.getMessage());
             return "FAILED";
         }
     }

@@ -7,6 +7,7 @@ import io.gradreg.batch.Services;
 import io.gradreg.batch.RunSpec;
 import io.gradreg.metrics.JobLabels;
 import io.gradreg.metrics.JobMetrics;
+import io.gradreg.metrics.JobProgressMeters;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import io.gradreg.store.ResultsStore;
@@ -17,9 +18,7 @@ import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Follows a running job until it ends: a progress bar on a terminal (runs done of planned,
@@ -50,7 +49,6 @@ class JobWatcher {
         long execution = started.executionId();
         long instance = started.instanceId();
         List<RunSpec> planned = started.plan().runs();
-        long totalMinibatches = planned.stream().mapToLong(r -> r.config().minibatches()).sum();
         err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.plan().experiment(),
                 planned.size());
         err.flush();
@@ -58,16 +56,14 @@ class JobWatcher {
                 started.plan().experiment());
         try (JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
                 r -> progress.done(instance, r.runKey()), err)) {
-            return watch(started, store, terminal, planned, totalMinibatches, out, err);
+            return watch(started, session, terminal, out, err);
         }
     }
 
-    private int watch(JobLauncher.Started started, ResultsStore store, boolean terminal, List<RunSpec> planned,
-            long totalMinibatches, PrintWriter out, PrintWriter err) throws InterruptedException {
+    /** Prints the progress the job's meters compute (one computation for the terminal and for Prometheus). */
+    private int watch(JobLauncher.Started started, JobMetrics.Session session, boolean terminal, PrintWriter out,
+            PrintWriter err) throws InterruptedException {
         long execution = started.executionId();
-        long instance = started.instanceId();
-        long start = System.nanoTime();
-        long startMinibatches = -1;
         String lastLine = "";
         long lastPrint = 0;
         while (true) {
@@ -75,28 +71,17 @@ class JobWatcher {
             BatchStatus status = e.getBatchStatus();
             boolean ended = status == BatchStatus.COMPLETED || status == BatchStatus.FAILED
                     || status == BatchStatus.STOPPED || status == BatchStatus.ABANDONED;
-            List<RunRecord> runs = store.runs().of(instance);
-            Map<RunStatus, Integer> counts = new HashMap<>();
-            long minibatches = 0;
-            for (RunRecord r : runs) {
-                counts.merge(r.status(), 1, Integer::sum);
-                minibatches += r.status() == RunStatus.TRAINING
-                        ? Math.max(r.minibatchesDone(), progress.done(instance, r.runKey()))
-                        : r.status() == RunStatus.PLANNED ? 0 : r.minibatches();
+            if (ended) {
+                session.refresh(); // the final numbers, not those of up to a second ago
             }
-            if (startMinibatches < 0 && !runs.isEmpty()) {
-                startMinibatches = minibatches;
-            }
-            int finished = counts.getOrDefault(RunStatus.EVALUATED, 0) + counts.getOrDefault(RunStatus.FAILED, 0);
-            int trained = finished + counts.getOrDefault(RunStatus.TRAINED, 0);
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            long doneHere = minibatches - Math.max(0, startMinibatches);
-            String eta = doneHere > 0 && minibatches < totalMinibatches
-                    ? ProgressPrinter.format(Math.round(elapsed / doneHere * (totalMinibatches - minibatches))) : "-";
-            int percent = totalMinibatches == 0 ? 0 : (int) (100 * minibatches / totalMinibatches);
+            JobProgressMeters.Snapshot p = session.progress();
+            int trained = p.count(RunStatus.EVALUATED) + p.count(RunStatus.FAILED) + p.count(RunStatus.TRAINED);
+            String eta = Double.isNaN(p.etaSeconds()) || p.done() >= p.planned() ? "-"
+                    : ProgressPrinter.format(Math.round(p.etaSeconds()));
+            int percent = p.planned() == 0 ? 0 : (int) (100 * p.done() / p.planned());
             String line = String.format("runs %d/%d trained, %d evaluated, %d failed; minibatches %d/%d (%d%%); ETA %s",
-                    trained, planned.size(), counts.getOrDefault(RunStatus.EVALUATED, 0),
-                    counts.getOrDefault(RunStatus.FAILED, 0), minibatches, totalMinibatches, percent, eta);
+                    trained, p.runs() > 0 ? p.runs() : started.plan().runs().size(), p.count(RunStatus.EVALUATED), p.count(RunStatus.FAILED), p.done(), p.planned(),
+                    percent, eta);
             if (terminal) {
                 int filled = percent * 30 / 100;
                 err.print("\r[" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + line + "   ");

@@ -1,7 +1,6 @@
 package io.gradreg.data;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,9 +53,15 @@ final class IdxReader {
     private static byte[] decompress(Path path, MnistFile file) {
         boolean gzipped = path.getFileName().toString().endsWith(".gz");
         try (InputStream in = open(path, gzipped)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) file.expectedBytes());
-            in.transferTo(out);
-            return out.toByteArray();
+            // never more than one byte past the expected size: a huge file or a gzip bomb is refused
+            // after reading what MNIST would have, not after filling the memory
+            byte[] content = in.readNBytes(Math.toIntExact(file.expectedBytes() + 1));
+            if (content.length > file.expectedBytes()) {
+                throw new DataFileException(path + " holds more than the " + file.expectedBytes() + " bytes of "
+                        + file.baseName() + " (" + file.count() + " items); it is not the original MNIST file. "
+                        + "Replace it with the original.");
+            }
+            return content;
         } catch (NoSuchFileException e) {
             throw new DataFileException("MNIST file missing: " + path, e);
         } catch (EOFException e) {

@@ -109,7 +109,13 @@ public class JobMetrics {
             }
         }
 
-        private void refresh() {
+        /** Where the job stands, as of the last refresh (every second). */
+        public JobProgressMeters.Snapshot progress() {
+            return jobMeters.snapshot();
+        }
+
+        /** Reads the store and recomputes every job meter now. */
+        public void refresh() {
             try {
                 List<RunRecord> recorded = runs.get();
                 jobMeters.update(recorded, liveDone, System.nanoTime());

@@ -45,8 +45,20 @@ public final class JobProgressMeters implements MeterBinder {
         }
     }
 
+    /**
+     * Where the job stands, as the meters last computed it (the command line's progress line shows
+     * the same numbers): runs by status, minibatches planned and done, seconds to go (NaN: unknown).
+     */
+    public record Snapshot(Map<RunStatus, Integer> byStatus, int runs, long planned, long done, double etaSeconds) {
+
+        public int count(RunStatus status) {
+            return byStatus.getOrDefault(status, 0);
+        }
+    }
+
     private final JobLabels job;
     private final Map<State, Integer> runs = new EnumMap<>(State.class);
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), 0, 0, 0, Double.NaN);
     private volatile long planned;
     private volatile long done;
     private volatile double etaSeconds = Double.NaN;
@@ -85,10 +97,12 @@ public final class JobProgressMeters implements MeterBinder {
      */
     public synchronized void update(List<RunRecord> records, ToIntFunction<RunRecord> liveDone, long nanoTime) {
         Map<State, Integer> counts = new EnumMap<>(State.class);
+        Map<RunStatus, Integer> byStatus = new EnumMap<>(RunStatus.class);
         long p = 0;
         long d = 0;
         for (RunRecord r : records) {
             counts.merge(State.of(r.status()), 1, Integer::sum);
+            byStatus.merge(r.status(), 1, Integer::sum);
             p += r.minibatches();
             d += switch (r.status()) {
                 case PLANNED -> 0;
@@ -106,6 +120,12 @@ public final class JobProgressMeters implements MeterBinder {
             firstNanos = nanoTime;
         }
         etaSeconds = eta(p - d, d - firstDone, (nanoTime - firstNanos) / 1e9);
+        snapshot = new Snapshot(Map.copyOf(byStatus), records.size(), p, d, etaSeconds);
+    }
+
+    /** The values of the last {@link #update}. */
+    public Snapshot snapshot() {
+        return snapshot;
     }
 
     /** Seconds to train {@code remaining} minibatches when {@code doneHere} took {@code seconds}. */

@@ -81,9 +81,21 @@ public final class Database implements DataSource {
     /** Advisory lock key of schema creation: "gradreg" in ASCII. */
     private static final long SCHEMA_LOCK = 0x67726164726567L;
 
-    /** SQL for the database's clock plus {@code ?} seconds (leases use the database's clock, not the machines'). */
+    /**
+     * SQL for the database's local clock plus {@code ?} seconds, in the session's time zone: only
+     * for column {@code lease_until}, which older builds compare.
+     */
     String secondsFromNow() {
         return isPostgres() ? "(LOCALTIMESTAMP + ? * INTERVAL '1 second')" : "DATEADD(SECOND, ?, LOCALTIMESTAMP)";
+    }
+
+    /**
+     * SQL for the instant {@code ?} seconds from now on the database's clock ({@code TIMESTAMP WITH
+     * TIME ZONE}): leases compare instants, so clients in any time zone, or across a change of
+     * daylight saving time, agree on them.
+     */
+    String instantSecondsFromNow() {
+        return isPostgres() ? "(CURRENT_TIMESTAMP + ? * INTERVAL '1 second')" : "DATEADD(SECOND, ?, CURRENT_TIMESTAMP)";
     }
 
     /** The URL without credentials. */

@@ -27,25 +27,30 @@ public final class RunClaims {
         Claim claim = new Claim(instanceId, runKey, owner, ownerExecution, leaseSeconds);
         String operation = "claim run " + runKey;
         boolean inserted = jdbc.insertIfAbsent(operation, "INSERT INTO gradreg_claim (instance_id, run_key, owner, "
-                + "owner_execution, lease_until) VALUES (?, ?, ?, ?, " + jdbc.database().secondsFromNow() + ")", ps -> {
+                + "owner_execution, lease_until, lease_expires) VALUES (?, ?, ?, ?, " + jdbc.database().secondsFromNow()
+                + ", " + jdbc.database().instantSecondsFromNow() + ")", ps -> {
                     ps.setLong(1, instanceId);
                     ps.setString(2, runKey);
                     ps.setString(3, owner);
                     ps.setLong(4, ownerExecution);
                     ps.setInt(5, leaseSeconds);
+                    ps.setInt(6, leaseSeconds);
                 });
         if (inserted) {
             return Optional.of(claim);
         }
+        // an expired lease; a claim written by a build older than lease_expires is judged by lease_until
         int taken = jdbc.update(operation, "UPDATE gradreg_claim SET owner = ?, owner_execution = ?, lease_until = "
-                + jdbc.database().secondsFromNow() + " WHERE instance_id = ? AND run_key = ? "
-                + "AND (owner = ? OR lease_until < LOCALTIMESTAMP)", ps -> {
+                + jdbc.database().secondsFromNow() + ", lease_expires = " + jdbc.database().instantSecondsFromNow()
+                + " WHERE instance_id = ? AND run_key = ? AND (owner = ? OR lease_expires < CURRENT_TIMESTAMP "
+                + "OR (lease_expires IS NULL AND lease_until < LOCALTIMESTAMP))", ps -> {
                     ps.setString(1, owner);
                     ps.setLong(2, ownerExecution);
                     ps.setInt(3, leaseSeconds);
-                    ps.setLong(4, instanceId);
-                    ps.setString(5, runKey);
-                    ps.setString(6, owner);
+                    ps.setInt(4, leaseSeconds);
+                    ps.setLong(5, instanceId);
+                    ps.setString(6, runKey);
+                    ps.setString(7, owner);
                 });
         return taken == 1 ? Optional.of(claim) : Optional.empty();
     }
@@ -70,11 +75,13 @@ public final class RunClaims {
     /** Inside a write's transaction: renews the claim, or throws if it is no longer this owner's. */
     void fence(Connection c, Claim claim) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_claim SET lease_until = "
-                + jdbc.database().secondsFromNow() + " WHERE instance_id = ? AND run_key = ? AND owner = ?")) {
+                + jdbc.database().secondsFromNow() + ", lease_expires = " + jdbc.database().instantSecondsFromNow()
+                + " WHERE instance_id = ? AND run_key = ? AND owner = ?")) {
             ps.setInt(1, claim.leaseSeconds());
-            ps.setLong(2, claim.instanceId());
-            ps.setString(3, claim.runKey());
-            ps.setString(4, claim.owner());
+            ps.setInt(2, claim.leaseSeconds());
+            ps.setLong(3, claim.instanceId());
+            ps.setString(4, claim.runKey());
+            ps.setString(5, claim.owner());
             if (ps.executeUpdate() != 1) {
                 throw new ClaimLostException(claim);
             }

@@ -57,9 +57,10 @@ public final class Runs {
         }, Runs::toRun);
     }
 
+    /** The run's training starts (or continues); its message, if any (a discarded checkpoint), stays. */
     public void markTraining(long instanceId, String runKey, long executionId) {
         jdbc.update("mark run " + runKey + " as training", "UPDATE gradreg_run SET status = ?, job_execution_id = ?, "
-                + "message = NULL, updated_at = ? WHERE instance_id = ? AND run_key = ?", ps -> {
+                + "updated_at = ? WHERE instance_id = ? AND run_key = ?", ps -> {
                     ps.setString(1, RunStatus.TRAINING.name());
                     ps.setLong(2, executionId);
                     ps.setTimestamp(3, Jdbc.now());
@@ -98,12 +99,46 @@ public final class Runs {
         });
     }
 
+    /**
+     * The run's checkpoint, checked against its checksum.
+     *
+     * @throws DamagedCheckpointException if it fails the check
+     */
     public Optional<byte[]> checkpoint(long instanceId, String runKey) {
-        return jdbc.queryOne("read the checkpoint of run " + runKey, "SELECT data FROM gradreg_checkpoint "
-                + "WHERE instance_id = ? AND run_key = ?", ps -> {
+        Optional<Object[]> row = jdbc.queryOne("read the checkpoint of run " + runKey, "SELECT data, sha256, minibatch "
+                + "FROM gradreg_checkpoint WHERE instance_id = ? AND run_key = ?", ps -> {
                     ps.setLong(1, instanceId);
                     ps.setString(2, runKey);
-                }, rs -> rs.getBytes(1));
+                }, rs -> new Object[] {rs.getBytes(1), rs.getString(2), rs.getInt(3)});
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] data = (byte[]) row.get()[0];
+        String sha = (String) row.get()[1];
+        if (sha != null && !sha.equals(sha256(data))) { // checkpoints written before checksums have none
+            throw new DamagedCheckpointException("the checkpoint of run " + runKey + " at minibatch " + row.get()[2]
+                    + " fails its checksum");
+        }
+        return Optional.of(data);
+    }
+
+    /**
+     * Drops a damaged checkpoint, so that the run trains again from the start, and notes why in the
+     * run's message; fenced by the claim like every write of the run's trainer.
+     */
+    public void discardCheckpoint(Claim claim, String why) {
+        jdbc.inTransaction("discard the checkpoint of run " + claim.runKey(), c -> {
+            claims.fence(c, claim);
+            deleteCheckpoint(c, claim.instanceId(), claim.runKey());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET minibatches_done = 0, resumed_from = "
+                    + "NULL, message = ?, updated_at = ? WHERE instance_id = ? AND run_key = ?")) {
+                ps.setString(1, why.length() > 2000 ? why.substring(0, 2000) : why);
+                ps.setTimestamp(2, Jdbc.now());
+                ps.setLong(3, claim.instanceId());
+                ps.setString(4, claim.runKey());
+                ps.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -174,15 +209,23 @@ public final class Runs {
         });
     }
 
-    public void markFailed(long instanceId, String runKey, String message) {
-        jdbc.update("record the failure of run " + runKey, "UPDATE gradreg_run SET status = ?, message = ?, "
-                + "updated_at = ? WHERE instance_id = ? AND run_key = ?", ps -> {
-                    ps.setString(1, RunStatus.FAILED.name());
-                    ps.setString(2, message.length() > 2000 ? message.substring(0, 2000) : message);
-                    ps.setTimestamp(3, Jdbc.now());
-                    ps.setLong(4, instanceId);
-                    ps.setString(5, runKey);
-                });
+    /**
+     * The run failed (diverged, its regularizer threw), if the claim still holds (else {@link
+     * ClaimLostException} and nothing is written: another process owns the run and its result).
+     */
+    public void markFailed(Claim claim, String message) {
+        jdbc.inTransaction("record the failure of run " + claim.runKey(), c -> {
+            claims.fence(c, claim);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, message = ?, "
+                    + "updated_at = ? WHERE instance_id = ? AND run_key = ?")) {
+                ps.setString(1, RunStatus.FAILED.name());
+                ps.setString(2, message.length() > 2000 ? message.substring(0, 2000) : message);
+                ps.setTimestamp(3, Jdbc.now());
+                ps.setLong(4, claim.instanceId());
+                ps.setString(5, claim.runKey());
+                ps.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -239,23 +282,34 @@ public final class Runs {
 
     private static void upsertCheckpoint(Connection c, long instanceId, String runKey, int minibatch, byte[] data)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE gradreg_checkpoint SET minibatch = ?, data = ? WHERE instance_id = ? AND run_key = ?")) {
+        String sha = sha256(data);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_checkpoint SET minibatch = ?, data = ?, "
+                + "sha256 = ? WHERE instance_id = ? AND run_key = ?")) {
             ps.setInt(1, minibatch);
             ps.setBytes(2, data);
-            ps.setLong(3, instanceId);
-            ps.setString(4, runKey);
+            ps.setString(3, sha);
+            ps.setLong(4, instanceId);
+            ps.setString(5, runKey);
             if (ps.executeUpdate() == 1) {
                 return;
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO gradreg_checkpoint (instance_id, run_key, minibatch, data) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gradreg_checkpoint (instance_id, run_key, "
+                + "minibatch, data, sha256) VALUES (?, ?, ?, ?, ?)")) {
             ps.setLong(1, instanceId);
             ps.setString(2, runKey);
             ps.setInt(3, minibatch);
             ps.setBytes(4, data);
+            ps.setString(5, sha);
             ps.executeUpdate();
+        }
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

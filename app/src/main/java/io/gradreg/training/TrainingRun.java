@@ -250,9 +250,10 @@ public final class TrainingRun implements AutoCloseable {
             step = restoredStep;
             lastLoss = loss;
             lastPenalty = penalty;
-        } catch (IOException | MalformedModelException e) {
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            // a damaged length field can surface as any runtime exception (NegativeArraySizeException, ...)
             throw new TrainingException("cannot restore the checkpoint of the run with seed " + config.seed() + ": "
-                    + e.getMessage(), e);
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
     }
 

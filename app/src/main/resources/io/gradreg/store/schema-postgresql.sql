@@ -34,11 +34,16 @@ ALTER TABLE gradreg_run ADD COLUMN IF NOT EXISTS trained_by VARCHAR(200);
 -- the latest checkpoint of each unfinished run (a trained run's final parameters until evaluated)
 CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
     minibatch INT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (instance_id, run_key));
+-- stores created before checkpoints carried a checksum (SHA-256 of data; checked on every read)
+ALTER TABLE gradreg_checkpoint ADD COLUMN IF NOT EXISTS sha256 VARCHAR(64);
 
 -- which process trains a run, with a lease on the database's clock
 CREATE TABLE IF NOT EXISTS gradreg_claim (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
     owner VARCHAR(400) NOT NULL, owner_execution BIGINT NOT NULL, lease_until TIMESTAMP NOT NULL,
     PRIMARY KEY (instance_id, run_key));
+-- the lease as an instant on the database's clock, the same for clients in every time zone (leases
+-- compare this column; lease_until, in the client's local time, is kept for older builds)
+ALTER TABLE gradreg_claim ADD COLUMN IF NOT EXISTS lease_expires TIMESTAMP WITH TIME ZONE;
 
 -- experiments run as shards: the job instance under which all their shards record their runs
 CREATE TABLE IF NOT EXISTS gradreg_experiment (experiment_id VARCHAR(200) PRIMARY KEY,

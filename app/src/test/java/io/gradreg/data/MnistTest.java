@@ -64,6 +64,21 @@ class MnistTest {
     }
 
     @Test
+    void aGzipBombIsRefusedWithoutReadingItWhole(@TempDir Path dir) throws IOException {
+        copyAllBut(dir, MnistFile.TRAIN_IMAGES);
+        // 128 MiB of zeros in about 128 KB of gzip: the reader stops one byte past MNIST's 47 MB
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("train-images-idx3-ubyte.gz")))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 128; i++) {
+                out.write(zeros);
+            }
+        }
+        DataFileException e = assertThrows(DataFileException.class, () -> Mnist.load(dir));
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz holds more than the 47040016 bytes of "
+                + "train-images-idx3-ubyte"), e.getMessage());
+    }
+
+    @Test
     void alteredFileIsNamedWithBothChecksums(@TempDir Path dir) throws IOException {
         copyAllBut(dir, MnistFile.TRAIN_LABELS);
         byte[] raw = gunzip(SHIPPED.resolve("train-labels-idx1-ubyte.gz"));

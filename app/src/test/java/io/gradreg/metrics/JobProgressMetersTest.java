@@ -44,6 +44,14 @@ class JobProgressMetersTest {
         // 0 + 450 + 1000 + 1000 + 1000 (a failed run will not train more)
         assertEquals(3450, value("gradreg.job.minibatches.done"));
         assertEquals(Double.NaN, value("gradreg.job.eta"), "no rate measured yet");
+        // the command line's progress line shows the same numbers
+        JobProgressMeters.Snapshot p = meters.snapshot();
+        assertEquals(5, p.runs());
+        assertEquals(1, p.count(RunStatus.TRAINED));
+        assertEquals(1, p.count(RunStatus.EVALUATED));
+        assertEquals(0, p.count(RunStatus.TRAINING) - 1);
+        assertEquals(5000, p.planned());
+        assertEquals(3450, p.done());
     }
 
     @Test

@@ -35,6 +35,9 @@ class ClaimsTest {
         Claim second = store.claims().claim(1, run, "pod-b", 20, 1).orElseThrow();
         assertThrows(ClaimLostException.class, () -> store.runs().saveCheckpoint(first, 50, new byte[] {1}));
         assertThrows(ClaimLostException.class, () -> store.runs().markTrained(first, 100, new byte[] {1}, 0.1, 0, 1, "test"));
+        assertThrows(ClaimLostException.class, () -> store.runs().markFailed(first, "diverged"), "a lost claim "
+                + "cannot overwrite what the new owner records");
+        assertEquals(RunStatus.PLANNED, store.runs().get(1, run).orElseThrow().status());
         assertEquals(Optional.empty(), store.runs().checkpoint(1, run), "nothing written by the lost claim");
         store.runs().saveCheckpoint(second, 50, new byte[] {2});
         assertEquals(50, store.runs().get(1, run).orElseThrow().minibatchesDone());
@@ -93,5 +96,49 @@ class ClaimsTest {
                 () -> store.experiments().join("c6-x", "f2", "c6", 11, 2, 3)).getMessage();
         assertEquals("experiment 'c6-x' was started with another job file or other parameters; give every shard the "
                 + "same ones, or use another --experiment-id", message);
+    }
+
+    @Test
+    void aCheckpointThatFailsItsChecksumIsDetectedAndCanBeDiscarded() throws Exception {
+        String run = "baseline/none/50/class#0";
+        Claim claim = store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow();
+        store.runs().saveCheckpoint(claim, 500, new byte[] {1, 2, 3, 4});
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, store.runs().checkpoint(1, run).orElseThrow());
+        try (Connection c = store.database().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE gradreg_checkpoint SET data = X'01020305'"); // one flipped bit
+        }
+        String message = assertThrows(DamagedCheckpointException.class, () -> store.runs().checkpoint(1, run))
+                .getMessage();
+        assertEquals("the checkpoint of run baseline/none/50/class#0 at minibatch 500 fails its checksum", message);
+        store.runs().discardCheckpoint(claim, message + "; discarded");
+        assertEquals(Optional.empty(), store.runs().checkpoint(1, run));
+        RunRecord r = store.runs().get(1, run).orElseThrow();
+        assertEquals(0, r.minibatchesDone());
+        assertEquals(message + "; discarded", r.message());
+        store.runs().markTraining(1, run, 10);
+        assertEquals(message + "; discarded", store.runs().get(1, run).orElseThrow().message(), "the note stays");
+    }
+
+    /**
+     * Two processes whose clients are 26 hours apart (UTC+14 and UTC-12, as the session time zone
+     * each JDBC driver sets from its JVM) must agree on a lease: neither takes over the other's live
+     * claim, and an expired one is taken over. Judged by the clients' local time, the one ahead
+     * would see every lease of the one behind as expired a day early.
+     */
+    @Test
+    void leasesAreTheSameInstantForClientsInEveryTimeZone() throws Exception {
+        String url = "jdbc:h2:mem:zones" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        ResultsStore east = new ResultsStore(new Database(url + ";TIME ZONE=Pacific/Kiritimati", "", ""));
+        ResultsStore west = new ResultsStore(new Database(url + ";TIME ZONE=Etc/GMT+12", "", ""));
+        east.ensureSchema();
+        String run = "baseline/none/50/class#0";
+        assertTrue(west.claims().claim(1, run, "pod-west", 1, 30).isPresent());
+        assertEquals(Optional.empty(), east.claims().claim(1, run, "pod-east", 2, 30), "west's lease is live");
+        assertTrue(east.claims().claim(1, "baseline/none/50/class#1", "pod-east", 2, 1).isPresent());
+        assertEquals(Optional.empty(), west.claims().claim(1, "baseline/none/50/class#1", "pod-west", 1, 1),
+                "east's lease is live");
+        Thread.sleep(1500);
+        assertTrue(west.claims().claim(1, "baseline/none/50/class#1", "pod-west", 1, 30).isPresent(),
+                "east's lease expired");
     }
 }

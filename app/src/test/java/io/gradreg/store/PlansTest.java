@@ -42,7 +42,7 @@ class PlansTest {
             String script = new String(ResultsStore.class.getResourceAsStream(file).readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8);
             List<String> statements = ResultsStore.statements(script);
-            assertEquals(11, statements.size(), file);
+            assertEquals(13, statements.size(), file);
             assertTrue(statements.stream().allMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS gradreg_")
                     || s.startsWith("ALTER TABLE gradreg_")), file);
             assertTrue(statements.stream().noneMatch(s -> s.contains("--") || s.endsWith(";")), file);
@@ -53,8 +53,8 @@ class PlansTest {
     void aFailedWriteNamesTheOperationAndTheDatabaseWithoutCredentials() {
         // no tables: every operation fails
         StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
-                () -> store.runs().markFailed(1, "a/none/1#0", "boom"));
-        assertTrue(e.getMessage().startsWith("cannot record the failure of run a/none/1#0 in jdbc:h2:mem:plans"),
+                () -> store.runs().markEvaluated(1, "a/none/1#0", 0.5, 0.1));
+        assertTrue(e.getMessage().startsWith("cannot record the test accuracy of run a/none/1#0 in jdbc:h2:mem:plans"),
                 e.getMessage());
     }
 }

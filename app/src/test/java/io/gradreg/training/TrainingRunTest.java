@@ -87,6 +87,37 @@ class TrainingRunTest {
         }
     }
 
+    /** A checkpoint damaged anywhere (header, lengths, values) is a TrainingException, never another exception. */
+    @Test
+    void aDamagedCheckpointFailsItsRestoreWithATrainingException() {
+        TrainingConfig config = TrainingConfig.builder().minibatches(4).seed(3).build();
+        byte[] checkpoint;
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
+            run.step();
+            checkpoint = run.checkpoint();
+        }
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 40; trial++) {
+            byte[] damaged = trial < 20 ? java.util.Arrays.copyOf(checkpoint, random.nextInt(checkpoint.length))
+                    : checkpoint.clone();
+            if (trial >= 20) { // four bytes of garbage in the first kilobyte, where the lengths are
+                int at = random.nextInt(Math.min(1024, damaged.length - 4));
+                for (int i = 0; i < 4; i++) {
+                    damaged[at + i] = (byte) random.nextInt(256);
+                }
+            }
+            try (NDManager manager = NDManager.newBaseManager();
+                    TrainingRun run = new TrainingRun(config, TestData.mnist(), TestData.penalty(config), manager)) {
+                try {
+                    run.restore(damaged);
+                } catch (TrainingException expected) {
+                    // detected; a damage that still parses is the store's checksum's to catch
+                }
+            }
+        }
+    }
+
     /**
      * Garbage collections while a step runs must not change it (the use-after-free of DJL's
      * {@code array.div(n)} described in {@link io.gradreg.spi.Scalars}): a run trained while another
