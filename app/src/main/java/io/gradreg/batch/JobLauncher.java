@@ -121,6 +121,7 @@ public class JobLauncher {
             throw new IllegalArgumentException("job execution " + executionId + " completed; nothing to restart");
         }
         if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
+            refuseIfAlive(results, executionId);
             JobExecutionImpl stale = (JobExecutionImpl) repository.getJobExecution(executionId);
             stale.setBatchStatus(BatchStatus.FAILED);
             stale.setExitStatus("FAILED: its process ended without finishing it");
@@ -131,6 +132,31 @@ public class JobLauncher {
         restartParameters.setProperty(JobSupport.PLAN, plan.id()); // jobs started before plans were stored have none
         long restarted = operator.restart(executionId, restartParameters);
         return new Started(restarted, results, plan, sharding, List.of());
+    }
+
+    /**
+     * Refuses to restart an execution whose process still trains: a claim it renewed within its
+     * lease, unless that process is on this host and gone (a killed process need not be waited for).
+     * Restarting a live execution would leave its results stranded (issue: trained, never evaluated).
+     */
+    private void refuseIfAlive(long resultsInstance, long executionId) {
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        for (String owner : services.store().claims().liveOwners(resultsInstance, executionId)) {
+            String[] parts = owner.split("/");
+            boolean here = parts.length >= 2 && parts[0].equals(host) && parts[1].startsWith("pid-");
+            if (here) {
+                long pid = Long.parseLong(parts[1].substring("pid-".length()));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new IllegalArgumentException("job execution " + executionId + " is still running, in process "
+                            + pid + " on this host; stop it (Ctrl-C, or kill " + pid + ") before restarting it");
+                }
+            } else {
+                throw new IllegalArgumentException("job execution " + executionId + " is still running, in "
+                        + String.join("/", java.util.Arrays.copyOf(parts, Math.min(2, parts.length)))
+                        + " (it renewed its claim on a run within the lease, gradreg.run-lease-seconds); stop it, "
+                        + "or wait until its lease expires, before restarting it");
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.gradreg.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -70,6 +71,20 @@ public final class RunClaims {
                     ps.setLong(1, instanceId);
                     ps.setLong(2, ownerExecution);
                 });
+    }
+
+    /**
+     * The owners ({@code host/pid-N/execution-M}) whose claims on a job instance's runs, taken by
+     * job execution {@code ownerExecution}, have not expired: that execution's process renewed them
+     * within a lease, so it may still be alive.
+     */
+    public List<String> liveOwners(long instanceId, long ownerExecution) {
+        return jdbc.query("read the claims of job execution " + ownerExecution, "SELECT DISTINCT owner FROM "
+                + "gradreg_claim WHERE instance_id = ? AND owner_execution = ? AND (lease_expires > CURRENT_TIMESTAMP "
+                + "OR (lease_expires IS NULL AND lease_until > LOCALTIMESTAMP)) ORDER BY owner", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setLong(2, ownerExecution);
+                }, rs -> rs.getString(1));
     }
 
     /** Inside a write's transaction: renews the claim, or throws if it is no longer this owner's. */

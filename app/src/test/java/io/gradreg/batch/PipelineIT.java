@@ -141,6 +141,34 @@ class PipelineIT {
         assertTrue(r.out().matches("(?s).*\\| baseline \\| 50/class \\| \\d+\\.\\d\\d n=1 \\|.*"), r.out());
     }
 
+    /** Restarting an execution whose process still trains is refused: its results would be stranded. */
+    @Test
+    void restartOfALiveExecutionIsRefusedNamingItsProcess(@TempDir Path dir) throws Exception {
+        Gradreg g = gradreg("h2", dir);
+        Process p = g.builder("run", "quickstart", "-p", "regularizers=none", "-p", "runs=1", "-p", "minibatches=20000")
+                .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (true) { // until the run trains (and so holds a claim)
+                assertTrue(System.nanoTime() < deadline, "no progress: " + Files.readString(dir.resolve("run.err")));
+                assertTrue(p.isAlive(), Files.readString(dir.resolve("run.err")));
+                Map<String, Integer> state = Files.exists(dir.resolve("gradreg.mv.db")) ? runs(g) : Map.of();
+                if (state.values().stream().anyMatch(v -> v > 0)) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            Gradreg.Result restart = g.run("restart", "1");
+            assertEquals(2, restart.exit(), restart.err());
+            assertEquals("gradreg: job execution 1 is still running, in process " + p.pid() + " on this host; stop it "
+                    + "(Ctrl-C, or kill " + p.pid() + ") before restarting it", restart.errorLine());
+            assertTrue(p.isAlive(), "the live execution goes on");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static long executionId(String stderr) {
         var m = java.util.regex.Pattern.compile("job execution (\\d+) \\(instance").matcher(stderr);
         assertTrue(m.find(), stderr);
