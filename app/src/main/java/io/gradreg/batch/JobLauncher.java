@@ -36,6 +36,9 @@ public class JobLauncher {
     @Inject
     PlanStore plans;
 
+    @Inject
+    GracefulStop gracefulStop;
+
     public JobFiles jobFiles() {
         return new JobFiles(services.jobsDir());
     }
@@ -82,7 +85,11 @@ public class JobLauncher {
         }
         Plan plan = plans.save(spec);
         jobParameters.setProperty(JobSupport.PLAN, plan.id());
+        long[] started = {-1};
+        gracefulStop.install(() -> stopQuietly(started[0]));
+        gracefulStop.onStop(() -> awaitEnd(started[0]));
         long execution = operator.start(job.job(), jobParameters);
+        started[0] = execution;
         long instance = operator.getJobInstance(execution).getInstanceId();
         store.jobs().record(instance, job.name(), job.source(), job.xml(), jobParameters, plan.id());
         long results = sharding == null ? instance
@@ -130,7 +137,11 @@ public class JobLauncher {
         }
         Properties restartParameters = new Properties();
         restartParameters.setProperty(JobSupport.PLAN, plan.id()); // jobs started before plans were stored have none
+        long[] started = {-1};
+        gracefulStop.install(() -> stopQuietly(started[0]));
+        gracefulStop.onStop(() -> awaitEnd(started[0]));
         long restarted = operator.restart(executionId, restartParameters);
+        started[0] = restarted;
         return new Started(restarted, results, plan, sharding, List.of());
     }
 
@@ -171,6 +182,40 @@ public class JobLauncher {
 
     public JobRepository repository() {
         return operator.getBatchEnvironment().getJobRepository();
+    }
+
+    /** Asks JBeret to stop an execution (on SIGTERM), so that it ends STOPPED; never throws. */
+    private void stopQuietly(long execution) {
+        if (execution < 0) {
+            return;
+        }
+        try {
+            operator.stop(execution);
+        } catch (RuntimeException e) {
+            // already ended, or not yet started: the partitions stop on GracefulStop's flag anyway
+        }
+    }
+
+    /** Waits a few seconds for JBeret to record a stopping execution's end (STOPPED). */
+    private void awaitEnd(long execution) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (execution >= 0 && System.nanoTime() < deadline) {
+            BatchStatus status = operator.getJobExecution(execution).getBatchStatus();
+            if (status == BatchStatus.STOPPED || status == BatchStatus.FAILED || status == BatchStatus.COMPLETED) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** What a stop on a signal does besides saving the partitions (see {@link GracefulStop}). */
+    public GracefulStop gracefulStop() {
+        return gracefulStop;
     }
 
     public JobOperator operator() {

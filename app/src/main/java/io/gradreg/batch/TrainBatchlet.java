@@ -59,6 +59,9 @@ public class TrainBatchlet extends AbstractBatchlet {
 
     @Inject
     TrainingMeters meters;
+
+    @Inject
+    GracefulStop gracefulStop;
     /** This process, in claims: host (the pod's name on Kubernetes) and process id. */
     private static final String OWNER = System.getenv().getOrDefault("HOSTNAME", "localhost") + "/pid-"
             + ProcessHandle.current().pid();
@@ -67,6 +70,19 @@ public class TrainBatchlet extends AbstractBatchlet {
 
     @Override
     public String process() {
+        gracefulStop.training();
+        try {
+            return claimAndTrain();
+        } finally {
+            gracefulStop.finished();
+        }
+    }
+
+    private boolean stopping() {
+        return stopRequested || gracefulStop.requested();
+    }
+
+    private String claimAndTrain() {
         String planId = JobSupport.planId(jobContext, operator);
         RunSpec run = plans.run(planId, runKey);
         ResultsStore store = services.store();
@@ -88,7 +104,7 @@ public class TrainBatchlet extends AbstractBatchlet {
             if (claim != null) {
                 break;
             }
-            if (stopRequested) {
+            if (stopping()) {
                 return "STOPPED";
             }
             sleep(services.runLeaseSeconds() * 1000L / 4); // another live process trains it
@@ -133,10 +149,13 @@ public class TrainBatchlet extends AbstractBatchlet {
             TrainingListener metrics = meters.forRun(
                     new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), settings.experiment()), run.id());
             long start = System.nanoTime();
-            boolean finished = TrainingLoop.fit(training, () -> stopRequested,
+            boolean finished = TrainingLoop.fit(training, this::stopping,
                     p -> progress.update(instance, runKey, p.minibatch()), metrics,
                     new CheckpointsAndLease(store, claim, settings.checkpointEvery()));
             if (!finished) {
+                // stopped (SIGTERM, Ctrl-C, 'stop'): keep every minibatch done, free the run for a restart
+                store.runs().saveCheckpoint(claim, training.minibatchesDone(), training.checkpoint());
+                store.claims().release(claim);
                 return "STOPPED";
             }
             store.runs().markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),

@@ -56,6 +56,7 @@ class JobWatcher {
                 started.plan().experiment());
         try (JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
                 r -> progress.done(instance, r.runKey()), err)) {
+            launcher.gracefulStop().onStop(session::pushNow);
             return watch(started, session, terminal, out, err);
         }
     }

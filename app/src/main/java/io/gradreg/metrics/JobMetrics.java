@@ -140,6 +140,15 @@ public class JobMetrics {
             }
         }
 
+        /** Recomputes and pushes the values now (when the process stops on a signal). */
+        public void pushNow() {
+            refresh();
+            if (pushgateway != null) {
+                pushFailed = false;
+                push();
+            }
+        }
+
         /** Recomputes, pushes the final values, stops serving and forgets this execution's meters. */
         @Override
         public void close() {

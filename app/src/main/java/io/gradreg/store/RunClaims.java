@@ -61,6 +61,16 @@ public final class RunClaims {
         jdbc.inTransaction("renew the claim on run " + claim.runKey(), c -> fence(c, claim));
     }
 
+    /** Gives up one claim (its process stops training the run, which another may take at once). */
+    public void release(Claim claim) {
+        jdbc.update("release the claim on run " + claim.runKey(), "DELETE FROM gradreg_claim WHERE instance_id = ? "
+                + "AND run_key = ? AND owner = ?", ps -> {
+                    ps.setLong(1, claim.instanceId());
+                    ps.setString(2, claim.runKey());
+                    ps.setString(3, claim.owner());
+                });
+    }
+
     /**
      * Gives up the claims that one job execution holds on a job instance's runs, e.g. when that
      * execution is known to be dead and is restarted.

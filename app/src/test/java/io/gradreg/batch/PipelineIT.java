@@ -141,6 +141,63 @@ class PipelineIT {
         assertTrue(r.out().matches("(?s).*\\| baseline \\| 50/class \\| \\d+\\.\\d\\d n=1 \\|.*"), r.out());
     }
 
+    /**
+     * SIGTERM (how Kubernetes evicts a pod) mid-run: the process saves a checkpoint at the current
+     * minibatch, releases its claim and exits within gradreg.stop-seconds; a restart at once resumes
+     * from that minibatch and ends where an uninterrupted run ends, to the last digit.
+     */
+    @Test
+    void sigtermSavesTheCurrentMinibatchAndTheRestartEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+        String[] job = {"run", "quickstart", "-p", "regularizers=spectreg", "-p", "runs=1", "-p", "minibatches=2500",
+            "-p", "checkpoint-every=1000"};
+        Files.createDirectories(dir.resolve("straight"));
+        Files.createDirectories(dir.resolve("stopped"));
+        Gradreg straight = gradreg("h2", dir.resolve("straight"));
+        assertEquals(0, straight.run(job).exit());
+
+        Gradreg g = gradreg("h2", dir.resolve("stopped"));
+        Process p = g.builder(job).redirectOutput(dir.resolve("run.out").toFile())
+                .redirectError(dir.resolve("run.err").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (true) { // past the first checkpoint (minibatch 1000)
+            assertTrue(System.nanoTime() < deadline, "no progress: " + Files.readString(dir.resolve("run.err")));
+            assertTrue(p.isAlive(), Files.readString(dir.resolve("run.err")));
+            Map<String, Integer> state = Files.exists(dir.resolve("stopped/gradreg.mv.db")) ? runs(g) : Map.of();
+            if (state.values().stream().anyMatch(v -> v >= 1000)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(1500);
+        long signalled = System.nanoTime();
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends");
+        double seconds = (System.nanoTime() - signalled) / 1e9;
+        assertTrue(seconds < 25, "stopped within gradreg.stop-seconds (20) and the JVM's exit: " + seconds + " s");
+        int savedAt;
+        try (Connection c = g.connect(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT minibatch FROM gradreg_checkpoint");
+            assertTrue(rs.next(), "a checkpoint");
+            savedAt = rs.getInt(1);
+            assertTrue(savedAt > 1000 && savedAt < 2500, "saved at the minibatch it stopped at, not the last periodic "
+                    + "checkpoint: " + savedAt);
+            rs = s.executeQuery("SELECT COUNT(*) FROM gradreg_claim");
+            assertTrue(rs.next());
+            assertEquals(0, rs.getInt(1), "its claim released: a restart need not wait for the lease");
+        }
+        Gradreg.Result restart = g.run("restart", "1");
+        assertEquals(0, restart.exit(), restart.err());
+        try (Connection a = straight.connect(); Connection b = g.connect();
+                ResultSet ra = a.createStatement().executeQuery("SELECT test_accuracy, final_loss FROM gradreg_run");
+                ResultSet rb = b.createStatement().executeQuery("SELECT test_accuracy, final_loss, resumed_from "
+                        + "FROM gradreg_run")) {
+            assertTrue(ra.next() && rb.next());
+            assertEquals(savedAt, rb.getInt(3), "resumed from where it stopped");
+            assertEquals(ra.getDouble(1), rb.getDouble(1), "the same test accuracy as an uninterrupted run");
+            assertEquals(ra.getDouble(2), rb.getDouble(2), "the same final loss");
+        }
+    }
+
     /** Restarting an execution whose process still trains is refused: its results would be stranded. */
     @Test
     void restartOfALiveExecutionIsRefusedNamingItsProcess(@TempDir Path dir) throws Exception {
