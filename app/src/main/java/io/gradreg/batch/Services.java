@@ -27,6 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   gradreg.jobs-dir   (GRADREG_JOBS_DIR)   job XML files found by name                      jobs
  *   gradreg.plugins-dir (GRADREG_PLUGINS_DIR) regularizer plugin jars                       work dir/plugins
  *   gradreg.threads    (GRADREG_THREADS)    PyTorch intra-op threads per run                 1
+ *   gradreg.db.outage-seconds  (GRADREG_DB_OUTAGE_SECONDS)  how long a running job waits out an
+ *                      unreachable database, with backoff, before it gives up (exit 75)    60
  *   gradreg.run-lease-seconds  (GRADREG_RUN_LEASE_SECONDS)  how long a claim on a run outlives
  *                      its process: a run whose process died is taken over after this      30
  * </pre>
@@ -61,6 +63,9 @@ public class Services {
     @ConfigProperty(name = "gradreg.run-lease-seconds", defaultValue = "30")
     int runLeaseSeconds;
 
+    @ConfigProperty(name = "gradreg.db.outage-seconds", defaultValue = "60")
+    int outageSeconds;
+
     private Database database;
     private ResultsStore store;
     private Mnist mnist;
@@ -93,7 +98,7 @@ public class Services {
                 }
                 return Database.embeddedUrl(workDir);
             });
-            database = new Database(url, dbUser.orElse(""), dbPassword.orElse(""));
+            database = new Database(url, dbUser.orElse(""), dbPassword.orElse(""), Math.max(0, outageSeconds));
         }
         return database;
     }

@@ -30,11 +30,50 @@ public final class Database implements DataSource {
     private final String url;
     private final String user;
     private final String password;
+    private final long outageMillis;
+    private volatile boolean outageReported;
 
     public Database(String url, String user, String password) {
+        this(url, user, password, 60);
+    }
+
+    /**
+     * @param outageSeconds how long an unreachable database is waited for, with backoff, once the
+     *     job has started (connections, and every store operation), before giving up
+     */
+    public Database(String url, String user, String password, int outageSeconds) {
         this.url = url;
         this.user = user == null ? "" : user;
         this.password = password == null ? "" : password;
+        this.outageMillis = outageSeconds * 1000L;
+    }
+
+    /** How long an outage is ridden out, in milliseconds. */
+    long outageMillis() {
+        return outageMillis;
+    }
+
+    /**
+     * Sleeps before the next attempt of an operation that found the database unreachable, unless
+     * the outage has lasted {@code outageMillis} since {@code firstFailure} (then false: give up).
+     */
+    boolean backOff(long firstFailure, int attempt, Throwable cause) {
+        long waited = System.currentTimeMillis() - firstFailure;
+        if (waited >= outageMillis) {
+            return false;
+        }
+        if (!outageReported) {
+            outageReported = true;
+            System.err.println("gradreg: the database " + describe() + " is unreachable (" + scrub(cause.getMessage())
+                    + "); retrying for up to " + outageMillis / 1000 + " s (gradreg.db.outage-seconds)");
+        }
+        try {
+            Thread.sleep(Math.min(Math.min(5000, 250L << Math.min(attempt, 5)), outageMillis - waited));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -140,9 +179,9 @@ public final class Database implements DataSource {
         return shown.replaceAll("//[^/@]*@", "//***@");
     }
 
-    /** Connects once, or explains why not. */
+    /** Connects once, without riding out an outage (at launch, a wrong URL should fail fast), or explains why not. */
     public void check() {
-        try (Connection c = getConnection()) {
+        try (Connection c = connect()) {
             c.isValid(5);
         } catch (SQLException e) {
             throw new StoreException("cannot connect to the database " + describe() + ": " + scrub(e.getMessage())
@@ -157,6 +196,24 @@ public final class Database implements DataSource {
      */
     @Override
     public Connection getConnection() throws SQLException {
+        long firstFailure = 0;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return connect();
+            } catch (SQLException e) {
+                if (!StoreException.isUnavailable(e)) {
+                    throw e;
+                }
+                firstFailure = firstFailure == 0 ? System.currentTimeMillis() : firstFailure;
+                if (!backOff(firstFailure, attempt, e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One connection attempt (retrying only H2's brief lock race between two starting processes). */
+    private Connection connect() throws SQLException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             try {

@@ -48,44 +48,79 @@ final class Jdbc {
         return database;
     }
 
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs one attempt of an operation, again while the database is unreachable (a server restart,
+     * a network blip), with backoff, for up to the database's outage time. Every operation here is
+     * safe to repeat: inserts keep the first record, updates set values (conditions make repeated
+     * state changes no-ops), transactions are rolled back whole when their connection breaks.
+     */
+    private <T> T retrying(String operation, Attempt<T> attempt) {
+        long firstFailure = 0;
+        for (int i = 0; ; i++) {
+            try {
+                return attempt.run();
+            } catch (SQLException e) {
+                if (!StoreException.isUnavailable(e)) {
+                    throw fail(operation, e);
+                }
+                firstFailure = firstFailure == 0 ? System.currentTimeMillis() : firstFailure;
+                if (!database.backOff(firstFailure, i, e)) {
+                    throw fail(operation, e);
+                }
+            }
+        }
+    }
+
     /** Inserts one row; false (and nothing written) if its key was already recorded: the first record is kept. */
     boolean insertIfAbsent(String operation, String sql, Binder binder) {
-        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                return false;
+        return retrying(operation, () -> {
+            try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                    return false;
+                }
+                throw e;
             }
-            throw fail(operation, e);
-        }
+        });
     }
 
     /** Runs one update or delete; returns the rows it changed. */
     int update(String operation, String sql, Binder binder) {
-        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw fail(operation, e);
-        }
+        return retrying(operation, () -> {
+            try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Runs {@code work} in one transaction: all of it is written, or (on any exception) none. */
     void inTransaction(String operation, Work work) {
-        try (Connection c = database.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        retrying(operation, () -> {
+            try (Connection c = database.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    work.run(c);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException broken) {
+                        // the connection is gone: the database rolls the transaction back itself
+                    }
+                    throw e;
+                }
             }
-        } catch (SQLException e) {
-            throw fail(operation, e);
-        }
+            return null;
+        });
     }
 
     <T> Optional<T> queryOne(String operation, String sql, Binder binder, Mapper<T> mapper) {
@@ -94,18 +129,18 @@ final class Jdbc {
     }
 
     <T> List<T> query(String operation, String sql, Binder binder, Mapper<T> mapper) {
-        try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
+        return retrying(operation, () -> {
+            try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                List<T> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(mapper.map(rs));
+                    }
                 }
+                return rows;
             }
-            return rows;
-        } catch (SQLException e) {
-            throw fail(operation, e);
-        }
+        });
     }
 
     StoreException fail(String operation, SQLException e) {
