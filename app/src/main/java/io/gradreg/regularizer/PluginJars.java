@@ -43,6 +43,7 @@ final class PluginJars {
             throw new RegularizerException("plugin directory " + directory + " is not a directory; point "
                     + "gradreg.plugins-dir (GRADREG_PLUGINS_DIR) at a directory of plugin jars");
         }
+        refuseWritableByOthers(directory);
         List<Path> jars;
         try (Stream<Path> files = Files.list(directory)) {
             jars = files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
@@ -67,6 +68,31 @@ final class PluginJars {
             opened.add(new PluginJar(name, new URLClassLoader("plugin " + name, new URL[] {url(jar)}, parent)));
         }
         return opened;
+    }
+
+    /**
+     * A plugin jar is code gradreg runs: a directory (or jar) that other users can write to would let
+     * any of them run code as the user who starts the job.
+     */
+    static void refuseWritableByOthers(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path path : Stream.concat(Stream.of(directory), files.filter(f -> f.toString().endsWith(".jar"))).toList()) {
+                java.util.Set<java.nio.file.attribute.PosixFilePermission> mode;
+                try {
+                    mode = Files.getPosixFilePermissions(path);
+                } catch (UnsupportedOperationException e) {
+                    return; // not a POSIX file system: nothing to check
+                }
+                if (mode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                        || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                    throw new RegularizerException((path.equals(directory) ? "plugin directory " : "plugin jar ") + path
+                            + " is writable by other users (" + java.nio.file.attribute.PosixFilePermissions.toString(mode)
+                            + "): any of them could make gradreg run their code; run 'chmod go-w " + path + "'");
+                }
+            }
+        } catch (IOException e) {
+            throw new RegularizerException("cannot list the plugin directory " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     private static URL url(Path jar) {

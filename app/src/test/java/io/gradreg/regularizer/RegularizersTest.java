@@ -43,6 +43,20 @@ class RegularizersTest {
     }
 
     @Test
+    void aPluginDirectoryOthersCanWriteToIsRefused(@TempDir Path dir) throws IOException {
+        Path plugins = java.nio.file.Files.createDirectory(dir.resolve("plugins"));
+        java.nio.file.Files.setPosixFilePermissions(plugins, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rwxrwxrwx"));
+        String message = org.junit.jupiter.api.Assertions.assertThrows(io.gradreg.spi.RegularizerException.class,
+                () -> Regularizers.load(plugins)).getMessage();
+        org.junit.jupiter.api.Assertions.assertEquals("plugin directory " + plugins + " is writable by other users "
+                + "(rwxrwxrwx): any of them could make gradreg run their code; run 'chmod go-w " + plugins + "'", message);
+        java.nio.file.Files.setPosixFilePermissions(plugins, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rwxr-xr-x"));
+        Regularizers.load(plugins); // fine once only its owner can write
+    }
+
+    @Test
     void twoProvidersWithOneNameAreRefusedNamingBoth(@TempDir Path dir) throws IOException {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
