@@ -34,7 +34,7 @@ class DatabaseOutageIT {
     void aJobRidesOutARestartOfItsDatabase(@TempDir Path dir) throws Exception {
         Gradreg g = PipelineIT.gradreg("postgresql", dir);
         Process job = g.builder("run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=1", "-p",
-                "minibatches=3000", "-p", "checkpoint-every=200")
+                "minibatches=1500", "-p", "checkpoint-every=200")
                 .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -65,7 +65,7 @@ class DatabaseOutageIT {
             while (rs.next()) {
                 rows++;
                 assertEquals("EVALUATED", rs.getString(1));
-                assertEquals(3000, rs.getInt(2));
+                assertEquals(1500, rs.getInt(2));
                 assertEquals(null, rs.getObject(3), "trained through, not restarted from a checkpoint");
             }
             assertEquals(2, rows, "every run recorded once");

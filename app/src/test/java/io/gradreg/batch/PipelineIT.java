@@ -148,8 +148,8 @@ class PipelineIT {
      */
     @Test
     void sigtermSavesTheCurrentMinibatchAndTheRestartEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
-        String[] job = {"run", "quickstart", "-p", "regularizers=spectreg", "-p", "runs=1", "-p", "minibatches=2500",
-            "-p", "checkpoint-every=1000"};
+        String[] job = {"run", "quickstart", "-p", "regularizers=spectreg", "-p", "runs=1", "-p", "minibatches=1500",
+            "-p", "checkpoint-every=500"};
         Files.createDirectories(dir.resolve("straight"));
         Files.createDirectories(dir.resolve("stopped"));
         Gradreg straight = gradreg("h2", dir.resolve("straight"));
@@ -159,16 +159,16 @@ class PipelineIT {
         Process p = g.builder(job).redirectOutput(dir.resolve("run.out").toFile())
                 .redirectError(dir.resolve("run.err").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) { // past the first checkpoint (minibatch 1000)
+        while (true) { // past the first checkpoint (minibatch 500)
             assertTrue(System.nanoTime() < deadline, "no progress: " + Files.readString(dir.resolve("run.err")));
             assertTrue(p.isAlive(), Files.readString(dir.resolve("run.err")));
             Map<String, Integer> state = Files.exists(dir.resolve("stopped/gradreg.mv.db")) ? runs(g) : Map.of();
-            if (state.values().stream().anyMatch(v -> v >= 1000)) {
+            if (state.values().stream().anyMatch(v -> v >= 500)) {
                 break;
             }
             Thread.sleep(100);
         }
-        Thread.sleep(1500);
+        Thread.sleep(1000);
         long signalled = System.nanoTime();
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends");
@@ -179,7 +179,7 @@ class PipelineIT {
             ResultSet rs = s.executeQuery("SELECT minibatch FROM gradreg_checkpoint");
             assertTrue(rs.next(), "a checkpoint");
             savedAt = rs.getInt(1);
-            assertTrue(savedAt > 1000 && savedAt < 2500, "saved at the minibatch it stopped at, not the last periodic "
+            assertTrue(savedAt > 500 && savedAt < 1500, "saved at the minibatch it stopped at, not the last periodic "
                     + "checkpoint: " + savedAt);
             rs = s.executeQuery("SELECT COUNT(*) FROM gradreg_claim");
             assertTrue(rs.next());
