@@ -50,9 +50,10 @@ public class PlanStore {
     public RunSpec run(String planId, String runKey) {
         Plan plan = loaded.get(planId);
         if (plan != null) {
-            RunSpec run = plan.byKey().get(runKey);
-            if (run != null) {
-                return run;
+            for (RunSpec run : plan.runs()) {
+                if (run.key().equals(runKey)) {
+                    return run;
+                }
             }
         }
         return services.store().plans().run(planId, runKey).map(r -> PlanCodec.readRun(planId, r.config()))

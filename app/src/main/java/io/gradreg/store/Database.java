@@ -212,8 +212,11 @@ public final class Database implements DataSource {
         }
     }
 
-    /** One connection attempt (retrying only H2's brief lock race between two starting processes). */
-    private Connection connect() throws SQLException {
+    /**
+     * One connection attempt (retrying only H2's brief lock race between two starting processes);
+     * the store's operations retry outages around it themselves ({@code Jdbc}).
+     */
+    Connection connect() throws SQLException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             try {

@@ -58,6 +58,8 @@ final class Jdbc {
      * a network blip), with backoff, for up to the database's outage time. Every operation here is
      * safe to repeat: inserts keep the first record, updates set values (conditions make repeated
      * state changes no-ops), transactions are rolled back whole when their connection breaks.
+     * Connecting is part of the attempt ({@link Database#connect()} does not wait itself), so an
+     * outage is waited out once, not once per layer.
      */
     private <T> T retrying(String operation, Attempt<T> attempt) {
         long firstFailure = 0;
@@ -79,7 +81,7 @@ final class Jdbc {
     /** Inserts one row; false (and nothing written) if its key was already recorded: the first record is kept. */
     boolean insertIfAbsent(String operation, String sql, Binder binder) {
         return retrying(operation, () -> {
-            try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
                 binder.bind(ps);
                 ps.executeUpdate();
                 return true;
@@ -95,7 +97,7 @@ final class Jdbc {
     /** Runs one update or delete; returns the rows it changed. */
     int update(String operation, String sql, Binder binder) {
         return retrying(operation, () -> {
-            try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
                 binder.bind(ps);
                 return ps.executeUpdate();
             }
@@ -105,7 +107,7 @@ final class Jdbc {
     /** Runs {@code work} in one transaction: all of it is written, or (on any exception) none. */
     void inTransaction(String operation, Work work) {
         retrying(operation, () -> {
-            try (Connection c = database.getConnection()) {
+            try (Connection c = database.connect()) {
                 c.setAutoCommit(false);
                 try {
                     work.run(c);
@@ -130,7 +132,7 @@ final class Jdbc {
 
     <T> List<T> query(String operation, String sql, Binder binder, Mapper<T> mapper) {
         return retrying(operation, () -> {
-            try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
                 binder.bind(ps);
                 List<T> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {

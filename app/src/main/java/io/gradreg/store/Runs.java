@@ -115,7 +115,7 @@ public final class Runs {
         }
         byte[] data = (byte[]) row.get()[0];
         String sha = (String) row.get()[1];
-        if (sha != null && !sha.equals(sha256(data))) { // checkpoints written before checksums have none
+        if (sha != null && !sha.equals(Subsets.sha256(data))) { // checkpoints written before checksums have none
             throw new DamagedCheckpointException("the checkpoint of run " + runKey + " at minibatch " + row.get()[2]
                     + " fails its checksum");
         }
@@ -282,7 +282,7 @@ public final class Runs {
 
     private static void upsertCheckpoint(Connection c, long instanceId, String runKey, int minibatch, byte[] data)
             throws SQLException {
-        String sha = sha256(data);
+        String sha = Subsets.sha256(data);
         try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_checkpoint SET minibatch = ?, data = ?, "
                 + "sha256 = ? WHERE instance_id = ? AND run_key = ?")) {
             ps.setInt(1, minibatch);
@@ -302,14 +302,6 @@ public final class Runs {
             ps.setBytes(4, data);
             ps.setString(5, sha);
             ps.executeUpdate();
-        }
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

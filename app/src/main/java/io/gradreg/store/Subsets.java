@@ -66,8 +66,13 @@ public final class Subsets {
 
     /** The checksum gradreg records for a subset: SHA-256 of its indices as big-endian 32-bit integers. */
     public static String checksum(int[] indices) {
+        return sha256(bytes(indices));
+    }
+
+    /** SHA-256 of {@code data}, in hex: the store's checksum of subsets and checkpoints. */
+    static String sha256(byte[] data) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes(indices)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
