@@ -10,7 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.Experiments;
+import io.gradreg.store.JobSources;
+import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import org.jberet.repository.ApplicationAndJobName;
 import org.jberet.repository.JobRepository;
@@ -23,6 +29,13 @@ import org.jberet.runtime.JobInstanceImpl;
  */
 @ApplicationScoped
 public class JobLauncher {
+
+    /**
+     * Job parameter: the id under which what a job is started with is recorded before it starts
+     * (its job instance's id is known only after), so that a process killed in between leaves a
+     * restartable job.
+     */
+    static final String LAUNCH = "gradreg.launch";
 
     @Inject
     QuarkusJobOperator operator;
@@ -85,17 +98,13 @@ public class JobLauncher {
         }
         Plan plan = plans.save(spec);
         jobParameters.setProperty(JobSupport.PLAN, plan.id());
-        long[] started = {-1};
-        gracefulStop.install(() -> stopQuietly(started[0]));
-        gracefulStop.onStop(() -> awaitEnd(started[0]));
-        long execution = operator.start(job.job(), jobParameters);
-        started[0] = execution;
+        long execution = launch(job.job(), job.name(), job.source(), job.xml(), jobParameters, plan.id());
         long instance = operator.getJobInstance(execution).getInstanceId();
-        store.jobs().record(instance, job.name(), job.source(), job.xml(), jobParameters, plan.id());
         long results = sharding == null ? instance
                 : store.experiments().join(sharding.experimentId(), sharding.fingerprint(), job.name(), instance,
                         shard.index(), shard.count()).resultsInstance();
-        return new Started(execution, results, plan, sharding, spec.warnings());
+        return alive(new Started(execution, results, plan, sharding, spec.warnings(),
+                ExecutionHeartbeat.start(store.claims(), results, execution, services.runLeaseSeconds())));
     }
 
     /**
@@ -112,8 +121,9 @@ public class JobLauncher {
             throw new IllegalArgumentException("no job execution " + executionId + "; see 'gradreg status'");
         }
         JobInstanceImpl instance = (JobInstanceImpl) operator.getJobInstance(executionId);
-        var source = services.store().jobs().get(instance.getInstanceId()).orElseThrow(() -> new IllegalArgumentException(
-                "job execution " + executionId + " was not started by gradreg run; cannot restart it"));
+        var source = services.store().jobs().get(instance.getInstanceId()).or(() -> adoptLaunch(executionId, instance))
+                .orElseThrow(() -> new IllegalArgumentException("job execution " + executionId
+                        + " was not started by gradreg run; cannot restart it"));
         JobFiles.LoadedJob job = JobFiles.parse(source.xml(), source.source());
         Plan plan = plans.ofJob(source);
         // the regularizers it trains are still installed (a plugin may have been removed since)
@@ -125,16 +135,17 @@ public class JobLauncher {
         repository.addJob(new ApplicationAndJobName(instance.getApplicationName(), instance.getJobName()), job.job());
         BatchStatus status = execution.getBatchStatus();
         if (status == BatchStatus.COMPLETED) {
-            throw new IllegalArgumentException("job execution " + executionId + " completed; nothing to restart");
+            return continueCompleted(executionId, source, job, plan, sharding, results);
         }
+        refuseIfAlive(results, executionId);
         if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
-            refuseIfAlive(results, executionId);
             JobExecutionImpl stale = (JobExecutionImpl) repository.getJobExecution(executionId);
             stale.setBatchStatus(BatchStatus.FAILED);
             stale.setExitStatus("FAILED: its process ended without finishing it");
             repository.updateJobExecution(stale, false, false);
-            services.store().claims().release(results, executionId); // its runs need not wait for its leases
         }
+        // its process is gone (a restart killed before this line left the claims behind): no lease to wait for
+        services.store().claims().release(results, executionId);
         Properties restartParameters = new Properties();
         restartParameters.setProperty(JobSupport.PLAN, plan.id()); // jobs started before plans were stored have none
         long[] started = {-1};
@@ -142,7 +153,87 @@ public class JobLauncher {
         gracefulStop.onStop(() -> awaitEnd(started[0]));
         long restarted = operator.restart(executionId, restartParameters);
         started[0] = restarted;
-        return new Started(restarted, results, plan, sharding, List.of());
+        return alive(new Started(restarted, results, plan, sharding, List.of(),
+                ExecutionHeartbeat.start(services.store().claims(), results, restarted, services.runLeaseSeconds())));
+    }
+
+    /**
+     * An execution JBeret records as COMPLETED can still own unfinished runs (an older build let a
+     * second process into a live execution, which left runs trained and never evaluated). JBeret
+     * restarts no completed execution, so a new job instance of the same job, plan and parameters
+     * continues it as a shard of the same experiment (a job run unsharded becomes shard 0/1 of the
+     * experiment its parameters derive), recording its runs under the same results instance: the
+     * runs already finished are skipped, as on any restart. With nothing unfinished there is
+     * nothing to restart.
+     */
+    private Started continueCompleted(long executionId, JobSources.JobSource source, JobFiles.LoadedJob job, Plan plan,
+            Sharding sharding, long results) {
+        ResultsStore store = services.store();
+        Map<String, RunRecord> records = store.runs().of(results).stream()
+                .collect(Collectors.toMap(RunRecord::runKey, r -> r));
+        List<String> unfinished = plan.share(sharding).stream().map(RunSpec::key).filter(key -> {
+            RunRecord r = records.get(key);
+            return r == null || (r.status() != RunStatus.EVALUATED && r.status() != RunStatus.FAILED);
+        }).toList();
+        if (unfinished.isEmpty()) {
+            throw new IllegalArgumentException("job execution " + executionId + " completed with every run of it "
+                    + "finished; nothing to restart (see 'gradreg report " + executionId + "')");
+        }
+        Properties parameters = new Properties();
+        parameters.putAll(source.parameters());
+        parameters.setProperty(JobSupport.PLAN, plan.id());
+        Sharding continuing = sharding;
+        if (continuing == null) {
+            Properties own = new Properties();
+            source.parameters().stringPropertyNames().stream().filter(k -> !k.startsWith(JobProperties.RESERVED))
+                    .forEach(k -> own.setProperty(k, source.parameters().getProperty(k)));
+            continuing = Sharding.of(new Shard(0, 1), null, source.jobName(), source.xml(), own);
+            store.experiments().join(continuing.experimentId(), continuing.fingerprint(), source.jobName(), results, 0, 1);
+            continuing.addTo(parameters);
+        }
+        long execution = launch(job.job(), source.jobName(), source.source(), source.xml(), parameters, plan.id());
+        long instance = operator.getJobInstance(execution).getInstanceId();
+        long joined = store.experiments().join(continuing.experimentId(), continuing.fingerprint(), source.jobName(),
+                instance, continuing.shard().index(), continuing.shard().count()).resultsInstance();
+        List<String> note = List.of("job execution " + executionId + " completed with " + unfinished.size() + " of its "
+                + "runs unfinished (" + String.join(", ", unfinished.subList(0, Math.min(3, unfinished.size())))
+                + (unfinished.size() > 3 ? ", ..." : "") + "); job instance " + instance + " continues it");
+        return alive(new Started(execution, joined, plan, continuing, note,
+                ExecutionHeartbeat.start(store.claims(), joined, execution, services.runLeaseSeconds())));
+    }
+
+    /**
+     * Starts a job: records what it starts with under a new launch id (job parameter
+     * {@link #LAUNCH}), starts it, and makes that record its job instance's. Returns the execution id.
+     */
+    private long launch(org.jberet.job.model.Job job, String name, String source, String xml, Properties parameters,
+            String planId) {
+        String launch = java.util.UUID.randomUUID().toString();
+        parameters.setProperty(LAUNCH, launch);
+        services.store().jobs().recordLaunch(launch, name, source, xml, parameters, planId);
+        long[] started = {-1};
+        gracefulStop.install(() -> stopQuietly(started[0]));
+        gracefulStop.onStop(() -> awaitEnd(started[0]));
+        long execution = operator.start(job, parameters);
+        started[0] = execution;
+        services.store().jobs().adopt(operator.getJobInstance(execution).getInstanceId(), launch);
+        return execution;
+    }
+
+    /** The record of a job whose process was killed before it recorded its instance (see {@link #LAUNCH}). */
+    private Optional<JobSources.JobSource> adoptLaunch(long executionId, JobInstanceImpl instance) {
+        Properties parameters = operator.getParameters(executionId);
+        String launch = parameters == null ? null : parameters.getProperty(LAUNCH);
+        if (launch == null || !services.store().jobs().adopt(instance.getInstanceId(), launch)) {
+            return Optional.empty();
+        }
+        return services.store().jobs().get(instance.getInstanceId());
+    }
+
+    /** A stop on a signal ends the execution's heartbeat too (after the partitions saved). */
+    private Started alive(Started started) {
+        gracefulStop.onStop(started::close);
+        return started;
     }
 
     /**
@@ -226,11 +317,22 @@ public class JobLauncher {
      * A started execution and the plan it runs; {@code warnings}: what the user should change in the job; {@code instanceId} is the job instance its
      * runs are recorded under, for a shard the experiment's; {@code sharding} is null unless a shard.
      */
-    public record Started(long executionId, long instanceId, Plan plan, Sharding sharding, List<String> warnings) {
+    public record Started(long executionId, long instanceId, Plan plan, Sharding sharding, List<String> warnings,
+            AutoCloseable liveness) implements AutoCloseable {
 
         /** The runs this execution trains. */
         public List<RunSpec> share() {
             return plan.share(sharding);
+        }
+
+        /** The execution's process is done with it (its heartbeat stops, so a restart need not wait for it). */
+        @Override
+        public void close() {
+            try {
+                liveness.close();
+            } catch (Exception e) {
+                // the heartbeat's lease lapses on its own
+            }
         }
     }
 }

@@ -62,9 +62,6 @@ public class TrainBatchlet extends AbstractBatchlet {
 
     @Inject
     GracefulStop gracefulStop;
-    /** This process, in claims: host (the pod's name on Kubernetes) and process id. */
-    private static final String OWNER = System.getenv().getOrDefault("HOSTNAME", "localhost") + "/pid-"
-            + ProcessHandle.current().pid();
 
     private volatile boolean stopRequested;
 
@@ -90,7 +87,7 @@ public class TrainBatchlet extends AbstractBatchlet {
         Claim claim;
         while (true) {
             // Status is read after claiming: only the claim's holder may change it from here on.
-            claim = store.claims().claim(instance, runKey, OWNER + "/execution-" + jobContext.getExecutionId(),
+            claim = store.claims().claim(instance, runKey, ExecutionHeartbeat.owner(jobContext.getExecutionId()),
                     jobContext.getExecutionId(), services.runLeaseSeconds()).orElse(null);
             RunRecord record = store.runs().get(instance, runKey)
                     .orElseThrow(() -> new IllegalStateException("run " + runKey + " was not planned by step 'sample'"));

@@ -54,7 +54,7 @@ class JobWatcher {
         err.flush();
         JobLabels labels = new JobLabels(launcher.operator().getJobInstance(execution).getJobName(), execution,
                 started.plan().experiment());
-        try (JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
+        try (started; JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
                 r -> progress.done(instance, r.runKey()), err)) {
             launcher.gracefulStop().onStop(session::pushNow);
             return watch(started, session, terminal, out, err);
@@ -125,6 +125,16 @@ class JobWatcher {
         List<RunRecord> failed = report.failed().stream().filter(r -> mine.contains(r.runKey())).toList();
         if (!failed.isEmpty()) {
             err.printf("gradreg: %d of %d runs failed (see the report)%n", failed.size(), mine.size());
+            return CommandLineSetup.EXIT_FAILED;
+        }
+        // No false success: JBeret's COMPLETED is not trusted alone; every run of this share is finished.
+        var finished = report.runs().stream().filter(r -> r.status() == RunStatus.EVALUATED).map(RunRecord::runKey)
+                .collect(java.util.stream.Collectors.toSet());
+        List<String> unfinished = started.share().stream().map(RunSpec::key).filter(k -> !finished.contains(k)).toList();
+        if (!unfinished.isEmpty()) {
+            err.printf("gradreg: job execution %d completed, but %d of its %d runs are not evaluated (%s); "
+                    + "'gradreg restart %d' finishes them%n", e.getExecutionId(), unfinished.size(), mine.size(),
+                    unfinished.get(0) + (unfinished.size() > 1 ? ", ..." : ""), e.getExecutionId());
             return CommandLineSetup.EXIT_FAILED;
         }
         return 0;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "restart", mixinStandardHelpOptions = true,
-        description = {"Continue a job execution that failed, was stopped, or whose process was killed.",
+        description = {"Continue a job execution that failed, was stopped, or whose process was killed, or that "
+            + "completed with runs unfinished.",
             "Finished runs are not trained again; interrupted runs resume from their last checkpoint."})
 class RestartCommand implements Callable<Integer> {
 
@@ -28,6 +29,7 @@ class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         JobLauncher.Started started = launcher.restart(execution);
+        started.warnings().forEach(spec.commandLine().getErr()::println);
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

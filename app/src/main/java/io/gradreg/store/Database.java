@@ -79,9 +79,13 @@ public final class Database implements DataSource {
     /**
      * The embedded default: {@code <workDir>/gradreg.mv.db}. The process that opens it first keeps it
      * open and serves it to other local processes ({@code gradreg status} while a job runs).
+     * {@code WRITE_DELAY=0}: a commit reaches the file before it returns (H2's default writes up to
+     * half a second later), so a SIGKILLed process loses no committed state; without it, a killed
+     * job fell back to an earlier moment, and a step it was seen to start was gone (KillAnywhereIT).
      */
     public static String embeddedUrl(Path workDir) {
-        return "jdbc:h2:file:" + workDir.toAbsolutePath().normalize().resolve("gradreg") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1";
+        return "jdbc:h2:file:" + workDir.toAbsolutePath().normalize().resolve("gradreg")
+                + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 
     public boolean isPostgres() {

@@ -24,9 +24,26 @@ public final class JobSources {
 
     public void record(long instanceId, String jobName, String source, String xml, Properties parameters,
             String planId) {
-        jdbc.insertIfAbsent("record job instance " + instanceId, "INSERT INTO gradreg_job (instance_id, job_name, "
-                + "source, job_xml, parameters, created_at, plan_id) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
-                    ps.setLong(1, instanceId);
+        insert("record job instance " + instanceId, "gradreg_job", "instance_id", ps -> ps.setLong(1, instanceId),
+                jobName, source, xml, parameters, planId);
+    }
+
+    /**
+     * Records what a job is started with before it starts, under {@code launchId} (its job
+     * parameter {@code gradreg.launch}); {@link #adopt} makes it the record of the job instance
+     * JBeret then creates.
+     */
+    public void recordLaunch(String launchId, String jobName, String source, String xml, Properties parameters,
+            String planId) {
+        insert("record the launch of job " + jobName, "gradreg_launch", "launch_id", ps -> ps.setString(1, launchId),
+                jobName, source, xml, parameters, planId);
+    }
+
+    private void insert(String operation, String table, String keyColumn, Jdbc.Binder key, String jobName,
+            String source, String xml, Properties parameters, String planId) {
+        jdbc.insertIfAbsent(operation, "INSERT INTO " + table + " (" + keyColumn + ", job_name, source, job_xml, "
+                + "parameters, created_at, plan_id) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    key.bind(ps);
                     ps.setString(2, jobName);
                     ps.setString(3, source);
                     ps.setString(4, xml);
@@ -34,6 +51,17 @@ public final class JobSources {
                     ps.setTimestamp(6, Jdbc.now());
                     ps.setString(7, planId);
                 });
+    }
+
+    /** Records job instance {@code instanceId} as started by launch {@code launchId}; false if no such launch. */
+    public boolean adopt(long instanceId, String launchId) {
+        jdbc.insertIfAbsent("record job instance " + instanceId, "INSERT INTO gradreg_job (instance_id, job_name, "
+                + "source, job_xml, parameters, created_at, plan_id) SELECT ?, job_name, source, job_xml, parameters, "
+                + "created_at, plan_id FROM gradreg_launch WHERE launch_id = ?", ps -> {
+                    ps.setLong(1, instanceId);
+                    ps.setString(2, launchId);
+                });
+        return get(instanceId).isPresent();
     }
 
     /** Names the plan of a job recorded by an older build, which stored none. */

@@ -7,6 +7,11 @@
 CREATE TABLE IF NOT EXISTS gradreg_job (instance_id BIGINT PRIMARY KEY, job_name VARCHAR(200) NOT NULL,
     source VARCHAR(2000), job_xml TEXT NOT NULL, parameters TEXT, created_at TIMESTAMP);
 ALTER TABLE gradreg_job ADD COLUMN IF NOT EXISTS plan_id VARCHAR(64);
+-- the same, written before the job starts (its instance id is not known yet) under the launch id
+-- the job carries as parameter gradreg.launch: a process killed between JBeret's creating the job
+-- instance and gradreg_job's row leaves an instance that 'gradreg restart' can still continue
+CREATE TABLE IF NOT EXISTS gradreg_launch (launch_id VARCHAR(64) PRIMARY KEY, job_name VARCHAR(200) NOT NULL,
+    source VARCHAR(2000), job_xml TEXT NOT NULL, parameters TEXT, created_at TIMESTAMP, plan_id VARCHAR(64));
 
 -- an experiment's plan, parsed once at launch: the job-level settings (JSON) and every run's
 -- complete training configuration (JSON); keyed by the SHA-256 of its content

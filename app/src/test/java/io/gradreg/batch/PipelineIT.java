@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -198,12 +199,21 @@ class PipelineIT {
         }
     }
 
-    /** Restarting an execution whose process still trains is refused: its results would be stranded. */
+    /**
+     * Restarting an execution whose process is alive is refused, naming the process: one that
+     * trains a run (it holds the run's claim), and one that holds no run claim at all (a second
+     * process of the same shard, waiting for the first one's run; the same holds in the sample,
+     * evaluate and report steps): its execution's heartbeat says it is alive. Either restart would
+     * let two processes into one execution and strand its results.
+     */
     @Test
     void restartOfALiveExecutionIsRefusedNamingItsProcess(@TempDir Path dir) throws Exception {
         Gradreg g = gradreg("h2", dir);
-        Process p = g.builder("run", "quickstart", "-p", "regularizers=none", "-p", "runs=1", "-p", "minibatches=20000")
-                .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
+        String[] job = {"run", "quickstart", "-p", "regularizers=none", "-p", "runs=1", "-p", "minibatches=20000",
+            "--shard", "0/1", "--experiment-id", "live"};
+        Process p = g.builder(job).redirectOutput(dir.resolve("run.out").toFile())
+                .redirectError(dir.resolve("run.err").toFile()).start();
+        Process waiting = null;
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (true) { // until the run trains (and so holds a claim)
@@ -215,15 +225,79 @@ class PipelineIT {
                 }
                 Thread.sleep(200);
             }
-            Gradreg.Result restart = g.run("restart", "1");
-            assertEquals(2, restart.exit(), restart.err());
-            assertEquals("gradreg: job execution 1 is still running, in process " + p.pid() + " on this host; stop it "
-                    + "(Ctrl-C, or kill " + p.pid() + ") before restarting it", restart.errorLine());
-            assertTrue(p.isAlive(), "the live execution goes on");
+            waiting = g.builder(job).redirectOutput(dir.resolve("waiting.out").toFile())
+                    .redirectError(dir.resolve("waiting.err").toFile()).start();
+            while (!Files.readString(dir.resolve("waiting.err")).contains("job execution 2 ")) {
+                assertTrue(System.nanoTime() < deadline, Files.readString(dir.resolve("waiting.err")));
+                assertTrue(waiting.isAlive(), Files.readString(dir.resolve("waiting.err")));
+                Thread.sleep(200);
+            }
+            Thread.sleep(2000); // in its train step, waiting for the first process's run
+            for (Process live : List.of(p, waiting)) {
+                long execution = live == p ? 1 : 2;
+                Gradreg.Result restart = g.run("restart", Long.toString(execution));
+                assertEquals(2, restart.exit(), restart.err());
+                assertEquals("gradreg: job execution " + execution + " is still running, in process " + live.pid()
+                        + " on this host; stop it (Ctrl-C, or kill " + live.pid() + ") before restarting it",
+                        restart.errorLine());
+            }
+            assertTrue(p.isAlive() && waiting.isAlive(), "the live executions go on");
         } finally {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
+            if (waiting != null) {
+                waiting.destroyForcibly();
+                waiting.waitFor(30, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    /**
+     * An execution that JBeret records as COMPLETED while a run of it is unfinished (the state that
+     * restarting a live execution left before such restarts were refused; made here by setting the
+     * run back to PLANNED) is finished by 'gradreg restart': a new job instance continues it under
+     * the same results, training that run alone, with the result of an uninterrupted run. A second
+     * restart then has nothing to do.
+     */
+    @Test
+    void restartFinishesTheUnfinishedRunsOfACompletedExecution(@TempDir Path dir) throws Exception {
+        Gradreg g = gradreg("h2", dir);
+        String[] job = {"run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=1", "-p", "minibatches=60"};
+        assertEquals(0, g.run(job).exit());
+        Map<String, String> uninterrupted = accuracies(g);
+        String key = "baseline/spectreg/50/class#0";
+        try (Connection c = g.connect(); Statement s = c.createStatement()) {
+            assertEquals(1, s.executeUpdate("UPDATE gradreg_run SET status = 'PLANNED', minibatches_done = 0, "
+                    + "test_accuracy = NULL, test_loss = NULL WHERE run_key = '" + key + "'"));
+        }
+        Gradreg.Result before = g.run("report", "1");
+        assertTrue(before.out().contains("Missing runs"), before.out());
+
+        Gradreg.Result restart = g.run("restart", "1");
+        assertEquals(0, restart.exit(), restart.err());
+        assertTrue(restart.err().contains("job execution 1 completed with 1 of its runs unfinished (" + key
+                + "); job instance 2 continues it"), restart.err());
+        assertEquals(uninterrupted, accuracies(g), "the same results as the uninterrupted run");
+        Gradreg.Result report = g.run("report", "1");
+        assertEquals(0, report.exit(), report.err());
+        assertFalse(report.out().contains("Missing runs"), report.out());
+
+        Gradreg.Result again = g.run("restart", "1");
+        assertEquals(2, again.exit(), again.err());
+        assertEquals("gradreg: job execution 1 completed with every run of it finished; nothing to restart (see "
+                + "'gradreg report 1')", again.errorLine());
+    }
+
+    /** run key -> test accuracy and final loss, of every run. */
+    private static Map<String, String> accuracies(Gradreg g) throws Exception {
+        Map<String, String> runs = new HashMap<>();
+        try (Connection c = g.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT run_key, test_accuracy, final_loss FROM gradreg_run")) {
+            while (rs.next()) {
+                runs.put(rs.getString(1), rs.getDouble(2) + " " + rs.getDouble(3));
+            }
+        }
+        return runs;
     }
 
     private static long executionId(String stderr) {
