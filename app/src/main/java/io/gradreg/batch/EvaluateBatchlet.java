@@ -1,10 +1,12 @@
 package io.gradreg.batch;
 
+import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import io.gradreg.training.Evaluation;
 import io.gradreg.training.Evaluator;
+import io.gradreg.training.TrainingException;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.context.JobContext;
@@ -46,19 +48,30 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 .collect(Collectors.toSet());
         Map<String, RunSpec> runs = plan.byKey();
         int evaluated = 0;
+        int damaged = 0;
         for (RunRecord record : store.runs().of(instance)) {
             if (record.status() != RunStatus.TRAINED || !share.contains(record.runKey())) {
                 continue;
             }
             RunSpec run = runs.get(record.runKey());
-            byte[] state = store.runs().trainedParameters(instance, record.runKey()).orElse(null);
-            if (state == null) {
-                continue; // a duplicate of this shard evaluated it since the list was read
+            Evaluation test;
+            try {
+                byte[] state = store.runs().trainedParameters(instance, record.runKey()).orElse(null);
+                if (state == null) {
+                    continue; // a duplicate of this shard evaluated it since the list was read
+                }
+                test = Evaluator.ofCheckpoint(run.config(), state, services.mnist());
+            } catch (DamagedCheckpointException | TrainingException e) {
+                // Damaged state never fails a job for good: the run trains again ('gradreg restart').
+                store.runs().retrainDamaged(instance, record.runKey(), "the trained parameters could not be "
+                        + "evaluated (" + e.getMessage() + "); discarded: the run trains again from minibatch 0 on "
+                        + "'gradreg restart " + jobContext.getExecutionId() + "'");
+                damaged++;
+                continue;
             }
-            Evaluation test = Evaluator.ofCheckpoint(run.config(), state, services.mnist());
             store.runs().markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
             evaluated++;
         }
-        return "EVALUATED " + evaluated;
+        return "EVALUATED " + evaluated + (damaged > 0 ? ", " + damaged + " DAMAGED, TO TRAIN AGAIN" : "");
     }
 }

@@ -142,6 +142,29 @@ public final class Runs {
     }
 
     /**
+     * A trained run whose final parameters are damaged (or gone) goes back to PLANNED, to be trained
+     * again from the start by the next execution that trains it; {@code why} becomes its message.
+     * Conditional on TRAINED: a run another process evaluated meanwhile is left alone.
+     */
+    public void retrainDamaged(long instanceId, String runKey, String why) {
+        jdbc.inTransaction("discard the damaged parameters of run " + runKey, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = 0, "
+                    + "resumed_from = NULL, message = ?, updated_at = ? WHERE instance_id = ? AND run_key = ? "
+                    + "AND status = ?")) {
+                ps.setString(1, RunStatus.PLANNED.name());
+                ps.setString(2, why.length() > 2000 ? why.substring(0, 2000) : why);
+                ps.setTimestamp(3, Jdbc.now());
+                ps.setLong(4, instanceId);
+                ps.setString(5, runKey);
+                ps.setString(6, RunStatus.TRAINED.name());
+                if (ps.executeUpdate() == 1) {
+                    deleteCheckpoint(c, instanceId, runKey);
+                }
+            }
+        });
+    }
+
+    /**
      * The final parameters of a trained run, for its evaluation; empty if the run is no longer
      * TRAINED because another process (a duplicate shard) evaluated it since this one listed it,
      * which deletes them. A TRAINED run without parameters is a damaged store.
@@ -155,9 +178,8 @@ public final class Runs {
         if (now == RunStatus.EVALUATED) {
             return Optional.empty();
         }
-        throw new StoreException("run " + runKey + " of job instance " + instanceId + " is " + now
-                + " but its parameters are missing from table gradreg_checkpoint (deleted outside gradreg?); run the "
-                + "job again with 'gradreg run', which trains its runs afresh");
+        throw new DamagedCheckpointException("run " + runKey + " of job instance " + instanceId + " is " + now
+                + " but its parameters are missing from table gradreg_checkpoint (deleted outside gradreg?)");
     }
 
     /**

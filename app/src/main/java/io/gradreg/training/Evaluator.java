@@ -70,7 +70,7 @@ public final class Evaluator {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
                 TrainingRun.readCheckpointHeader(in);
                 model.loadParameters(manager, in);
-            } catch (IOException | MalformedModelException e) {
+            } catch (IOException | MalformedModelException | RuntimeException e) { // a damaged length field, too
                 throw new TrainingException("cannot read the trained parameters of the run with seed " + config.seed()
                         + ": " + e.getMessage(), e);
             }

@@ -288,6 +288,48 @@ class PipelineIT {
                 + "'gradreg report 1')", again.errorLine());
     }
 
+    /**
+     * A trained run whose final parameters cannot be read (here: a checkpoint whose checksum holds
+     * but whose content is garbage, as a damaged length field would be) fails nothing for good:
+     * the evaluate step sends the run back to be trained, the execution says so and exits 1, and
+     * the restart it names trains the run again from the start, to the uninterrupted run's result.
+     */
+    @Test
+    void damagedTrainedParametersAreTrainedAgainOnRestart(@TempDir Path dir) throws Exception {
+        Gradreg g = gradreg("h2", dir);
+        String[] job = {"run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=1", "-p", "minibatches=60"};
+        assertEquals(0, g.run(job).exit());
+        Map<String, String> uninterrupted = accuracies(g);
+        String key = "baseline/spectreg/50/class#0";
+        byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
+        try (Connection c = g.connect(); Statement s = c.createStatement();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO gradreg_checkpoint (instance_id, run_key, "
+                        + "minibatch, data, sha256) VALUES (1, ?, 60, ?, ?)")) {
+            assertEquals(1, s.executeUpdate("UPDATE gradreg_run SET status = 'TRAINED', test_accuracy = NULL, "
+                    + "test_loss = NULL WHERE run_key = '" + key + "'"));
+            ps.setString(1, key);
+            ps.setBytes(2, garbage);
+            ps.setString(3, sha);
+            ps.executeUpdate();
+        }
+        Gradreg.Result first = g.run("restart", "1");
+        assertEquals(1, first.exit(), first.err());
+        assertEquals("gradreg: job execution 2 completed, but 1 of its 2 runs are not evaluated (" + key + "); "
+                + "'gradreg restart 2' finishes them", first.errorLine());
+        try (Connection c = g.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT status, message FROM gradreg_run WHERE run_key = '" + key + "'")) {
+            assertTrue(rs.next());
+            assertEquals("PLANNED", rs.getString(1));
+            assertTrue(rs.getString(2).startsWith("the trained parameters could not be evaluated (cannot read"),
+                    rs.getString(2));
+        }
+        Gradreg.Result second = g.run("restart", "2");
+        assertEquals(0, second.exit(), second.err());
+        assertEquals(uninterrupted, accuracies(g), "trained again from the start: the uninterrupted run's result");
+    }
+
     /** run key -> test accuracy and final loss, of every run. */
     private static Map<String, String> accuracies(Gradreg g) throws Exception {
         Map<String, String> runs = new HashMap<>();
