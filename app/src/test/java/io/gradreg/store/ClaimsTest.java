@@ -77,10 +77,17 @@ class ClaimsTest {
         try (Connection c = store.database().getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM gradreg_checkpoint WHERE run_key = 'baseline/none/50/class#1'");
         }
-        String message = assertThrows(StoreException.class,
+        String message = assertThrows(DamagedCheckpointException.class,
                 () -> store.runs().trainedParameters(1, "baseline/none/50/class#1")).getMessage();
         assertTrue(message.startsWith("run baseline/none/50/class#1 of job instance 1 is TRAINED but its parameters "
                 + "are missing"), message);
+        store.runs().retrainDamaged(1, "baseline/none/50/class#1", "damaged; trains again");
+        RunRecord again = store.runs().get(1, "baseline/none/50/class#1").orElseThrow();
+        assertEquals(RunStatus.PLANNED, again.status(), "back to be trained");
+        assertEquals(0, again.minibatchesDone());
+        assertEquals("damaged; trains again", again.message());
+        store.runs().retrainDamaged(1, run, "must not touch an evaluated run");
+        assertEquals(RunStatus.EVALUATED, store.runs().get(1, run).orElseThrow().status());
     }
 
     @Test
