@@ -108,10 +108,10 @@ class JobWatcher {
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();
-        if (e.getBatchStatus() != BatchStatus.COMPLETED) {
+        if (ExitCode.ofJob(e.getBatchStatus(), 0) == ExitCode.UNFINISHED) {
             err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'%n",
                     e.getExecutionId(), e.getBatchStatus(), e.getExitStatus(), e.getExecutionId());
-            return CommandLineSetup.EXIT_FAILED;
+            return ExitCode.UNFINISHED.code();
         }
         err.printf("report written to %s%n", reports.directory(report.experiment(), instance));
         if (started.sharding() != null) {
@@ -125,8 +125,7 @@ class JobWatcher {
         List<RunRecord> failed = report.failed().stream().filter(r -> mine.contains(r.runKey())).toList();
         if (!failed.isEmpty()) {
             err.printf("gradreg: %d of %d runs failed (see the report)%n", failed.size(), mine.size());
-            return CommandLineSetup.EXIT_FAILED;
         }
-        return 0;
+        return ExitCode.ofJob(e.getBatchStatus(), failed.size()).code();
     }
 }
