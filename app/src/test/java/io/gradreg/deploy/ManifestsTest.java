@@ -259,6 +259,10 @@ class ManifestsTest {
         String script = init.getData().values().iterator().next();
         assertTrue(script.contains("CREATE ROLE :\"app_user\" LOGIN PASSWORD :'app_password' NOSUPERUSER"), script);
         assertTrue(script.contains("CREATE DATABASE gradreg OWNER :\"app_user\""), script);
+        Volume initVolume = ((StatefulSet) resources.get("StatefulSet/gradreg-postgres")).getSpec().getTemplate().getSpec()
+                .getVolumes().stream().filter(v -> v.getConfigMap() != null
+                        && v.getConfigMap().getName().equals(init.getMetadata().getName())).findFirst().orElseThrow();
+        assertEquals(0555, initVolume.getConfigMap().getDefaultMode(), "executable: run, not sourced into the entry point");
         Container postgres = ((StatefulSet) resources.get("StatefulSet/gradreg-postgres")).getSpec().getTemplate().getSpec()
                 .getContainers().get(0);
         assertTrue(postgres.getEnv().stream().noneMatch(e -> e.getName().equals("POSTGRES_USER")),
