@@ -15,43 +15,31 @@ import picocli.CommandLine;
 @ApplicationScoped
 class CommandLineSetup {
 
-    /** Bad input: data files, parameters, regularizer names. */
-    static final int EXIT_INPUT = 2;
-    /** A training run failed (diverged, a plugin threw). */
-    static final int EXIT_FAILED = 1;
-    /** A bug in gradreg. */
-    static final int EXIT_INTERNAL = 70;
-    /**
-     * Infrastructure: the database is unreachable. Retrying later can succeed (sysexits'
-     * EX_TEMPFAIL); the Kubernetes manifests retry such a pod without counting it as a failure.
-     */
-    static final int EXIT_UNAVAILABLE = 75;
-
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
         return factory.create().setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
-            int code;
+            ExitCode code;
             if (StoreException.isUnavailable(e)) {
-                code = EXIT_UNAVAILABLE;
+                code = ExitCode.UNAVAILABLE;
             } else if (e instanceof DataFileException || e instanceof RegularizerException
                     || e instanceof IllegalArgumentException || e instanceof StoreException) {
-                code = EXIT_INPUT;
+                code = ExitCode.BAD_INPUT;
             } else if (e instanceof TrainingException || e instanceof BatchRuntimeException) {
-                code = EXIT_FAILED;
+                code = ExitCode.RUN_FAILED;
             } else {
-                code = EXIT_INTERNAL;
+                code = ExitCode.INTERNAL;
             }
             String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
 
             if (System.getenv("GRADREG_DEBUG") != null) {
                 cause.printStackTrace(cmd.getErr());
-            } else if (code == EXIT_INTERNAL) {
+            } else if (code == ExitCode.INTERNAL) {
                 cmd.getErr().println("gradreg: set GRADREG_DEBUG=1 to see where it happened");
             }
-            cmd.getErr().println("gradreg: " + Database.maskSecrets(code == EXIT_INTERNAL ? "internal error: " + cause
+            cmd.getErr().println("gradreg: " + Database.maskSecrets(code == ExitCode.INTERNAL ? "internal error: " + cause
                     : message));
-            return code;
+            return code.code();
         });
     }
 }

@@ -108,10 +108,10 @@ class JobWatcher {
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();
-        if (e.getBatchStatus() != BatchStatus.COMPLETED) {
+        if (ExitCode.ofJob(e.getBatchStatus(), 0) == ExitCode.UNFINISHED) {
             err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'%n",
                     e.getExecutionId(), e.getBatchStatus(), e.getExitStatus(), e.getExecutionId());
-            return CommandLineSetup.EXIT_FAILED;
+            return ExitCode.UNFINISHED.code();
         }
         err.printf("report written to %s%n", reports.directory(report.experiment(), instance));
         if (started.sharding() != null) {
@@ -125,18 +125,18 @@ class JobWatcher {
         List<RunRecord> failed = report.failed().stream().filter(r -> mine.contains(r.runKey())).toList();
         if (!failed.isEmpty()) {
             err.printf("gradreg: %d of %d runs failed (see the report)%n", failed.size(), mine.size());
-            return CommandLineSetup.EXIT_FAILED;
         }
         // No false success: JBeret's COMPLETED is not trusted alone; every run of this share is finished.
-        var finished = report.runs().stream().filter(r -> r.status() == RunStatus.EVALUATED).map(RunRecord::runKey)
-                .collect(java.util.stream.Collectors.toSet());
+        // Unfinished runs come first: a restart finishes them (and then reports the failed ones).
+        var finished = report.runs().stream().filter(r -> r.status() == RunStatus.EVALUATED
+                || r.status() == RunStatus.FAILED).map(RunRecord::runKey).collect(java.util.stream.Collectors.toSet());
         List<String> unfinished = started.share().stream().map(RunSpec::key).filter(k -> !finished.contains(k)).toList();
         if (!unfinished.isEmpty()) {
             err.printf("gradreg: job execution %d completed, but %d of its %d runs are not evaluated (%s); "
                     + "'gradreg restart %d' finishes them%n", e.getExecutionId(), unfinished.size(), mine.size(),
                     unfinished.get(0) + (unfinished.size() > 1 ? ", ..." : ""), e.getExecutionId());
-            return CommandLineSetup.EXIT_FAILED;
+            return ExitCode.UNFINISHED.code();
         }
-        return 0;
+        return ExitCode.ofJob(e.getBatchStatus(), failed.size()).code();
     }
 }

@@ -81,7 +81,9 @@ public class JobMetrics {
             refresh();
             server = serve();
             pushgateway = settings.pushgateway()
-                    .map(url -> new Pushgateway(url, labels.jobName(), labels.execution())).orElse(null);
+                    .map(url -> settings.pushGroup().map(g -> new Pushgateway(url, labels.jobName(), g))
+                            .orElseGet(() -> new Pushgateway(url, labels.jobName(), labels.execution())))
+                    .orElse(null);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "gradreg-metrics");
                 t.setDaemon(true);

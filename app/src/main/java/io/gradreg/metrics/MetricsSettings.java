@@ -18,6 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *                                                                       one (see MetricsServer); 0: any  9494
  *   gradreg.metrics.pushgateway-url  (GRADREG_METRICS_PUSHGATEWAY_URL)  push there too when set          unset
  *   gradreg.metrics.push-interval    (GRADREG_METRICS_PUSH_INTERVAL)    time between pushes              10s
+ *   gradreg.metrics.push-group       (GRADREG_METRICS_PUSH_GROUP)       a stable group (instance) that
+ *                                                                       each execution replaces; unset:
+ *                                                                       one group per execution          unset
  * </pre>
  */
 @ApplicationScoped
@@ -35,6 +38,9 @@ public class MetricsSettings {
     @ConfigProperty(name = "gradreg.metrics.push-interval", defaultValue = "10s")
     Duration pushInterval;
 
+    @ConfigProperty(name = "gradreg.metrics.push-group")
+    Optional<String> pushGroup;
+
     public String host() {
         return host;
     }
@@ -45,6 +51,11 @@ public class MetricsSettings {
 
     public Duration pushInterval() {
         return pushInterval;
+    }
+
+    /** The stable Pushgateway group that replaces one execution's metrics with the next's, if set. */
+    public Optional<String> pushGroup() {
+        return pushGroup == null ? Optional.empty() : pushGroup.map(String::strip).filter(g -> !g.isEmpty());
     }
 
     /** The Pushgateway's base URL, if pushing is configured. */

@@ -13,7 +13,10 @@ import java.util.Base64;
  * Pushes the text exposition to a Prometheus Pushgateway, grouped by job name and execution:
  * {@code PUT <url>/metrics/job@base64/<job name>/execution/<id>}. PUT replaces the whole group, so
  * the group always holds the latest values of one execution; the Pushgateway keeps it after the
- * job ends (delete it with {@code curl -X DELETE} on the same URL).
+ * job ends (delete it with {@code curl -X DELETE} on the same URL). With a stable group
+ * ({@code gradreg.metrics.push-group}) the key is {@code .../job@base64/<job name>/instance/<group>}
+ * instead: every execution of a scheduled job replaces the previous one's group, so the
+ * Pushgateway holds one group per schedule, not one per night.
  */
 public final class Pushgateway {
 
@@ -23,10 +26,23 @@ public final class Pushgateway {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     public Pushgateway(URI baseUrl, String jobName, long execution) {
+        this(baseUrl, jobName, "execution", Long.toString(execution));
+    }
+
+    /** Grouped by a stable instance name instead of the execution: each push replaces the last execution's. */
+    public Pushgateway(URI baseUrl, String jobName, String group) {
+        this(baseUrl, jobName, "instance", group);
+    }
+
+    private Pushgateway(URI baseUrl, String jobName, String label, String value) {
         String base = baseUrl.toString().replaceAll("/+$", "");
-        // base64url keeps any job name (even one with '/') a single path segment
-        String job = Base64.getUrlEncoder().encodeToString(jobName.getBytes(StandardCharsets.UTF_8));
-        this.groupUri = URI.create(base + "/metrics/job@base64/" + job + "/execution/" + execution);
+        // base64url keeps any job name or group (even one with '/') a single path segment
+        this.groupUri = URI.create(base + "/metrics/job@base64/" + base64url(jobName) + "/" + label
+                + (label.equals("execution") ? "/" + value : "@base64/" + base64url(value)));
+    }
+
+    private static String base64url(String s) {
+        return Base64.getUrlEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     public URI groupUri() {

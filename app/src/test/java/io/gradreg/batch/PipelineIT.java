@@ -291,7 +291,7 @@ class PipelineIT {
     /**
      * A trained run whose final parameters cannot be read (here: a checkpoint whose checksum holds
      * but whose content is garbage, as a damaged length field would be) fails nothing for good:
-     * the evaluate step sends the run back to be trained, the execution says so and exits 1, and
+     * the evaluate step sends the run back to be trained, the execution says so and exits 3 (unfinished), and
      * the restart it names trains the run again from the start, to the uninterrupted run's result.
      */
     @Test
@@ -315,7 +315,7 @@ class PipelineIT {
             ps.executeUpdate();
         }
         Gradreg.Result first = g.run("restart", "1");
-        assertEquals(1, first.exit(), first.err());
+        assertEquals(3, first.exit(), first.err());
         assertEquals("gradreg: job execution 2 completed, but 1 of its 2 runs are not evaluated (" + key + "); "
                 + "'gradreg restart 2' finishes them", first.errorLine());
         try (Connection c = g.connect(); Statement s = c.createStatement();

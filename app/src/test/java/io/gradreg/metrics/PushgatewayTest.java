@@ -16,4 +16,11 @@ class PushgatewayTest {
         assertEquals(URI.create("http://pg:9091/base/metrics/job@base64/YS9i/execution/1"),
                 new Pushgateway(URI.create("http://pg:9091/base"), "a/b", 1).groupUri());
     }
+
+    @Test
+    void aStableGroupIsTheSameForEveryExecutionSoEachPushReplacesTheLast() {
+        // "nightly" is bmlnaHRseQ==; the execution is not in the key
+        URI group = URI.create("http://pg:9091/metrics/job@base64/bmlnaHRseQ==/instance@base64/bmlnaHRseQ==");
+        assertEquals(group, new Pushgateway(URI.create("http://pg:9091"), "nightly", "nightly").groupUri());
+    }
 }
