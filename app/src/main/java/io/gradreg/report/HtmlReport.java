@@ -104,7 +104,7 @@ final class HtmlReport {
         double bar = 26;
         double groupWidth = series.size() * bar + 28;
         double left = 70;
-        double plotWidth = Math.max(240, groups.size() * groupWidth);
+        double plotWidth = Math.max(160, groups.size() * groupWidth + 20);
         double width = left + plotWidth + 190;
         double height = 400;
         SvgPlot.Axis x = new SvgPlot.Axis(0, groups.size(), false, "architecture and training-set size", List.of());
