@@ -102,16 +102,17 @@ final class HtmlReport {
         boolean paper = report.cells().stream().anyMatch(c -> c.mean() != null && c.paper() != null);
         SvgPlot.Axis y = accuracyAxis(report.cells());
         double bar = 26;
-        double groupWidth = series.size() * bar + 28;
+        // wide enough for its label ("batchnorm 200/class"), bars centred
+        double groupWidth = Math.max(series.size() * bar + 28, 136);
         double left = 70;
-        double plotWidth = Math.max(160, groups.size() * groupWidth + 20);
+        double plotWidth = Math.max(160, groups.size() * groupWidth);
         double width = left + plotWidth + 190;
         double height = 400;
         SvgPlot.Axis x = new SvgPlot.Axis(0, groups.size(), false, "architecture and training-set size", List.of());
         SvgPlot plot = new SvgPlot(left, 30, plotWidth, height - 100, x, y).axes(List.of()).beginData();
         for (int g = 0; g < groups.size(); g++) {
             Report.Row row = groups.get(g);
-            double gx = plot.px(g) + 14;
+            double gx = plot.px(g) + (plotWidth / groups.size() - series.size() * bar) / 2;
             plot.raw(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", gx + series.size() * bar / 2,
                     height - 54, esc(row.architecture() + " " + row.trainSize())));
             for (int s = 0; s < series.size(); s++) {
