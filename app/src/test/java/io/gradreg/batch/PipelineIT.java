@@ -60,9 +60,14 @@ class PipelineIT {
         assertTrue(r.out().contains("| architecture | train size | none | spectreg | doubleback |"), r.out());
         assertTrue(r.out().contains("| baseline | 50/class |"), r.out());
         Path reports = dir.resolve("reports/quickstart-1");
-        for (String f : new String[] {"report.md", "report.csv", "report.json"}) {
+        for (String f : new String[] {"report.md", "report.csv", "report.json", "report.html"}) {
             assertTrue(Files.isRegularFile(reports.resolve(f)), f);
         }
+        Gradreg.Result html = g.run("report", "1", "--format", "html");
+        assertEquals(0, html.exit(), html.err());
+        assertEquals(reports.resolve("report.html").toAbsolutePath().toString(), html.out().strip());
+        assertTrue(Files.readString(reports.resolve("report.html")).contains("data-chart=\"curve\""),
+                "the runs' training curves are drawn");
         Gradreg.Result csv = g.run("report", "1", "--format", "csv");
         assertEquals(0, csv.exit(), csv.err());
         assertEquals(4, csv.out().lines().count(), csv.out()); // header and three cells
