@@ -113,7 +113,12 @@ final class SvgPlot {
             svg.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left - 5, py + 4, number(t)));
         }
         if (xLabels == null) {
+            double last = Double.NEGATIVE_INFINITY;
             for (double t : x.ticks()) {
+                if (px(t) - last < 40) { // labels would overlap (4000 and 5000 on a log axis)
+                    continue;
+                }
+                last = px(t);
                 svg.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px(t), top + height + 16,
                         number(t)));
             }

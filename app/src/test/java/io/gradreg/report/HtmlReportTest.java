@@ -71,9 +71,13 @@ class HtmlReportTest {
     void aC4LikeReportDrawsAccuracyAgainstSizeWithBandsAndOneCurvePanelPerCell() {
         Map<String, List<CurvePoint>> curves = new HashMap<>();
         List<RunRecord> runs = c4Runs(3, curves);
-        String html = ReportWriter.html(Report.of(7, runs, ExpectedResults.none()).withCurves(curves));
+        ExpectedResults paper = ExpectedResults.parse(List.of("architecture,train_size,regularizer,accuracy,sd",
+                "dropout,500,doubleback,94.0,0.4", "dropout,20000,doubleback,98.9,0.1"), "c4.expected.csv");
+        String html = ReportWriter.html(Report.of(7, runs, paper, ExpectedResults.none(),
+                io.gradreg.regularizer.WeightConvention.MEAN, Map.of()).withCurves(curves));
         assertEquals(1, count(html, "data-chart=\"accuracy\""));
         assertTrue(html.contains("training images (log scale)"));
+        assertEquals(2 + 1, count(html, "class=\"paper\""), "the paper's two points, and the legend's mark");
         assertEquals(9 * 5, count(html, "data-chart=\"curve\""), "one panel pair per cell");
         assertEquals(5 + 2 * 9 * 5, count(html, "class=\"band\""), "a band per regularizer and per curve panel");
         assertTrue(html.contains("training loss (cross-entropy, nats)") && html.contains("raw penalty (unweighted)"));
