@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -84,7 +85,7 @@ class PipelineIT {
     void killedJobRestartsWithoutRetrainingFinishedRuns(String database, @TempDir Path dir) throws Exception {
         Gradreg g = gradreg(database, dir);
         Process p = g.builder("run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=2", "-p",
-                "minibatches=400", "-p", "checkpoint-every=50", "-p", "partitions=2")
+                "minibatches=400", "-p", "checkpoint-every=50", "-p", "curve-every=20", "-p", "partitions=2")
                 .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
         // Wait until one run has finished training and another has a checkpoint, then SIGKILL.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -128,6 +129,16 @@ class PipelineIT {
                 }
             }
             assertEquals(4, rows, "every planned run recorded exactly once");
+            // each curve has every point once (20, 40, ..., 400), whether its run was killed or not
+            ResultSet curves = s.executeQuery("SELECT run_key, COUNT(*), COUNT(DISTINCT minibatch), MIN(minibatch), "
+                    + "MAX(minibatch), SUM(minibatch) FROM gradreg_curve GROUP BY run_key ORDER BY run_key");
+            int withCurves = 0;
+            while (curves.next()) {
+                withCurves++;
+                assertEquals(List.of(20, 20, 20, 400, 20 * (20 * 21 / 2)), List.of(curves.getInt(2), curves.getInt(3),
+                        curves.getInt(4), curves.getInt(5), curves.getInt(6)), curves.getString(1));
+            }
+            assertEquals(4, withCurves);
         }
         Gradreg.Result report = g.run("report", Long.toString(second));
         assertEquals(0, report.exit(), report.err());
