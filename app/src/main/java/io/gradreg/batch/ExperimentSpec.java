@@ -6,6 +6,7 @@ import io.gradreg.model.Architecture;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
+import io.gradreg.training.CurveRecorder;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.stream.Collectors;
  *   partitions      runs trained in parallel, one PyTorch    2
  *                   thread each ('threads' is its deprecated alias)
  *   checkpoint-every  minibatches between checkpoints        500
+ *   curve-every     minibatches between training-curve points 100 (at most 10,000 points a run)
  * </pre>
  *
  * Every value is validated here, before anything runs; messages name the property.
@@ -139,6 +141,8 @@ public final class ExperimentSpec {
                 : DEPRECATED_PARTITIONS;
         int partitions = r.positiveInt(partitionsKey, "1", MAX_PARTITIONS);
         int checkpointEvery = r.positiveInt("checkpoint-every", "500", MAX_MINIBATCHES);
+        int curveEvery = r.positiveInt("curve-every", Integer.toString(CurveRecorder.DEFAULT_EVERY), MAX_MINIBATCHES);
+        CurveRecorder.check("job property 'curve-every'", curveEvery, base.build().minibatches());
 
         List<RunSpec> runs = new ArrayList<>();
         for (Architecture architecture : architectures) {
@@ -162,7 +166,7 @@ public final class ExperimentSpec {
         }
         PlanSettings settings = new PlanSettings(experiment, p.getOrDefault("description", ""), partitions,
                 checkpointEvery, convention.id(), p.get("expected"), p.get("observed"), p.get("claims"),
-                regularizerParameters);
+                regularizerParameters, curveEvery);
         return new ExperimentSpec(settings, runs, warnings);
     }
 

@@ -1,6 +1,7 @@
 package io.gradreg.batch;
 
 import io.gradreg.regularizer.WeightConvention;
+import io.gradreg.training.CurveRecorder;
 import java.util.Map;
 
 /**
@@ -12,13 +13,16 @@ import java.util.Map;
  * @param observed the replication report's own numbers, likewise
  * @param claims the claims file, likewise (null: {@code <job file>.claims} if it exists)
  * @param regularizerParameters {@code param.NAME.KEY} properties, by regularizer name and key
+ * @param curveEvery minibatches between the points of each run's training curve (null in plans
+ *     stored before curves were recorded: the default)
  */
 public record PlanSettings(String experiment, String description, int partitions, int checkpointEvery,
         String weightConvention, String expected, String observed, String claims,
-        Map<String, Map<String, String>> regularizerParameters) {
+        Map<String, Map<String, String>> regularizerParameters, Integer curveEvery) {
 
     public PlanSettings {
         regularizerParameters = Map.copyOf(regularizerParameters);
+        curveEvery = curveEvery == null ? CurveRecorder.DEFAULT_EVERY : curveEvery;
     }
 
     public WeightConvention convention() {

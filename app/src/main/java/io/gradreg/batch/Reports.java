@@ -3,7 +3,12 @@ package io.gradreg.batch;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.report.Claims;
 import io.gradreg.report.ExpectedResults;
+import io.gradreg.report.Provenance;
 import io.gradreg.report.Report;
+import io.gradreg.results.BuildInfo;
+import io.gradreg.store.JobSources;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import io.gradreg.store.ResultsStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,7 +64,22 @@ public class Reports {
             }
         }
         return Report.of(instanceId, store.runs().of(instanceId), expected, observed, convention, jobWeights)
-                .withRegularizerParameters(parameters).withClaims(claims);
+                .withRegularizerParameters(parameters).withClaims(claims)
+                .withCurves(store.curves().of(instanceId))
+                .withProvenance(provenance(source.orElse(null)));
+    }
+
+    /** The report's footer: this build, the job as started, the kind of database (no URL: it may hold credentials). */
+    private Provenance provenance(JobSources.JobSource source) {
+        String database = services.database().isPostgres() ? "PostgreSQL" : "H2";
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        if (source == null) {
+            return new Provenance(BuildInfo.current().describe(), null, null, null, database, null, now);
+        }
+        Path file = Path.of(source.source()).getFileName();
+        return new Provenance(BuildInfo.current().describe(), source.jobName(), file == null ? null : file.toString(),
+                RunsTransfer.sha256(source.xml()), database,
+                source.createdAt() == null ? null : source.createdAt().truncatedTo(ChronoUnit.SECONDS), now);
     }
 
     /** A file a job property names, relative to the job file, if it exists. */

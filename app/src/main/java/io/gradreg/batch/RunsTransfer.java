@@ -2,6 +2,7 @@ package io.gradreg.batch;
 
 import io.gradreg.results.BuildInfo;
 import io.gradreg.results.RunsFile;
+import io.gradreg.store.CurvePoint;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.Experiments;
 import io.gradreg.store.JobSources;
@@ -71,6 +72,7 @@ public class RunsTransfer {
         List<RunsFile.Run> runs = new ArrayList<>();
         String experiment = null;
         Map<String, String> checksums = new HashMap<>();
+        Map<String, List<CurvePoint>> curves = store.curves().of(resultsInstance);
         for (RunRecord r : store.runs().of(resultsInstance)) {
             experiment = r.experiment();
             if (!r.status().finished()) {
@@ -82,7 +84,7 @@ public class RunsTransfer {
             runs.add(new RunsFile.Run(r.runKey(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
                     r.runIndex(), r.seed(), checksum, r.minibatches(), r.minibatchesDone(), r.status().name(),
                     r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
-                    r.trainedBy()));
+                    r.trainedBy(), toFile(curves.getOrDefault(r.runKey(), List.of()))));
         }
         Path file = Path.of(source.source()).getFileName();
         RunsFile.Job job = new RunsFile.Job(source.jobName(), file == null ? source.jobName() + ".xml" : file.toString(),
@@ -200,7 +202,13 @@ public class RunsTransfer {
             store.runs().plan(RunRecord.planned(instance, RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
                     c.seed(), c.minibatches()), order++);
         }
-        int recorded = store.runs().recordImported(instance, records);
+        Map<String, List<CurvePoint>> curves = new HashMap<>();
+        for (RunsFile.Run run : file.runs()) {
+            if (run.curve() != null) {
+                curves.put(run.key(), fromFile(run.curve()));
+            }
+        }
+        int recorded = store.runs().recordImported(instance, records, curves);
         Path local = services.jobsDir().resolve(file.job().file());
         String localDiffers = null;
         try {
@@ -212,6 +220,23 @@ public class RunsTransfer {
         }
         return new Imported(file.experimentId(), instance, created, records.size(), recorded, alreadyPresent, differing,
                 spec.runs().size(), localDiffers);
+    }
+
+    /** A run's curve as the runs file's columns; null for none. */
+    static RunsFile.Curve toFile(List<CurvePoint> points) {
+        return points.isEmpty() ? null : new RunsFile.Curve(points.stream().map(CurvePoint::minibatch).toList(),
+                points.stream().map(CurvePoint::loss).toList(), points.stream().map(CurvePoint::penalty).toList(),
+                points.stream().map(CurvePoint::learningRate).toList());
+    }
+
+    /** The points of a checked runs file's curve ({@link RunsFile#read} checks the columns). */
+    static List<CurvePoint> fromFile(RunsFile.Curve curve) {
+        List<CurvePoint> points = new ArrayList<>(curve.minibatch().size());
+        for (int i = 0; i < curve.minibatch().size(); i++) {
+            points.add(new CurvePoint(curve.minibatch().get(i), curve.loss().get(i), curve.penalty().get(i),
+                    curve.learningRate().get(i)));
+        }
+        return points;
     }
 
     /** The job instance of this store, not run as shards, whose derived experiment id is {@code id}. */

@@ -10,6 +10,7 @@ import io.gradreg.store.ClaimLostException;
 import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
+import io.gradreg.training.CurveRecorder;
 import io.gradreg.training.TrainingException;
 import io.gradreg.training.TrainingListener;
 import io.gradreg.training.TrainingLoop;
@@ -131,6 +132,8 @@ public class TrainBatchlet extends AbstractBatchlet {
         int[] subset = store.subsets().get(instance, run.config().subset().toString(), run.config().seed())
                 .orElseThrow(() -> new IllegalStateException("no recorded subset for run " + runKey));
         store.runs().markTraining(instance, runKey, jobContext.getExecutionId());
+        // points since the last checkpoint: stored with the next checkpoint, the end or the failure
+        CurveRecorder curve = new CurveRecorder(settings.curveEvery());
         try (NDManager manager = NDManager.newBaseManager();
                 TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(), services.penalty(run.config()),
                         manager)) {
@@ -148,18 +151,19 @@ public class TrainBatchlet extends AbstractBatchlet {
             long start = System.nanoTime();
             boolean finished = TrainingLoop.fit(training, this::stopping,
                     p -> progress.update(instance, runKey, p.minibatch()), metrics,
-                    new CheckpointsAndLease(store, claim, settings.checkpointEvery()));
+                    new CheckpointsAndLease(store, claim, settings.checkpointEvery(), curve));
             if (!finished) {
                 // stopped (SIGTERM, Ctrl-C, 'stop'): keep every minibatch done, free the run for a restart
-                store.runs().saveCheckpoint(claim, training.minibatchesDone(), training.checkpoint());
+                store.runs().saveCheckpoint(claim, training.minibatchesDone(), training.checkpoint(), curve.drain());
                 store.claims().release(claim);
                 return "STOPPED";
             }
             store.runs().markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
-                    training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe());
+                    training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe(),
+                    curve.drain());
             return "TRAINED";
         } catch (TrainingException | RegularizerException e) {
-            store.runs().markFailed(claim, e.getMessage());
+            store.runs().markFailed(claim, e.getMessage(), curve.drain());
             return "FAILED";
         }
     }

@@ -7,7 +7,10 @@ import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import jakarta.inject.Inject;
 import io.gradreg.store.RunRecord;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Spec;
             "Exit code 1, naming the missing runs, while some planned runs are not finished."})
 class ReportCommand implements Callable<Integer> {
 
-    enum Format { md, csv, json }
+    enum Format { md, csv, json, html }
 
     /** How many missing runs the error line names. */
     private static final int NAMED = 10;
@@ -34,7 +37,9 @@ class ReportCommand implements Callable<Integer> {
     @Option(names = "--experiment", paramLabel = "ID", description = "the experiment run as shards (see 'gradreg run --shard')")
     String experiment;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "md", description = "md, csv or json (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-f", "--format"}, defaultValue = "md", description = "md, csv or json: printed; html: written "
+            + "to the report directory (<work dir>/reports/<experiment>-<instance>/report.html), its path printed "
+            + "(default: ${DEFAULT-VALUE})")
     Format format;
 
     @Inject
@@ -60,6 +65,7 @@ class ReportCommand implements Callable<Integer> {
             case md -> ReportWriter.markdown(report);
             case csv -> ReportWriter.csv(report);
             case json -> ReportWriter.json(report);
+            case html -> writeHtml(report) + "\n";
         });
         out.flush();
         List<RunRecord> missing = report.missing();
@@ -71,6 +77,14 @@ class ReportCommand implements Callable<Integer> {
             return ExitCode.RUN_FAILED.code(); // 1: the report is incomplete (README, "The report")
         }
         return 0;
+    }
+
+    private Path writeHtml(Report report) {
+        try {
+            return ReportWriter.writeHtml(report, reports.directory(report.experiment(), report.instanceId()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report.html: " + e.getMessage(), e);
+        }
     }
 
     /** The job instance whose runs to report: the experiment's for a shard. */

@@ -7,12 +7,20 @@ import io.gradreg.training.Trainer;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingResult;
 import jakarta.inject.Inject;
+import io.gradreg.store.CurvePoint;
+import io.gradreg.training.CurveRecorder;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
@@ -26,6 +34,14 @@ class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Option(names = "--curve-every", paramLabel = "N", defaultValue = "" + CurveRecorder.DEFAULT_EVERY,
+            description = "minibatches between the points of the training curve --curve writes (default: ${DEFAULT-VALUE})")
+    int curveEvery;
+
+    @Option(names = "--curve", paramLabel = "FILE", description = "write the training curve there as tab-separated "
+            + "columns: minibatch, loss, raw penalty, learning rate")
+    Path curveFile;
+
     @Inject
     Services services;
 
@@ -37,10 +53,23 @@ class TrainCommand implements Callable<Integer> {
         Regularizers regularizers = services.regularizers();
         regularizers.get(training.regularizer);
         TrainingConfig config = training.toConfig(regularizers);
+        try {
+            CurveRecorder.check("--curve-every", curveEvery, config.minibatches());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path curveDir = curveFile == null ? null : curveFile.toAbsolutePath().getParent();
+        if (curveDir != null && !Files.isDirectory(curveDir)) {
+            throw new IllegalArgumentException("--curve " + curveFile + ": no such directory " + curveDir);
+        }
         Mnist mnist = engine.loadData();
         PrintWriter out = spec.commandLine().getOut();
+        CurveRecorder curve = new CurveRecorder(curveEvery);
         TrainingResult result = new Trainer(mnist).train(config, services.penalty(config),
-                ProgressPrinter.forConsole(spec.commandLine().getErr()));
+                ProgressPrinter.forConsole(spec.commandLine().getErr()), curve);
+        if (curveFile != null) {
+            writeCurve(curve.drain());
+        }
         out.printf(Locale.ROOT, "architecture=%s regularizer=%s weight=%s (%s convention; %s in mean units) "
                 + "train-size=%s minibatches=%d seed=%d%n",
                 config.architecture().id(), config.regularizer(), training.weight, training.weightConvention,
@@ -51,5 +80,18 @@ class TrainCommand implements Callable<Integer> {
                 result.trainSeconds());
         out.flush();
         return 0;
+    }
+
+    private void writeCurve(List<CurvePoint> points) {
+        StringBuilder tsv = new StringBuilder("minibatch\tloss\tpenalty\tlearning_rate\n");
+        for (CurvePoint p : points) {
+            tsv.append(p.minibatch()).append('\t').append(p.loss()).append('\t').append(p.penalty()).append('\t')
+                    .append(p.learningRate()).append('\n');
+        }
+        try {
+            Files.writeString(curveFile, tsv);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write the training curve to " + curveFile + ": " + e.getMessage(), e);
+        }
     }
 }

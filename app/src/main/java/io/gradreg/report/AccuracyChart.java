@@ -42,7 +42,7 @@ final class AccuracyChart {
         int right = 170;
         int top = 30;
         int bottom = 50;
-        String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+        String[] colors = SvgPlot.PALETTE;
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");

@@ -1,6 +1,7 @@
 package io.gradreg.report;
 
 import io.gradreg.regularizer.WeightConvention;
+import io.gradreg.store.CurvePoint;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import java.util.ArrayList;
@@ -57,13 +58,18 @@ public final class Report {
     private final Map<String, Map<String, String>> regularizerParameters;
     private final WeightConvention weightConvention;
     private final Claims claims;
+    private final Map<String, List<CurvePoint>> curves;
+    private final Provenance provenance;
 
     private Report(String experiment, long instanceId, List<Row> rows, List<String> columns,
             Map<io.gradreg.store.Cell, Cell> cells,
             List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
-            WeightConvention weightConvention, Claims claims) {
+            WeightConvention weightConvention, Claims claims, Map<String, List<CurvePoint>> curves,
+            Provenance provenance) {
         this.weightConvention = weightConvention;
         this.claims = claims;
+        this.curves = curves;
+        this.provenance = provenance;
         this.experiment = experiment;
         this.instanceId = instanceId;
         this.rows = rows;
@@ -78,13 +84,45 @@ public final class Report {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
         parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
         return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted),
-                weightConvention, claims);
+                weightConvention, claims, curves, provenance);
     }
 
     /** This report, testing the job's claims ({@link Claims}). */
     public Report withClaims(Claims claims) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims);
+                claims, curves, provenance);
+    }
+
+    /** This report, with the runs' training curves (by run key; runs without one are left out). */
+    public Report withCurves(Map<String, List<CurvePoint>> curves) {
+        return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
+                claims, Map.copyOf(curves), provenance);
+    }
+
+    /** This report, saying where it comes from. */
+    public Report withProvenance(Provenance provenance) {
+        return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
+                claims, curves, provenance);
+    }
+
+    /** Where the report comes from; null when not given. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** Whether any run of the report has a training curve. */
+    public boolean hasCurves() {
+        return !curves.isEmpty();
+    }
+
+    /**
+     * The mean ± sd training curve of a cell over its evaluated runs (a failed run's curve would
+     * mix a diverging run into the mean); empty when none of them recorded a curve.
+     */
+    public Optional<TrainingCurve> curve(Cell cell) {
+        List<List<CurvePoint>> of = cell.runs().stream().filter(r -> r.status() == RunStatus.EVALUATED)
+                .map(r -> curves.getOrDefault(r.runKey(), List.of())).toList();
+        return Optional.ofNullable(TrainingCurve.of(of));
     }
 
     /** The job's claims, tested on this report's runs; empty when the job declares none. */
@@ -158,7 +196,7 @@ public final class Report {
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
-                Map.of(), convention, Claims.none());
+                Map.of(), convention, Claims.none(), Map.of(), null);
     }
 
     public String experiment() {

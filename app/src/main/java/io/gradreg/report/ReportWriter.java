@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Renders a {@link Report} as Markdown, CSV, JSON and (for several training sizes) an SVG chart. */
+/** Renders a {@link Report} as Markdown, CSV, JSON, HTML and (for several training sizes) an SVG chart. */
 public final class ReportWriter {
 
     /** Up to this many missing runs are listed one by one; more are summarized per cell. */
@@ -28,18 +28,30 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    /** Writes report.md, report.csv, report.json (and accuracy.svg) into {@code dir}, each atomically. */
+    /** Writes report.md, report.csv, report.json, report.html (and accuracy.svg) into {@code dir}, each atomically. */
     public static List<Path> writeAll(Report report, Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         written.add(write(dir.resolve("report.md"), markdown(report)));
         written.add(write(dir.resolve("report.csv"), csv(report)));
         written.add(write(dir.resolve("report.json"), json(report)));
+        written.add(writeHtml(report, dir));
         String svg = AccuracyChart.svg(report);
         if (svg != null) {
             written.add(write(dir.resolve("accuracy.svg"), svg));
         }
         return written;
+    }
+
+    /** Writes report.html into {@code dir}, atomically; returns its path. */
+    public static Path writeHtml(Report report, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return write(dir.resolve("report.html"), html(report));
+    }
+
+    /** The report as one self-contained HTML page with charts ({@link HtmlReport}). */
+    public static String html(Report report) {
+        return HtmlReport.render(report);
     }
 
     private static Path write(Path file, String content) throws IOException {
@@ -96,24 +108,35 @@ public final class ReportWriter {
         }
         if (!report.missing().isEmpty()) {
             md.append("\n## Missing runs (not finished)\n\n");
-            if (report.missing().size() <= MISSING_LISTED) {
-                for (RunRecord r : report.missing()) {
-                    md.append("- ").append(r.runKey()).append(" (seed ").append(r.seed()).append("): ").append(r.status())
-                            .append(", ").append(r.minibatchesDone()).append('/').append(r.minibatches())
-                            .append(" minibatches\n");
-                }
-            } else {
-                // one line per cell: a partly finished experiment plans many runs
-                Map<Cell, List<RunRecord>> byCell = new java.util.LinkedHashMap<>();
-                report.missing().forEach(r -> byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r));
-                md.append(report.missing().size()).append(" runs in ").append(byCell.size()).append(" cells:\n\n");
-                byCell.forEach((cell, runs) -> md.append("- ").append(cell).append(": seeds ")
-                        .append(runs.stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(" ")))
-                        .append(" (").append(runs.stream().map(r -> r.status().name().toLowerCase(Locale.ROOT)).distinct()
-                                .collect(Collectors.joining(", "))).append(")\n"));
+            if (report.missing().size() > MISSING_LISTED) {
+                md.append(report.missing().size()).append(" runs in ")
+                        .append(report.missing().stream().map(RunRecord::cell).distinct().count()).append(" cells:\n\n");
             }
+            missingLines(report).forEach(line -> md.append("- ").append(line).append('\n'));
         }
         return md.toString();
+    }
+
+    /**
+     * The missing runs, one line each, or one line per cell when there are more than {@link
+     * #MISSING_LISTED} (a partly finished experiment plans many runs).
+     */
+    static List<String> missingLines(Report report) {
+        List<String> lines = new ArrayList<>();
+        if (report.missing().size() <= MISSING_LISTED) {
+            for (RunRecord r : report.missing()) {
+                lines.add(r.runKey() + " (seed " + r.seed() + "): " + r.status() + ", " + r.minibatchesDone() + "/"
+                        + r.minibatches() + " minibatches");
+            }
+            return lines;
+        }
+        Map<Cell, List<RunRecord>> byCell = new java.util.LinkedHashMap<>();
+        report.missing().forEach(r -> byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r));
+        byCell.forEach((cell, runs) -> lines.add(cell + ": seeds "
+                + runs.stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(" ")) + " ("
+                + runs.stream().map(r -> r.status().name().toLowerCase(Locale.ROOT)).distinct()
+                        .collect(Collectors.joining(", ")) + ")"));
+        return lines;
     }
 
     /** One row per cell with a reference: ours, the paper's, the replication report's, and the test. */
@@ -276,6 +299,7 @@ public final class ReportWriter {
             }
             number(cell, "replicationAccuracy", c.observed() == null ? null : c.observed().accuracy());
             number(cell, "replicationSd", c.observed() == null ? null : c.observed().sd());
+            curve(cell, report.curve(c).orElse(null));
         }
         ArrayNode claims = root.putArray("claims");
         for (Claims.Result r : report.claims()) {
@@ -323,6 +347,39 @@ public final class ReportWriter {
         }
     }
 
+    /**
+     * The cell's training curve over its evaluated runs, column by column (null when none recorded
+     * one): minibatch, runs averaged, mean and sd of the loss and of the raw penalty, learning rate.
+     */
+    private static void curve(ObjectNode cell, TrainingCurve curve) {
+        if (curve == null) {
+            cell.putNull("curve");
+            return;
+        }
+        ObjectNode c = cell.putObject("curve");
+        ArrayNode minibatch = c.putArray("minibatch");
+        ArrayNode runs = c.putArray("runs");
+        for (int i = 0; i < curve.size(); i++) {
+            minibatch.add(curve.minibatch()[i]);
+            runs.add(curve.runs()[i]);
+        }
+        numbers(c.putArray("lossMean"), curve.lossMean());
+        numbers(c.putArray("lossSd"), curve.lossSd());
+        numbers(c.putArray("penaltyMean"), curve.penaltyMean());
+        numbers(c.putArray("penaltySd"), curve.penaltySd());
+        numbers(c.putArray("learningRate"), curve.learningRate());
+    }
+
+    private static void numbers(ArrayNode array, double[] values) {
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                array.add(v);
+            } else {
+                array.addNull();
+            }
+        }
+    }
+
     /** A number, or null when absent or not finite (JSON has no NaN). */
     private static void number(ObjectNode node, String field, Double value) {
         if (value == null || !Double.isFinite(value)) {
@@ -336,7 +393,7 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }

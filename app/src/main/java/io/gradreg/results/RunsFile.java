@@ -23,23 +23,29 @@ import java.util.UUID;
  * saw it trained, and to continue the experiment there. JSON, written by Jackson:
  *
  * <pre>
- * { "format": "gradreg-runs", "formatVersion": 1,
+ * { "format": "gradreg-runs", "formatVersion": 2,
  *   "experimentId": "c2-protocol", "experiment": "c2",
  *   "job": { "name", "file", "sha256", "xml", "parameters": {...}, "fingerprint" },
  *   "exportedBy": "0.1.0 1a2b…", "exportedAt": "2026-11-29T21:00:00Z",
  *   "runs": [ { "key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed",
  *               "subsetSha256", "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss",
- *               "finalLoss", "finalPenalty", "trainSeconds", "message", "trainedBy" } ] }
+ *               "finalLoss", "finalPenalty", "trainSeconds", "message", "trainedBy",
+ *               "curve": { "minibatch": [100, 200, …], "loss": […], "penalty": […], "learningRate": […] } } ] }
  * </pre>
  *
  * {@code weight} is in gradreg's per-example-mean units (what trained); accuracies are fractions.
+ * Version 2 added {@code curve} (the run's training curve, column by column; null when the run
+ * recorded none); version 1 files, which have none, are read as they are.
  */
 @JsonPropertyOrder({"format", "formatVersion", "experimentId", "experiment", "job", "exportedBy", "exportedAt", "runs"})
 public record RunsFile(String format, int formatVersion, String experimentId, String experiment, Job job,
         String exportedBy, String exportedAt, List<Run> runs) {
 
     public static final String FORMAT = "gradreg-runs";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+
+    /** The oldest version this gradreg reads. */
+    public static final int OLDEST_VERSION = 1;
 
     /** The job that planned the runs: its XML and parameters, as started. */
     @JsonPropertyOrder({"name", "file", "sha256", "fingerprint", "parameters", "xml"})
@@ -51,11 +57,19 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed", "subsetSha256",
         "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss", "finalLoss", "finalPenalty",
-        "trainSeconds", "message", "trainedBy"})
+        "trainSeconds", "message", "trainedBy", "curve"})
     public record Run(String key, String architecture, String regularizer, Double weight, String trainSize,
             Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
             String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
-            Double trainSeconds, String message, String trainedBy) {
+            Double trainSeconds, String message, String trainedBy, Curve curve) {
+    }
+
+    /**
+     * A run's training curve as columns of equal length: minibatch (1-based, increasing), loss
+     * (mean cross-entropy of that minibatch), raw penalty and learning rate.
+     */
+    @JsonPropertyOrder({"minibatch", "loss", "penalty", "learningRate"})
+    public record Curve(List<Integer> minibatch, List<Double> loss, List<Double> penalty, List<Double> learningRate) {
     }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -109,9 +123,9 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
             throw new IllegalArgumentException(file + " is not a gradreg runs file (\"format\" is " + quote(format)
                     + ", not \"" + FORMAT + "\"); make one with 'gradreg export'");
         }
-        if (formatVersion != VERSION) {
+        if (formatVersion < OLDEST_VERSION || formatVersion > VERSION) {
             throw new IllegalArgumentException(file + " has format version " + formatVersion + "; this gradreg reads "
-                    + "version " + VERSION + " (export it again with this gradreg's version)");
+                    + "versions " + OLDEST_VERSION + " to " + VERSION + " (export it again with this gradreg's version)");
         }
         require(file, "experimentId", experimentId);
         require(file, "experiment", experiment);
@@ -155,10 +169,39 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
                 throw new IllegalArgumentException(file + ": " + at + " (" + r.key() + ") is EVALUATED but its "
                         + "\"testAccuracy\" is " + r.testAccuracy() + " (a fraction in [0, 1])");
             }
+            checkCurve(file, at, r);
             if (keys.contains(r.key())) {
                 throw new IllegalArgumentException(file + ": run " + r.key() + " appears twice");
             }
             keys.add(r.key());
+        }
+    }
+
+    private static void checkCurve(Path file, String at, Run r) {
+        Curve c = r.curve();
+        if (c == null) {
+            return;
+        }
+        String where = file + ": " + at + ".curve (" + r.key() + ")";
+        if (c.minibatch() == null || c.loss() == null || c.penalty() == null || c.learningRate() == null) {
+            throw new IllegalArgumentException(where + " needs the columns minibatch, loss, penalty and learningRate");
+        }
+        int n = c.minibatch().size();
+        if (c.loss().size() != n || c.penalty().size() != n || c.learningRate().size() != n) {
+            throw new IllegalArgumentException(where + ": its columns differ in length (minibatch " + n + ", loss "
+                    + c.loss().size() + ", penalty " + c.penalty().size() + ", learningRate " + c.learningRate().size() + ")");
+        }
+        int previous = 0;
+        for (int i = 0; i < n; i++) {
+            Integer m = c.minibatch().get(i);
+            if (m == null || m <= previous || m > r.minibatchesDone()) {
+                throw new IllegalArgumentException(where + ": minibatch[" + i + "] is " + m + "; minibatches must increase "
+                        + "from 1 to the run's minibatchesDone (" + r.minibatchesDone() + ")");
+            }
+            previous = m;
+            if (c.loss().get(i) == null || c.penalty().get(i) == null || c.learningRate().get(i) == null) {
+                throw new IllegalArgumentException(where + ": point " + i + " (minibatch " + m + ") has a null value");
+            }
         }
     }
 

@@ -11,9 +11,12 @@ import java.util.Properties;
 /** Table {@code gradreg_job}: what each job instance was started with, so it can be restarted and reported. */
 public final class JobSources {
 
-    /** A started job: its XML, its parameters, and the id of its stored plan (null for jobs of older builds). */
+    /**
+     * A started job: its XML, its parameters, the id of its stored plan (null for jobs of older
+     * builds) and when it was recorded (null if unknown).
+     */
     public record JobSource(long instanceId, String jobName, String source, String xml, Properties parameters,
-            String planId) {
+            String planId, java.time.Instant createdAt) {
     }
 
     private final Jdbc jdbc;
@@ -81,9 +84,10 @@ public final class JobSources {
 
     public Optional<JobSource> get(long instanceId) {
         return jdbc.queryOne("read job instance " + instanceId,
-                "SELECT job_name, source, job_xml, parameters, plan_id FROM gradreg_job WHERE instance_id = ?",
+                "SELECT job_name, source, job_xml, parameters, plan_id, created_at FROM gradreg_job WHERE instance_id = ?",
                 ps -> ps.setLong(1, instanceId), rs -> new JobSource(instanceId, rs.getString(1), rs.getString(2),
-                        rs.getString(3), read(rs.getString(4)), rs.getString(5)));
+                        rs.getString(3), read(rs.getString(4)), rs.getString(5),
+                        rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant()));
     }
 
     private static String write(Properties p) {

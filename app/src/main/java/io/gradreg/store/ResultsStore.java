@@ -35,6 +35,7 @@ public final class ResultsStore {
     private final RunClaims claims;
     private final Runs runs;
     private final Experiments experiments;
+    private final Curves curves;
 
     public ResultsStore(Database database) {
         this.database = database;
@@ -45,6 +46,7 @@ public final class ResultsStore {
         this.claims = new RunClaims(jdbc);
         this.runs = new Runs(jdbc, claims);
         this.experiments = new Experiments(jdbc);
+        this.curves = new Curves(jdbc);
     }
 
     public Database database() {
@@ -73,6 +75,11 @@ public final class ResultsStore {
 
     public Experiments experiments() {
         return experiments;
+    }
+
+    /** Training curves (written by {@link Runs} with checkpoints; read here). */
+    public Curves curves() {
+        return curves;
     }
 
     /** Creates the tables (and columns added since) that do not exist yet. */

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Tables {@code gradreg_run} (one row per planned run, keyed by job instance and run key, so a run
- * can never be recorded twice: its status, progress and outcome) and {@code gradreg_checkpoint}
- * (the latest checkpoint of each unfinished run). Every write is one transaction; writes made by
+ * can never be recorded twice: its status, progress and outcome), {@code gradreg_checkpoint}
+ * (the latest checkpoint of each unfinished run) and, written in the same transactions,
+ * {@code gradreg_curve} (each run's training curve, see {@link Curves}). Every write is one transaction; writes made by
  * a run's trainer are fenced by its claim.
  */
 public final class Runs {
@@ -81,13 +82,15 @@ public final class Runs {
     }
 
     /**
-     * Stores a checkpoint and the progress it represents, atomically, and renews the claim; throws
+     * Stores a checkpoint, the progress it represents and the curve points recorded since the last
+     * one ({@code curve}, up to {@code minibatch}), atomically, and renews the claim; throws
      * {@link ClaimLostException} (writing nothing) if the claim was lost.
      */
-    public void saveCheckpoint(Claim claim, int minibatch, byte[] data) {
+    public void saveCheckpoint(Claim claim, int minibatch, byte[] data, List<CurvePoint> curve) {
         jdbc.inTransaction("save the checkpoint of run " + claim.runKey(), c -> {
             claims.fence(c, claim);
             upsertCheckpoint(c, claim.instanceId(), claim.runKey(), minibatch, data);
+            Curves.append(c, claim.instanceId(), claim.runKey(), curve);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET minibatches_done = ?, updated_at = ? "
                     + "WHERE instance_id = ? AND run_key = ?")) {
                 ps.setInt(1, minibatch);
@@ -123,13 +126,14 @@ public final class Runs {
     }
 
     /**
-     * Drops a damaged checkpoint, so that the run trains again from the start, and notes why in the
-     * run's message; fenced by the claim like every write of the run's trainer.
+     * Drops a damaged checkpoint and the run's curve, so that the run trains again from the start, and
+     * notes why in the run's message; fenced by the claim like every write of the run's trainer.
      */
     public void discardCheckpoint(Claim claim, String why) {
         jdbc.inTransaction("discard the checkpoint of run " + claim.runKey(), c -> {
             claims.fence(c, claim);
             deleteCheckpoint(c, claim.instanceId(), claim.runKey());
+            Curves.delete(c, claim.instanceId(), claim.runKey(), 0);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET minibatches_done = 0, resumed_from = "
                     + "NULL, message = ?, updated_at = ? WHERE instance_id = ? AND run_key = ?")) {
                 ps.setString(1, why.length() > 2000 ? why.substring(0, 2000) : why);
@@ -159,6 +163,7 @@ public final class Runs {
                 ps.setString(6, RunStatus.TRAINED.name());
                 if (ps.executeUpdate() == 1) {
                     deleteCheckpoint(c, instanceId, runKey);
+                    Curves.delete(c, instanceId, runKey, 0); // the run's curve starts again with it
                 }
             }
         });
@@ -183,14 +188,16 @@ public final class Runs {
     }
 
     /**
-     * Training finished: the final parameters (as a checkpoint) and the training outcome, atomically,
-     * if the claim still holds (else {@link ClaimLostException} and nothing is written).
+     * Training finished: the final parameters (as a checkpoint), the rest of the curve and the
+     * training outcome, atomically, if the claim still holds (else {@link ClaimLostException} and
+     * nothing is written).
      */
     public void markTrained(Claim claim, int minibatches, byte[] finalState, double finalLoss,
-            double finalPenalty, double trainSeconds, String trainedBy) {
+            double finalPenalty, double trainSeconds, String trainedBy, List<CurvePoint> curve) {
         jdbc.inTransaction("record the end of run " + claim.runKey(), c -> {
             claims.fence(c, claim);
             upsertCheckpoint(c, claim.instanceId(), claim.runKey(), minibatches, finalState);
+            Curves.append(c, claim.instanceId(), claim.runKey(), curve);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
                     + "final_loss = ?, final_penalty = ?, train_seconds = ?, updated_at = ?, trained_by = ? "
                     + "WHERE instance_id = ? AND run_key = ?")) {
@@ -232,12 +239,14 @@ public final class Runs {
     }
 
     /**
-     * The run failed (diverged, its regularizer threw), if the claim still holds (else {@link
-     * ClaimLostException} and nothing is written: another process owns the run and its result).
+     * The run failed (diverged, its regularizer threw), with its curve up to the failure, if the claim
+     * still holds (else {@link ClaimLostException} and nothing is written: another process owns the run
+     * and its result).
      */
-    public void markFailed(Claim claim, String message) {
+    public void markFailed(Claim claim, String message, List<CurvePoint> curve) {
         jdbc.inTransaction("record the failure of run " + claim.runKey(), c -> {
             claims.fence(c, claim);
+            Curves.append(c, claim.instanceId(), claim.runKey(), curve);
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, message = ?, "
                     + "updated_at = ? WHERE instance_id = ? AND run_key = ?")) {
                 ps.setString(1, RunStatus.FAILED.name());
@@ -253,9 +262,10 @@ public final class Runs {
     /**
      * Records finished runs trained elsewhere (gradreg import), in one transaction: each run's
      * planned row takes its outcome unless that row is already finished (EVALUATED or FAILED),
-     * which is kept. Checkpoints of the runs are dropped. Returns how many runs were recorded.
+     * which is kept, with its curve from {@code curves} (by run key; a run without one keeps none).
+     * Checkpoints of the runs are dropped. Returns how many runs were recorded.
      */
-    public int recordImported(long instanceId, List<RunRecord> runs) {
+    public int recordImported(long instanceId, List<RunRecord> runs, java.util.Map<String, List<CurvePoint>> curves) {
         int[] recorded = {0};
         jdbc.inTransaction("import " + runs.size() + " runs", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
@@ -282,6 +292,8 @@ public final class Runs {
                     if (ps.executeUpdate() == 1) {
                         recorded[0]++;
                         deleteCheckpoint(c, instanceId, run.runKey());
+                        Curves.delete(c, instanceId, run.runKey(), 0);
+                        Curves.append(c, instanceId, run.runKey(), curves.getOrDefault(run.runKey(), List.of()));
                     }
                 }
             }

@@ -13,10 +13,10 @@ public final class Trainer {
     }
 
     /** Trains {@code config} with {@code penalty} (the regularizer its config names). */
-    public TrainingResult train(TrainingConfig config, Penalty penalty, TrainingListener listener) {
+    public TrainingResult train(TrainingConfig config, Penalty penalty, TrainingListener... listeners) {
         try (NDManager manager = NDManager.newBaseManager();
                 TrainingRun run = new TrainingRun(config, mnist, penalty, manager)) {
-            double seconds = TrainingLoop.fit(run, listener);
+            double seconds = TrainingLoop.fit(run, listeners);
             return new TrainingResult(config, run.evaluate(), run.lastLoss(), run.lastPenalty(), seconds);
         }
     }

@@ -42,6 +42,12 @@ CREATE TABLE IF NOT EXISTS gradreg_checkpoint (instance_id BIGINT NOT NULL, run_
 -- stores created before checkpoints carried a checksum (SHA-256 of data; checked on every read)
 ALTER TABLE gradreg_checkpoint ADD COLUMN IF NOT EXISTS sha256 VARCHAR(64);
 
+-- each run's training curve: loss, raw penalty and learning rate every curve-every minibatches, written
+-- in the same transaction as the run's checkpoint (a resumed run's curve has no gap and no duplicate)
+CREATE TABLE IF NOT EXISTS gradreg_curve (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
+    minibatch INT NOT NULL, loss DOUBLE PRECISION NOT NULL, penalty DOUBLE PRECISION NOT NULL,
+    learning_rate DOUBLE PRECISION NOT NULL, PRIMARY KEY (instance_id, run_key, minibatch));
+
 -- which process trains a run, with a lease on the database's clock
 CREATE TABLE IF NOT EXISTS gradreg_claim (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
     owner VARCHAR(400) NOT NULL, owner_execution BIGINT NOT NULL, lease_until TIMESTAMP NOT NULL,

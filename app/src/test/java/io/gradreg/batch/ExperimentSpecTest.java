@@ -62,6 +62,20 @@ class ExperimentSpecTest {
     }
 
     @Test
+    void curveEveryDefaultsToAHundredAndIsBoundedByThePointsARunMayRecord() {
+        assertEquals(100, parse("c6-jacobian-norms").settings().curveEvery());
+        assertEquals(25, parse("c6-jacobian-norms", "curve-every", "25").settings().curveEvery());
+        assertEquals("job property 'curve-every' must be a positive integer, was '0'", assertThrows(
+                IllegalArgumentException.class, () -> parse("c6-jacobian-norms", "curve-every", "0")).getMessage());
+        assertEquals("job property 'curve-every' is 1: runs of 20000 minibatches would record 20000 curve points each, "
+                + "more than 10000; set it to at least 2", assertThrows(IllegalArgumentException.class,
+                        () -> parse("c6-jacobian-norms", "curve-every", "1", "minibatches", "20000")).getMessage());
+        assertEquals("unknown job property 'curve-evry'; did you mean 'curve-every'? (the properties: README.md, "
+                + "\"Job properties\")", assertThrows(IllegalArgumentException.class,
+                        () -> parse("c6-jacobian-norms", "curve-evry", "10")).getMessage());
+    }
+
+    @Test
     void theC4AndC6JobsTrainTheReportsDropoutNetwork() {
         assertEquals(java.util.Set.of(Architecture.DROPOUT), parse("c4-train-size").runs().stream()
                 .map(r -> r.config().architecture()).collect(java.util.stream.Collectors.toSet()));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportImportIT {
 
     private static final String[] JOB = {"run", "quickstart", "-p", "runs=2", "-p", "minibatches=30", "-p",
-        "train-sizes=10/class", "-p", "partitions=1", "--experiment-id", "travel"};
+        "train-sizes=10/class", "-p", "partitions=1", "-p", "curve-every=10", "--experiment-id", "travel"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -49,6 +49,7 @@ class ExportImportIT {
             assertTrue(run.hasNonNull(field), field + " missing in " + run);
         }
         assertTrue(run.get("trainedBy").asText().matches("\\S+ [0-9a-f]{40}.*"), run.toString());
+        assertEquals("[10,20,30]", run.get("curve").get("minibatch").toString(), "the run's curve travels: " + run);
 
         Gradreg.Result first = ok(merged.run("import", laptopRuns.toString()));
         assertTrue(first.out().contains("3 recorded, 0 already present; 3 of 6 planned runs finished"), first.out());
@@ -63,8 +64,10 @@ class ExportImportIT {
         String status = ok(merged.run("status")).out();
         assertTrue(status.lines().anyMatch(l -> l.matches("travel +\\d+ +quickstart +6/6")), status);
 
-        assertEquals(comparable(ok(everything.run("report", "--experiment", "travel", "-f", "json")).out()),
-                comparable(ok(merged.run("report", "--experiment", "travel", "-f", "json")).out()));
+        // the same report, training curves included, whether trained here or imported
+        JsonNode mergedReport = comparable(ok(merged.run("report", "--experiment", "travel", "-f", "json")).out());
+        assertEquals("[2,2,2]", mergedReport.get("cells").get(0).get("curve").get("runs").toString(), mergedReport.toString());
+        assertEquals(comparable(ok(everything.run("report", "--experiment", "travel", "-f", "json")).out()), mergedReport);
         assertEquals(ok(everything.run("report", "--experiment", "travel", "-f", "csv")).out(),
                 ok(merged.run("report", "--experiment", "travel", "-f", "csv")).out());
 

@@ -61,9 +61,14 @@ class PipelineIT {
         assertTrue(r.out().contains("| architecture | train size | none | spectreg | doubleback |"), r.out());
         assertTrue(r.out().contains("| baseline | 50/class |"), r.out());
         Path reports = dir.resolve("reports/quickstart-1");
-        for (String f : new String[] {"report.md", "report.csv", "report.json"}) {
+        for (String f : new String[] {"report.md", "report.csv", "report.json", "report.html"}) {
             assertTrue(Files.isRegularFile(reports.resolve(f)), f);
         }
+        Gradreg.Result html = g.run("report", "1", "--format", "html");
+        assertEquals(0, html.exit(), html.err());
+        assertEquals(reports.resolve("report.html").toAbsolutePath().toString(), html.out().strip());
+        assertTrue(Files.readString(reports.resolve("report.html")).contains("data-chart=\"curve\""),
+                "the runs' training curves are drawn");
         Gradreg.Result csv = g.run("report", "1", "--format", "csv");
         assertEquals(0, csv.exit(), csv.err());
         assertEquals(4, csv.out().lines().count(), csv.out()); // header and three cells
@@ -80,7 +85,7 @@ class PipelineIT {
     void killedJobRestartsWithoutRetrainingFinishedRuns(String database, @TempDir Path dir) throws Exception {
         Gradreg g = gradreg(database, dir);
         Process p = g.builder("run", "quickstart", "-p", "regularizers=none spectreg", "-p", "runs=2", "-p",
-                "minibatches=400", "-p", "checkpoint-every=50", "-p", "partitions=2")
+                "minibatches=400", "-p", "checkpoint-every=50", "-p", "curve-every=20", "-p", "partitions=2")
                 .redirectOutput(dir.resolve("run.out").toFile()).redirectError(dir.resolve("run.err").toFile()).start();
         // Wait until one run has finished training and another has a checkpoint, then SIGKILL.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -124,6 +129,16 @@ class PipelineIT {
                 }
             }
             assertEquals(4, rows, "every planned run recorded exactly once");
+            // each curve has every point once (20, 40, ..., 400), whether its run was killed or not
+            ResultSet curves = s.executeQuery("SELECT run_key, COUNT(*), COUNT(DISTINCT minibatch), MIN(minibatch), "
+                    + "MAX(minibatch), SUM(minibatch) FROM gradreg_curve GROUP BY run_key ORDER BY run_key");
+            int withCurves = 0;
+            while (curves.next()) {
+                withCurves++;
+                assertEquals(List.of(20, 20, 20, 400, 20 * (20 * 21 / 2)), List.of(curves.getInt(2), curves.getInt(3),
+                        curves.getInt(4), curves.getInt(5), curves.getInt(6)), curves.getString(1));
+            }
+            assertEquals(4, withCurves);
         }
         Gradreg.Result report = g.run("report", Long.toString(second));
         assertEquals(0, report.exit(), report.err());

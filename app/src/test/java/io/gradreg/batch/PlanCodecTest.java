@@ -47,6 +47,16 @@ class PlanCodecTest {
     }
 
     @Test
+    void settingsStoredBeforeCurvesExistedReadWithTheDefaultInterval() {
+        String old = "{\"experiment\":\"c6\",\"description\":\"\",\"partitions\":2,\"checkpointEvery\":500,"
+                + "\"weightConvention\":\"paper\",\"expected\":null,\"observed\":null,\"claims\":null,"
+                + "\"regularizerParameters\":{}}";
+        PlanSettings settings = PlanCodec.readSettings("p", old);
+        assertEquals(100, settings.curveEvery());
+        assertEquals(500, settings.checkpointEvery());
+    }
+
+    @Test
     void aPlanThisBuildCannotReadIsNamedWithTheFix() {
         String message = assertThrows(StoreException.class,
                 () -> PlanCodec.readRun("abc", "{\"key\":\"x\",\"unknownField\":1}")).getMessage();

@@ -15,7 +15,13 @@ class RunsFileTest {
 
     static RunsFile.Run run(String key, String status, Double accuracy) {
         return new RunsFile.Run(key, "baseline", "none", 0.0, "10/class", 0, 1L, "ab12", 30, 30, status, accuracy,
-                0.5, 0.1, 0.0, 1.5, null, "0.1.0 abc");
+                0.5, 0.1, 0.0, 1.5, null, "0.1.0 abc", null);
+    }
+
+    static RunsFile.Run withCurve(RunsFile.Run r, RunsFile.Curve curve) {
+        return new RunsFile.Run(r.key(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(), r.runIndex(),
+                r.seed(), r.subsetSha256(), r.minibatches(), r.minibatchesDone(), r.status(), r.testAccuracy(),
+                r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(), r.trainedBy(), curve);
     }
 
     static RunsFile file(List<RunsFile.Run> runs) {
@@ -26,8 +32,10 @@ class RunsFileTest {
 
     @Test
     void whatIsWrittenReadsBackEqual(@TempDir Path dir) throws Exception {
-        RunsFile f = file(List.of(run("baseline/none/10/class#0", "EVALUATED", 0.9), run("baseline/none/10/class#1",
-                "FAILED", null)));
+        RunsFile.Curve curve = new RunsFile.Curve(List.of(10, 20, 30), List.of(2.25, 1.125, 0.1), List.of(0.5, 0.25, 0.0),
+                List.of(0.001, 0.0001, 0.0001));
+        RunsFile f = file(List.of(withCurve(run("baseline/none/10/class#0", "EVALUATED", 0.9), curve),
+                run("baseline/none/10/class#1", "FAILED", null)));
         Path path = dir.resolve("sub/e1.runs.json");
         f.write(path);
         assertEquals(f, RunsFile.read(path));
@@ -60,6 +68,37 @@ class RunsFileTest {
         assertMessage(dir.resolve("absent.json"), "cannot read " + dir.resolve("absent.json") + ": no such file");
         Files.writeString(path, "null");
         assertMessage(path, path + " is not a gradreg runs file: it holds no JSON object");
+        Files.writeString(path, "{\"format\": \"gradreg-runs\", \"formatVersion\": 3}");
+        assertMessage(path, path + " has format version 3; this gradreg reads versions 1 to 2 (export it again with "
+                + "this gradreg's version)");
+    }
+
+    @Test
+    void curvesAreChecked(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("c.runs.json");
+        RunsFile.Run r = run("k", "EVALUATED", 0.9);
+        file(List.of(withCurve(r, new RunsFile.Curve(List.of(10, 20), List.of(1.0), List.of(0.0, 0.0),
+                List.of(0.1, 0.1))))).write(path);
+        assertMessage(path, path + ": runs[0].curve (k): its columns differ in length (minibatch 2, loss 1, penalty 2, "
+                + "learningRate 2)");
+        file(List.of(withCurve(r, new RunsFile.Curve(List.of(20, 10), List.of(1.0, 1.0), List.of(0.0, 0.0),
+                List.of(0.1, 0.1))))).write(path);
+        assertMessage(path, path + ": runs[0].curve (k): minibatch[1] is 10; minibatches must increase from 1 to the "
+                + "run's minibatchesDone (30)");
+        file(List.of(withCurve(r, new RunsFile.Curve(List.of(10, 40), List.of(1.0, 1.0), List.of(0.0, 0.0),
+                List.of(0.1, 0.1))))).write(path);
+        assertMessage(path, path + ": runs[0].curve (k): minibatch[1] is 40; minibatches must increase from 1 to the "
+                + "run's minibatchesDone (30)");
+    }
+
+    @Test
+    void committedVersionOneFilesWithoutCurvesStillRead() {
+        // runs files exported before curves existed (docs/results/*): format version 1, no "curve"
+        for (String name : List.of("c2-dropout-batchnorm/c2-protocol.runs.json", "c6-jacobian-norms/c6-protocol.runs.json")) {
+            RunsFile f = RunsFile.read(Path.of("docs/results").resolve(name));
+            assertEquals(1, f.formatVersion(), name);
+            assertTrue(!f.runs().isEmpty() && f.runs().stream().allMatch(run -> run.curve() == null), name);
+        }
     }
 
     private static void assertMessage(Path path, String expected) {

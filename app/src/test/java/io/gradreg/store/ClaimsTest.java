@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,15 +34,15 @@ class ClaimsTest {
         assertTrue(store.claims().claim(1, run, "pod-a", 10, 1).isPresent(), "its owner may claim again");
         Thread.sleep(2_100); // the lease of 1 s expires (pod-a died)
         Claim second = store.claims().claim(1, run, "pod-b", 20, 1).orElseThrow();
-        assertThrows(ClaimLostException.class, () -> store.runs().saveCheckpoint(first, 50, new byte[] {1}));
-        assertThrows(ClaimLostException.class, () -> store.runs().markTrained(first, 100, new byte[] {1}, 0.1, 0, 1, "test"));
-        assertThrows(ClaimLostException.class, () -> store.runs().markFailed(first, "diverged"), "a lost claim "
+        assertThrows(ClaimLostException.class, () -> store.runs().saveCheckpoint(first, 50, new byte[] {1}, List.of()));
+        assertThrows(ClaimLostException.class, () -> store.runs().markTrained(first, 100, new byte[] {1}, 0.1, 0, 1, "test", List.of()));
+        assertThrows(ClaimLostException.class, () -> store.runs().markFailed(first, "diverged", List.of()), "a lost claim "
                 + "cannot overwrite what the new owner records");
         assertEquals(RunStatus.PLANNED, store.runs().get(1, run).orElseThrow().status());
         assertEquals(Optional.empty(), store.runs().checkpoint(1, run), "nothing written by the lost claim");
-        store.runs().saveCheckpoint(second, 50, new byte[] {2});
+        store.runs().saveCheckpoint(second, 50, new byte[] {2}, List.of());
         assertEquals(50, store.runs().get(1, run).orElseThrow().minibatchesDone());
-        store.runs().markTrained(second, 100, new byte[] {3}, 0.1, 0, 1, "test");
+        store.runs().markTrained(second, 100, new byte[] {3}, 0.1, 0, 1, "test", List.of());
         assertEquals(RunStatus.TRAINED, store.runs().get(1, run).orElseThrow().status());
     }
 
@@ -49,7 +50,7 @@ class ClaimsTest {
     void evaluationIsRecordedOnceAndReleasedClaimsAreFree() {
         String run = "baseline/none/50/class#0";
         Claim claim = store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow();
-        store.runs().markTrained(claim, 100, new byte[] {3}, 0.1, 0, 1, "test");
+        store.runs().markTrained(claim, 100, new byte[] {3}, 0.1, 0, 1, "test", List.of());
         store.runs().markEvaluated(1, run, 0.9, 0.3);
         store.runs().markEvaluated(1, run, 0.5, 0.7); // a second evaluation of the same run changes nothing
         RunRecord r = store.runs().get(1, run).orElseThrow();
@@ -65,7 +66,7 @@ class ClaimsTest {
     @Test
     void aRunEvaluatedByADuplicateAfterBeingListedIsSkippedAndMissingParametersAreReported() throws Exception {
         String run = "baseline/none/50/class#0";
-        store.runs().markTrained(store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1, "test");
+        store.runs().markTrained(store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow(), 100, new byte[] {3}, 0.1, 0, 1, "test", List.of());
         assertArrayEquals(new byte[] {3}, store.runs().trainedParameters(1, run).orElseThrow());
         store.runs().markEvaluated(1, run, 0.9, 0.3); // the duplicate, between this process's list and its read
         assertEquals(Optional.empty(), store.runs().trainedParameters(1, run), "evaluated elsewhere: nothing to do");
@@ -73,7 +74,7 @@ class ClaimsTest {
         store.runs().plan(new RunRecord(1, "baseline/none/50/class#1", "e", "baseline", "none", 0, "50/class", 1, 2, 100,
                 RunStatus.PLANNED, 0, null, null, null, null, null, null, 1L, null, null), 1);
         Claim other = store.claims().claim(1, "baseline/none/50/class#1", "pod-a", 10, 30).orElseThrow();
-        store.runs().markTrained(other, 100, new byte[] {4}, 0.1, 0, 1, "test");
+        store.runs().markTrained(other, 100, new byte[] {4}, 0.1, 0, 1, "test", List.of());
         try (Connection c = store.database().getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM gradreg_checkpoint WHERE run_key = 'baseline/none/50/class#1'");
         }
@@ -109,7 +110,7 @@ class ClaimsTest {
     void aCheckpointThatFailsItsChecksumIsDetectedAndCanBeDiscarded() throws Exception {
         String run = "baseline/none/50/class#0";
         Claim claim = store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow();
-        store.runs().saveCheckpoint(claim, 500, new byte[] {1, 2, 3, 4});
+        store.runs().saveCheckpoint(claim, 500, new byte[] {1, 2, 3, 4}, List.of());
         assertArrayEquals(new byte[] {1, 2, 3, 4}, store.runs().checkpoint(1, run).orElseThrow());
         try (Connection c = store.database().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE gradreg_checkpoint SET data = X'01020305'"); // one flipped bit
