@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.TestData;
+import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.LeNet5;
@@ -143,7 +144,7 @@ class GradientCheckTest {
             NDArray y = step.create(labels);
             NDArray logits = run.model().forward(run.parameterStore(), new NDList(x), true).singletonOrThrow();
             NDArray loss = TrainingRun.crossEntropy(logits, y);
-            StepContext context = new StepContext(x, logits, loss, y, B, new SplittableRandom(PROJECTION_SEED),
+            TorchPenaltyContext context = new TorchPenaltyContext(x, logits, loss, y, B, new SplittableRandom(PROJECTION_SEED),
                     run.inputGradients(), step);
             NDArray penalty = run.regularizer().penalty(context);
             return new NDArray[] {loss, penalty, loss.add(Scalars.mul(penalty, weight))};
