@@ -208,9 +208,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** (1/B) sum_i -log softmax(z_i)[y_i]. */
     static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        NDArray logP = logits.logSoftmax(1);
-        NDArray oneHot = labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
-        return Scalars.div(logP.mul(oneHot).sum().neg(), logits.getShape().get(0));
+        return TorchPenaltyContext.meanCrossEntropy(logits, labels);
     }
 
     /** Accuracy and mean cross-entropy on the test set, in inference mode. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.gradreg.spi.PenaltyContext;
+import io.gradreg.spi.Scalars;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,6 +27,13 @@ public record TorchPenaltyContext(
     public TorchPenaltyContext(NDArray input, NDArray logits, NDArray loss, NDArray labels, int batchSize,
             RandomGenerator random, InputGradients gradients, NDManager manager) {
         this(input, logits, loss, labels, batchSize, random, gradients, manager, new StagingBuffer());
+    }
+
+    /** (1/B) sum_i -log softmax(z_i)[y_i]: the loss a penalty is added to. */
+    public static NDArray meanCrossEntropy(NDArray logits, NDArray labels) {
+        NDArray logP = logits.logSoftmax(1);
+        NDArray oneHot = labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
+        return Scalars.div(logP.mul(oneHot).sum().neg(), logits.getShape().get(0));
     }
 
     @Override
