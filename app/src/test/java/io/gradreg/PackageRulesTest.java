@@ -29,7 +29,9 @@ class PackageRulesTest {
 
     @BeforeAll
     static void load() {
+        // The plugin test kit is on the test class path only; it is not part of the application.
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("/io/gradreg/spi/testkit/"))
                 .importPackages("io.gradreg");
     }
 

@@ -13,6 +13,7 @@ import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.spi.testkit.FreedMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
