@@ -14,21 +14,21 @@ public final class ProviderCheck {
     }
 
     /**
-     * {@code ServiceLoader} finds {@code type} (it is listed in
-     * {@code META-INF/services/io.gradreg.spi.RegularizerProvider}), it carries
-     * {@code @SpiVersion(SpiVersion.CURRENT)}, and its name is one gradreg accepts.
+     * {@code type} carries {@code @SpiVersion(SpiVersion.CURRENT)}, {@code ServiceLoader} finds it
+     * (it is listed in {@code META-INF/services/io.gradreg.spi.RegularizerProvider}), and its name is
+     * one gradreg accepts.
      */
     public static void assertRegistered(Class<? extends RegularizerProvider> type) {
+        SpiVersion version = type.getAnnotation(SpiVersion.class);
+        if (version == null || !version.value().equals(SpiVersion.CURRENT)) {
+            fail(type.getName() + " must be annotated @SpiVersion(SpiVersion.CURRENT) (SPI " + SpiVersion.CURRENT
+                    + "), or gradreg refuses to load it; found " + (version == null ? "none" : version.value()));
+        }
         List<RegularizerProvider> found = ServiceLoader.load(RegularizerProvider.class).stream()
                 .filter(p -> p.type() == type).map(ServiceLoader.Provider::get).toList();
         if (found.isEmpty()) {
             fail(type.getName() + " is not registered: list it in src/main/resources/META-INF/services/"
                     + RegularizerProvider.class.getName() + " (one class name per line), or gradreg will not find it");
-        }
-        SpiVersion version = type.getAnnotation(SpiVersion.class);
-        if (version == null || !version.value().equals(SpiVersion.CURRENT)) {
-            fail(type.getName() + " must be annotated @SpiVersion(SpiVersion.CURRENT) (SPI " + SpiVersion.CURRENT
-                    + "), or gradreg refuses to load it; found " + (version == null ? "none" : version.value()));
         }
         String name = found.get(0).name();
         if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
