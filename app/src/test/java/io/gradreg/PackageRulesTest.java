@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  *   regularizer                 built-ins and the plugin loader, on the SPI
  *   training                    one run: model, optimizer, penalties (given by the SPI only)
  *   spi data model store results
+ *   autograd                    the SPI's PenaltyContext on PyTorch (module gradreg-autograd)
  * </pre>
  */
 class PackageRulesTest {
@@ -28,7 +29,9 @@ class PackageRulesTest {
 
     @BeforeAll
     static void load() {
+        // The plugin test kit is on the test class path only; it is not part of the application.
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("/io/gradreg/spi/testkit/"))
                 .importPackages("io.gradreg");
     }
 
@@ -45,6 +48,7 @@ class PackageRulesTest {
                 .layer("foundation").definedBy("io.gradreg.data..", "io.gradreg.model..", "io.gradreg.store..",
                         "io.gradreg.results..")
                 .layer("spi").definedBy("io.gradreg.spi..")
+                .layer("autograd").definedBy("io.gradreg.autograd..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("batch").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("batch", "cli")
@@ -53,7 +57,10 @@ class PackageRulesTest {
                 .whereLayer("training").mayOnlyBeAccessedByLayers("bench", "metrics", "batch", "cli")
                 // training receives a ready Regularizer (SPI) and does not know where it came from
                 .whereLayer("regularizer").mayOnlyBeAccessedByLayers("report", "bench", "batch", "cli")
-                .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "batch", "cli")
+                .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "batch", "cli",
+                        "autograd")
+                // the training step's PenaltyContext and its staging buffers; regularizers see only the SPI
+                .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training")
                 .check(classes);
     }
 

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
         description = "Gradient-regularized training of LeNet-5 on MNIST (Varga, Csiszárik and Zombori, 2017).",
         subcommands = {RunCommand.class, JobsCommand.class, StatusCommand.class, RestartCommand.class, ReportCommand.class,
             TrainCommand.class, BenchCommand.class, RegularizersCommand.class, ExportCommand.class,
-            ImportCommand.class})
+            ImportCommand.class, NewPluginCommand.class})
 public class GradregCommand {
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.gradreg.autograd.StagingBuffer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 

@@ -10,7 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
-import io.gradreg.model.StagingBuffer;
+import io.gradreg.autograd.StagingBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

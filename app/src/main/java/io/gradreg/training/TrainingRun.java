@@ -13,7 +13,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
-import io.gradreg.model.StagingBuffer;
+import io.gradreg.autograd.InputGradients;
+import io.gradreg.autograd.StagingBuffer;
+import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.Scalars;
 import java.util.ArrayList;
@@ -153,7 +155,7 @@ public final class TrainingRun implements AutoCloseable {
                 }
                 NDArray logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
                 loss = crossEntropy(logits, y);
-                StepContext context = new StepContext(x, logits, loss, y, batch.length, regularizerRandom,
+                TorchPenaltyContext context = new TorchPenaltyContext(x, logits, loss, y, batch.length, regularizerRandom,
                         inputGradients, stepManager, regularizerStaging);
                 penalty = penalty(context);
                 NDArray total = config.weight() == 0 ? loss : loss.add(Scalars.mul(penalty, config.weight()));
@@ -188,7 +190,7 @@ public final class TrainingRun implements AutoCloseable {
                 System.nanoTime() - start);
     }
 
-    private NDArray penalty(StepContext context) {
+    private NDArray penalty(TorchPenaltyContext context) {
         NDArray penalty;
         try {
             penalty = regularizer.penalty(context);
@@ -196,18 +198,17 @@ public final class TrainingRun implements AutoCloseable {
             throw new TrainingException("regularizer " + regularizerLabel + " failed at minibatch " + (step + 1)
                     + " of the run with seed " + config.seed() + ": " + e, e);
         }
-        if (penalty == null || !penalty.getShape().isScalar()) {
-            throw new TrainingException("regularizer " + regularizerLabel + " must return a scalar penalty, returned "
-                    + (penalty == null ? "null" : "shape " + penalty.getShape()));
+        String notAScalar = TorchPenaltyContext.notAScalar(penalty, context.batchSize(),
+                "at minibatch " + (step + 1) + " of the run with seed " + config.seed());
+        if (notAScalar != null) {
+            throw new TrainingException("regularizer " + regularizerLabel + " " + notAScalar);
         }
         return penalty;
     }
 
     /** (1/B) sum_i -log softmax(z_i)[y_i]. */
     static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        NDArray logP = logits.logSoftmax(1);
-        NDArray oneHot = labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
-        return Scalars.div(logP.mul(oneHot).sum().neg(), logits.getShape().get(0));
+        return TorchPenaltyContext.meanCrossEntropy(logits, labels);
     }
 
     /** Accuracy and mean cross-entropy on the test set, in inference mode. */

@@ -7,17 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example plugin as an author uses it: plugins/gradl1 built with Maven (its own tests
- * included) against the gradreg-spi in the local repository, its jar dropped into the default
+ * The example plugin as an author uses it: plugins/gradl1 built with Maven (its own tests, on the
+ * SPI test kit, included) against the gradreg-spi-bom in the local repository, its jar dropped into the default
  * plugin directory, listed by `gradreg regularizers`, and trained in a job next to the built-ins.
  */
 class ExamplePluginIT {
@@ -73,22 +70,6 @@ class ExamplePluginIT {
                 }
             }
         }
-        String version = System.getProperty("gradreg.test.version", "0.1.0-SNAPSHOT");
-        String home = System.getProperty("gradreg.test.maven-home");
-        List<String> command = new ArrayList<>(List.of(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString(),
-                "-B", "-o", "-q", "package", "-Dgradreg.version=" + version));
-        String repo = System.getProperty("gradreg.test.maven-repo");
-        if (repo != null) {
-            command.add("-Dmaven.repo.local=" + repo);
-        }
-        Path log = target.resolve("build.log");
-        Process p = new ProcessBuilder(command).directory(target.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "mvn package of the example plugin did not finish in 5 minutes");
-        String output = Files.readString(log);
-        assertEquals(0, p.exitValue(), "mvn package of the example plugin failed. It builds offline against "
-                + "io.gradreg:gradreg-spi:" + version + " in the local Maven repository, which 'mvn -B install' "
-                + "(the README's test command) installs before the integration tests run.\n" + output);
-        return target.resolve("target/gradreg-gradl1-1.0.0.jar");
+        return PluginBuild.mvnPackage(target, "gradreg-gradl1-1.0.0.jar");
     }
 }

@@ -117,26 +117,7 @@ class PluginFailureIT {
                         """)
                 .provider("test.boom.Boom").build(plugins.resolve("boom.jar"));
         jar("nan.jar", "test.nan", "Nan", "nan", OK, "", "context.loss().mul(Float.NaN)");
-        new PluginJarBuilder().source("test.lazy.Lazy", """
-                package test.lazy;
-
-                import io.gradreg.spi.*;
-
-                @SpiVersion(SpiVersion.CURRENT)
-                public final class Lazy implements RegularizerProvider {
-                    public String name() {
-                        return "lazy";
-                    }
-
-                    public String description() {
-                        return "cannot create a regularizer";
-                    }
-
-                    public Regularizer create(RegularizerParameters parameters) {
-                        throw new UnsupportedOperationException("not today");
-                    }
-                }
-                """).provider("test.lazy.Lazy").build(plugins.resolve("lazy.jar"));
+        PluginJarBuilder.lazy("test.lazy").build(plugins.resolve("lazy.jar"));
 
         Gradreg.Result r = gradreg.run("run", "quickstart", "-p", "regularizers=none boom nan lazy", "-p", "runs=1",
                 "-p", "minibatches=6", "-p", "weight.boom=1", "-p", "weight.nan=1", "-p", "weight.lazy=1");

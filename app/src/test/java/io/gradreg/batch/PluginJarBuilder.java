@@ -79,6 +79,30 @@ final class PluginJarBuilder {
                 """.formatted(pkg, annotation, cls, cls, constructor, name, name, penalty);
     }
 
+    /** A jar with provider {@code pkg.Lazy}, named lazy, whose create() throws UnsupportedOperationException("not today"). */
+    static PluginJarBuilder lazy(String pkg) {
+        return new PluginJarBuilder().source(pkg + ".Lazy", """
+                package %s;
+
+                import io.gradreg.spi.*;
+
+                @SpiVersion(SpiVersion.CURRENT)
+                public final class Lazy implements RegularizerProvider {
+                    public String name() {
+                        return "lazy";
+                    }
+
+                    public String description() {
+                        return "cannot create a regularizer";
+                    }
+
+                    public Regularizer create(RegularizerParameters parameters) {
+                        throw new UnsupportedOperationException("not today");
+                    }
+                }
+                """.formatted(pkg)).provider(pkg + ".Lazy");
+    }
+
     /** Compiles the sources and writes {@code jar}. */
     Path build(Path jar) throws IOException {
         Path work = Files.createTempDirectory(jar.getParent(), "plugin-build");

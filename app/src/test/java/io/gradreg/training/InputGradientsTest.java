@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.gradreg.autograd.InputGradients;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

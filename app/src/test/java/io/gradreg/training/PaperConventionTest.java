@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.TestData;
+import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.batch.ExperimentSpec;
 import io.gradreg.batch.RunSpec;
 import io.gradreg.data.Mnist;
@@ -114,7 +115,7 @@ class PaperConventionTest {
 
     /** One minibatch: loss + weighted penalty, backward, and every parameter's gradient. */
     private static Result weightedPenaltyAndGradients(TrainingRun run, NDManager manager,
-            BiFunction<StepContext, NDArray, NDArray> weightedPenalty) {
+            BiFunction<TorchPenaltyContext, NDArray, NDArray> weightedPenalty) {
         float[] pixels = new float[B * Mnist.PIXELS];
         int[] labels = new int[B];
         for (int i = 0; i < B; i++) {
@@ -131,7 +132,7 @@ class PaperConventionTest {
                 x.setRequiresGradient(true);
                 NDArray logits = run.model().forward(run.parameterStore(), new NDList(x), true).singletonOrThrow();
                 NDArray loss = TrainingRun.crossEntropy(logits, y);
-                StepContext context = new StepContext(x, logits, loss, y, B, new SplittableRandom(1),
+                TorchPenaltyContext context = new TorchPenaltyContext(x, logits, loss, y, B, new SplittableRandom(1),
                         run.inputGradients(), step);
                 NDArray penalty = weightedPenalty.apply(context, loss);
                 value = penalty.toType(DataType.FLOAT64, false).getDouble();

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.spi.Scalars;
+import io.gradreg.spi.testkit.FreedMemory;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class ScalarLifetimeTest {
                 x.setRequiresGradient(true);
                 // d/dx sum(3 x^2 / 4) = 1.5 x
                 NDArray y = Scalars.div(Scalars.mul(x.square(), 3), 4).sum();
-                List<ByteBuffer> reused = churn();
+                List<ByteBuffer> reused = FreedMemory.churn(10, 2000);
                 JniUtils.backward((PtNDArray) y, (PtNDArray) step.ones(new Shape()), false, false);
                 try (NDArray g = JniUtils.getGradient((PtNDArray) x)) {
                     assertArrayEquals(new float[] {1.5f, 3f, 4.5f}, g.toFloatArray(), 0f);
@@ -47,14 +47,5 @@ class ScalarLifetimeTest {
                 JniUtils.setGradMode(false);
             }
         }
-    }
-
-    /** Ten rounds of {@link FreedMemory#overwriteWithNaN}. */
-    private static List<ByteBuffer> churn() throws InterruptedException {
-        List<ByteBuffer> held = new ArrayList<>();
-        for (int round = 0; round < 10; round++) {
-            held.addAll(FreedMemory.overwriteWithNaN(2000));
-        }
-        return held;
     }
 }

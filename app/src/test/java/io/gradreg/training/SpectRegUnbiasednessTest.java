@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.TestData;
+import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.LeNet5;
 import io.gradreg.spi.Regularizer;
@@ -47,14 +48,14 @@ class SpectRegUnbiasednessTest {
                 NDArray logits = run.model().forward(run.parameterStore(), new NDList(x), true).singletonOrThrow();
                 NDArray loss = TrainingRun.crossEntropy(logits, y);
                 SplittableRandom random = new SplittableRandom(2024);
-                StepContext context = new StepContext(x, logits, loss, y, GradientCheckTest.B, random,
+                TorchPenaltyContext context = new TorchPenaltyContext(x, logits, loss, y, GradientCheckTest.B, random,
                         run.inputGradients(), step);
                 double frob = frobreg.penalty(context).getDouble();
                 double sum = 0;
                 double sumSquares = 0;
                 for (int d = 0; d < draws; d++) {
                     try (NDManager draw = step.newSubManager()) {
-                        StepContext drawContext = new StepContext(x, logits, loss, y, GradientCheckTest.B, random,
+                        TorchPenaltyContext drawContext = new TorchPenaltyContext(x, logits, loss, y, GradientCheckTest.B, random,
                                 run.inputGradients(), draw);
                         double v = spectreg.penalty(drawContext).getDouble();
                         sum += v;

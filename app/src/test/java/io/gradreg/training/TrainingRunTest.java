@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.gradreg.TestData;
+import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.regularizer.Regularizers;
+import io.gradreg.spi.testkit.FreedMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -261,10 +263,26 @@ class TrainingRunTest {
     void inputGradientFailsClearlyWhenTheInputWasNotDifferentiable() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.ones(new ai.djl.ndarray.types.Shape(2, 3));
-            StepContext context = new StepContext(x, x, x.sum(), x, 2, new java.util.SplittableRandom(1), null, manager);
+            TorchPenaltyContext context = new TorchPenaltyContext(x, x, x.sum(), x, 2, new java.util.SplittableRandom(1), null, manager);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> context.inputGradient(x.sum()));
             assertEquals("inputGradient was called by a regularizer whose usesInputGradients() returns false; "
                     + "return true there", e.getMessage());
+        }
+    }
+
+    @Test
+    void aPenaltyThatIsNotAScalarFailsNamingTheMinibatchAndHowToReduceIt() {
+        TrainingConfig config = TrainingConfig.builder().regularizer("perexample").weight(1).minibatches(3).seed(5)
+                .build();
+        Penalty perExample = new Penalty("'perexample' (perexample.jar)",
+                context -> context.logits().logSoftmax(1).sum(new int[] {1}));
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingRun run = new TrainingRun(config, TestData.mnist(), perExample, manager)) {
+            TrainingException e = assertThrows(TrainingException.class, run::step);
+            assertEquals("regularizer 'perexample' (perexample.jar) returned a penalty of shape (50) at minibatch 1 of "
+                    + "the run with seed 5: one value per example of the minibatch of 50. A penalty must be a scalar, "
+                    + "the mean of the per-example values over the minibatch: sum them, then divide by the batch "
+                    + "size, as in Scalars.div(perExample.sum(), context.batchSize())", e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.gradreg.model;
+package io.gradreg.autograd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

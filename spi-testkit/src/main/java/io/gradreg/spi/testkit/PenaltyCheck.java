@@ -1,0 +1,405 @@
+package io.gradreg.spi.testkit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import io.gradreg.autograd.InputGradients;
+import io.gradreg.autograd.TorchPenaltyContext;
+import io.gradreg.spi.Regularizer;
+import io.gradreg.spi.RegularizerParameters;
+import io.gradreg.spi.RegularizerProvider;
+import io.gradreg.spi.Scalars;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Checks a regularizer the way gradreg trains it: the penalty is computed through gradreg's own
+ * {@code PenaltyContext} (input gradients with the graph kept, double backpropagation), on a tiny
+ * seeded LeNet-style network in float64 and a seeded minibatch of 4 synthetic images, and added
+ * to the mean cross-entropy as {@code loss + weight * penalty}. Each {@code assert...} method is
+ * one JUnit assertion; {@link #assertAll} runs them all.
+ *
+ * <pre>
+ *   PenaltyCheck check = PenaltyCheck.of(new GradL1(), Map.of("smoothing", "0.01"));
+ *   check.assertAll(example -&gt; l1Norm(example.lossGradient()));   // p(x_i), written independently
+ * </pre>
+ */
+public final class PenaltyCheck {
+
+    /** Examples in the kit's minibatch. */
+    public static final int BATCH_SIZE = 4;
+
+    private static final long NETWORK_SEED = 7;
+    private static final long DATA_SEED = 11;
+    private static final long RANDOM_SEED = 13;
+    private static final double PIXEL_STEP = 1e-5;
+    private static final double PARAMETER_STEP = 1e-5;
+    private static final int ENTRIES_PER_PARAMETER = 4;
+
+    private final String name;
+    private final Regularizer regularizer;
+    private double weight = 1;
+
+    private PenaltyCheck(String name, Regularizer regularizer) {
+        this.name = name;
+        this.regularizer = regularizer;
+        KitEngine.start();
+    }
+
+    /** The regularizer {@code provider} creates with {@code parameters} (the others at their defaults). */
+    public static PenaltyCheck of(RegularizerProvider provider, Map<String, String> parameters) {
+        return new PenaltyCheck("regularizer '" + provider.name() + "'",
+                provider.create(RegularizerParameters.of(provider, parameters)));
+    }
+
+    /** {@code provider}'s regularizer with every parameter at its default. */
+    public static PenaltyCheck of(RegularizerProvider provider) {
+        return of(provider, Map.of());
+    }
+
+    /** A regularizer as it is, named {@code name} in failure messages. */
+    public static PenaltyCheck of(String name, Regularizer regularizer) {
+        return new PenaltyCheck("regularizer '" + name + "'", regularizer);
+    }
+
+    /**
+     * The weight of the gradient check's {@code loss + weight * penalty} (default 1). Choose it so
+     * that the penalty's part of the gradient is not negligible beside the cross-entropy's.
+     */
+    public PenaltyCheck weight(double weight) {
+        this.weight = weight;
+        return this;
+    }
+
+    /**
+     * All checks: {@link #assertFiniteScalar}, {@link #assertMatchesPerExampleDefinition},
+     * {@link #assertParameterGradients}, {@link #assertPerExampleMean} and
+     * {@link #assertStableUnderGarbageCollection}.
+     */
+    public void assertAll(ToDoubleFunction<Example> perExampleDefinition) {
+        assertFiniteScalar();
+        assertMatchesPerExampleDefinition(perExampleDefinition);
+        assertParameterGradients();
+        assertPerExampleMean();
+        assertStableUnderGarbageCollection();
+    }
+
+    /** The penalty of the kit's minibatch is a scalar and finite; returns it. */
+    public double assertFiniteScalar() {
+        double penalty = penalty(images(BATCH_SIZE), labels(BATCH_SIZE), KitRandom.seeded(RANDOM_SEED));
+        if (!Double.isFinite(penalty)) {
+            fail(name + " returned " + penalty + " for the kit's minibatch of " + BATCH_SIZE + " examples");
+        }
+        return penalty;
+    }
+
+    /**
+     * The penalty equals {@code reference}, computed by the author from the minibatch's examples
+     * (e.g. a formula of the logits); relative tolerance 1e-6.
+     */
+    public void assertPenaltyEquals(ToDoubleFunction<List<Example>> reference) {
+        double[] images = images(BATCH_SIZE);
+        int[] labels = labels(BATCH_SIZE);
+        double actual = penalty(images, labels, KitRandom.seeded(RANDOM_SEED));
+        double expected = reference.applyAsDouble(examples(images, labels, KitRandom.seeded(RANDOM_SEED)));
+        if (!(Math.abs(actual - expected) <= 1e-10 + 1e-6 * Math.abs(expected))) {
+            fail(String.format(Locale.ROOT, "%s: the penalty is %.12g, the reference %.12g (relative difference "
+                    + "%.3g): the penalty does not compute its definition", name, actual, expected,
+                    Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300)));
+        }
+    }
+
+    /**
+     * The penalty equals (1/B) sum_i p(x_i), gradreg's convention, where {@code definition} is p for
+     * one example, written without DJL (use {@link Example#lossGradient()} and
+     * {@link Example#logitJacobian()}, central finite differences, for input-gradient penalties).
+     */
+    public void assertMatchesPerExampleDefinition(ToDoubleFunction<Example> definition) {
+        assertPenaltyEquals(examples -> examples.stream().mapToDouble(definition).sum() / examples.size());
+    }
+
+    /**
+     * Training's gradient: the gradient of {@code loss + weight * penalty} with respect to every
+     * parameter tensor of the network, from one backward pass through the penalty's input gradients
+     * (as gradreg's training step computes it), matches central differences of that total at
+     * {@value #ENTRIES_PER_PARAMETER} entries of each tensor.
+     */
+    public void assertParameterGradients() {
+        double[] images = images(BATCH_SIZE);
+        int[] labels = labels(BATCH_SIZE);
+        try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
+            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            List<double[]> analytic = gradients(net, gradients, manager, images, labels, weight, false);
+            List<double[]> lossOnly = gradients(net, gradients, manager, images, labels, 0, false);
+            SplittableRandom pick = new SplittableRandom(RANDOM_SEED);
+            int kinks = 0;
+            for (int t = 0; t < analytic.size(); t++) {
+                NDArray w = net.parameters().get(t);
+                double penaltyScale = 0;
+                for (int i = 0; i < analytic.get(t).length; i++) {
+                    penaltyScale = Math.max(penaltyScale, Math.abs(analytic.get(t)[i] - lossOnly.get(t)[i]));
+                }
+                for (int checked = 0; checked < ENTRIES_PER_PARAMETER; ) {
+                    int index = pick.nextInt(Math.toIntExact(w.size()));
+                    double numeric = centralDifference(net, gradients, manager, w, index, PARAMETER_STEP, images, labels);
+                    double coarser = centralDifference(net, gradients, manager, w, index, 4 * PARAMETER_STEP, images,
+                            labels);
+                    if (Math.abs(numeric - coarser) > 1e-6 * Math.max(Math.abs(numeric), penaltyScale) + 1e-9) {
+                        // A kink of the penalty (e.g. |u| at 0) lies within the step: neither difference is a
+                        // derivative. A few are expected for non-smooth penalties; check another entry.
+                        if (++kinks > 2 * analytic.size()) {
+                            fail(name + ": central differences with two step sizes disagree at " + kinks
+                                    + " parameter entries; the penalty is not differentiable at the kit's test point");
+                        }
+                        continue;
+                    }
+                    double exact = analytic.get(t)[index];
+                    if (!(Math.abs(exact - numeric) <= 1e-6 * Math.abs(numeric) + 1e-5 * penaltyScale + 1e-10)) {
+                        fail(String.format(Locale.ROOT, "%s: d(loss + %s * penalty)/d parameter %d %s[%d] is %.10g by "
+                                + "backpropagation but %.10g by central differences: the gradient training uses is "
+                                + "wrong (is every operation of the penalty built from the context's arrays, with "
+                                + "the input gradients from context.inputGradient?)", name, weight, t, w.getShape(),
+                                index, exact, numeric));
+                    }
+                    checked++;
+                }
+            }
+        }
+    }
+
+    /**
+     * The penalty is a mean over the minibatch's examples: the minibatch repeated twice (2B
+     * examples, the penalty's random draws repeated with it) has the same penalty.
+     */
+    public void assertPerExampleMean() {
+        double[] images = images(BATCH_SIZE);
+        int[] labels = labels(BATCH_SIZE);
+        KitRandom once = KitRandom.seeded(RANDOM_SEED);
+        double single = penalty(images, labels, once);
+        double[] twiceImages = new double[2 * images.length];
+        System.arraycopy(images, 0, twiceImages, 0, images.length);
+        System.arraycopy(images, 0, twiceImages, images.length, images.length);
+        int[] twiceLabels = new int[2 * labels.length];
+        System.arraycopy(labels, 0, twiceLabels, 0, labels.length);
+        System.arraycopy(labels, 0, twiceLabels, labels.length, labels.length);
+        double doubled = penalty(twiceImages, twiceLabels, KitRandom.replayingTwice(once.drawn(), RANDOM_SEED));
+        if (!(Math.abs(single - doubled) <= 1e-9 * Math.abs(single) + 1e-12)) {
+            fail(String.format(Locale.ROOT, "%s: the penalty is %.12g for the kit's minibatch and %.12g for the same "
+                    + "minibatch repeated twice (ratio %.6g); a penalty must be the mean of per-example values, "
+                    + "(1/B) sum_i p(x_i): divide the sum over examples by context.batchSize() exactly once, as in "
+                    + "Scalars.div(perExample.sum(), context.batchSize())", name, single, doubled, doubled / single));
+        }
+    }
+
+    /**
+     * The gradient does not change when garbage is collected between the forward and the backward
+     * pass and the freed native memory is reused: a number the backward pass needs must not have
+     * been freed (DJL's {@code array.mul(2)} and {@code array.div(n)} free theirs; {@code Scalars}
+     * keeps them until the step ends).
+     */
+    public void assertStableUnderGarbageCollection() {
+        double[] images = images(BATCH_SIZE);
+        int[] labels = labels(BATCH_SIZE);
+        try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
+            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            List<double[]> calm = gradients(net, gradients, manager, images, labels, weight, false);
+            for (int round = 0; round < 3; round++) {
+                List<double[]> collected = gradients(net, gradients, manager, images, labels, weight, true);
+                for (int t = 0; t < calm.size(); t++) {
+                    if (!Arrays.equals(calm.get(t), collected.get(t))) {
+                        int i = Arrays.mismatch(calm.get(t), collected.get(t));
+                        fail(String.format(Locale.ROOT, "%s: the gradient changed when garbage was collected between "
+                                + "the forward and the backward pass (parameter %d [%d]: %s, then %s): the backward "
+                                + "pass read freed memory. Multiply and divide by Java numbers with Scalars.mul and "
+                                + "Scalars.div, not array.mul(n) or array.div(n) (likewise pow and other operations "
+                                + "that keep a number for the backward pass)", name, t, i, calm.get(t)[i],
+                                collected.get(t)[i]));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- the objective, as gradreg's training step computes it ----
+
+    private double penalty(double[] images, int[] labels, KitRandom random) {
+        try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
+            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            try (NDManager step = manager.newSubManager()) {
+                NDArray[] parts = objective(net, gradients, step, images, labels, 0, random);
+                return parts[1].toType(DataType.FLOAT64, false).getDouble();
+            }
+        }
+    }
+
+    /** {loss, penalty, loss + weight * penalty} with grad mode on, as the training step builds them. */
+    private NDArray[] objective(TinyLeNet net, InputGradients gradients, NDManager step, double[] images,
+            int[] labels, double w, KitRandom random) {
+        int b = labels.length;
+        JniUtils.setGradMode(true);
+        try {
+            NDArray x = step.create(images, new Shape(b, 1, 28, 28));
+            if (regularizer.usesInputGradients()) {
+                x.setRequiresGradient(true);
+            }
+            NDArray y = step.create(labels);
+            NDArray logits = net.forward(x);
+            NDArray loss = TorchPenaltyContext.meanCrossEntropy(logits, y);
+            NDArray penalty = regularizer.penalty(new TorchPenaltyContext(x, logits, loss, y, b, random, gradients,
+                    step));
+            String notAScalar = TorchPenaltyContext.notAScalar(penalty, b, "for the kit's minibatch");
+            if (notAScalar != null) {
+                fail(name + " " + notAScalar);
+            }
+            return new NDArray[] {loss, penalty, w == 0 ? loss : loss.add(Scalars.mul(penalty, w))};
+        } finally {
+            JniUtils.setGradMode(false);
+        }
+    }
+
+    /** Every parameter's gradient of the objective, optionally with garbage collected before the backward pass. */
+    private List<double[]> gradients(TinyLeNet net, InputGradients gradients, NDManager manager, double[] images,
+            int[] labels, double w, boolean collectGarbage) {
+        List<double[]> out = new ArrayList<>();
+        try (NDManager step = manager.newSubManager()) {
+            NDArray total = objective(net, gradients, step, images, labels, w, KitRandom.seeded(RANDOM_SEED))[2];
+            List<ByteBuffer> held = collectGarbage ? FreedMemory.churn(10, 2000) : List.of();
+            JniUtils.setGradMode(true);
+            try {
+                JniUtils.backward((PtNDArray) total, (PtNDArray) step.ones(new Shape(), total.getDataType()), false,
+                        false);
+            } finally {
+                JniUtils.setGradMode(false);
+            }
+            held.size(); // the NaN blocks stay allocated until the backward pass is done
+            for (NDArray p : net.parameters()) {
+                try (NDArray g = JniUtils.getGradient((PtNDArray) p)) {
+                    out.add(g.toType(DataType.FLOAT64, false).toDoubleArray());
+                }
+                JniUtils.zeroGrad((PtNDArray) p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private double centralDifference(TinyLeNet net, InputGradients gradients, NDManager manager, NDArray w, int index,
+            double h, double[] images, int[] labels) {
+        return (perturbed(net, gradients, manager, w, index, h, images, labels)
+                - perturbed(net, gradients, manager, w, index, -h, images, labels)) / (2 * h);
+    }
+
+    private double perturbed(TinyLeNet net, InputGradients gradients, NDManager manager, NDArray w, int index,
+            double h, double[] images, int[] labels) {
+        double[] delta = new double[Math.toIntExact(w.size())];
+        delta[index] = h;
+        try (NDManager step = manager.newSubManager()) {
+            NDArray d = step.create(delta, w.getShape());
+            w.addi(d);
+            try {
+                return objective(net, gradients, step, images, labels, weight, KitRandom.seeded(RANDOM_SEED))[2]
+                        .getDouble();
+            } finally {
+                w.subi(d);
+            }
+        }
+    }
+
+    // ---- the minibatch and its independent derivatives ----
+
+    private static double[] images(int b) {
+        SplittableRandom random = new SplittableRandom(DATA_SEED);
+        double[] images = new double[b * TinyLeNet.PIXELS];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = random.nextDouble();
+        }
+        return images;
+    }
+
+    private static int[] labels(int b) {
+        SplittableRandom random = new SplittableRandom(DATA_SEED + 1);
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) {
+            labels[i] = random.nextInt(TinyLeNet.CLASSES);
+        }
+        return labels;
+    }
+
+    private static List<Example> examples(double[] images, int[] labels, KitRandom random) {
+        List<Example> examples = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            double[] logits = logits(net, manager, images, labels.length);
+            for (int i = 0; i < labels.length; i++) {
+                double[] input = Arrays.copyOfRange(images, i * TinyLeNet.PIXELS, (i + 1) * TinyLeNet.PIXELS);
+                examples.add(new Example(input, labels[i], Arrays.copyOfRange(logits, i * TinyLeNet.CLASSES,
+                        (i + 1) * TinyLeNet.CLASSES), PenaltyCheck::logitJacobian, random));
+            }
+        }
+        return examples;
+    }
+
+    /** d z / d x of one image by central differences: one forward pass of 2 * 784 perturbed copies. */
+    private static double[][] logitJacobian(double[] image) {
+        int n = TinyLeNet.PIXELS;
+        double[] batch = new double[2 * n * n];
+        for (int q = 0; q < n; q++) {
+            System.arraycopy(image, 0, batch, (2 * q) * n, n);
+            System.arraycopy(image, 0, batch, (2 * q + 1) * n, n);
+            batch[(2 * q) * n + q] += PIXEL_STEP;
+            batch[(2 * q + 1) * n + q] -= PIXEL_STEP;
+        }
+        double[] z;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            z = logits(new TinyLeNet(manager, NETWORK_SEED), manager, batch, 2 * n);
+        }
+        int k = TinyLeNet.CLASSES;
+        double[][] jacobian = new double[k][n];
+        for (int q = 0; q < n; q++) {
+            for (int c = 0; c < k; c++) {
+                jacobian[c][q] = (z[(2 * q) * k + c] - z[(2 * q + 1) * k + c]) / (2 * PIXEL_STEP);
+            }
+        }
+        return jacobian;
+    }
+
+    private static double[] logits(TinyLeNet net, NDManager manager, double[] images, int b) {
+        try (NDManager m = manager.newSubManager()) {
+            return net.forward(m.create(images, new Shape(b, 1, 28, 28))).toDoubleArray();
+        }
+    }
+
+    /** DJL's PyTorch engine from the libtorch jar on the class path, offline, one intra-op thread. */
+    private static final class KitEngine {
+        private static boolean started;
+
+        static synchronized void start() {
+            if (started) {
+                return;
+            }
+            if (System.getProperty("ai.djl.offline") == null) {
+                System.setProperty("ai.djl.offline", "true");
+            }
+            if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) {
+                System.setProperty("PYTORCH_FLAVOR", "cpu");
+            }
+            Engine.getEngine("PyTorch");
+            JniUtils.setNumThreads(1);
+            started = true;
+        }
+    }
+}
