@@ -73,10 +73,31 @@ final class Gradreg {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
-    /** A connection to the database this gradreg uses (H2 in auto-server mode can be shared). */
+    /**
+     * A connection to the database this gradreg uses. The embedded H2 database is shared in
+     * auto-server mode: if no gradreg process serves it, this JVM opens it and serves it, and keeps
+     * it open (gradreg's URL stores DB_CLOSE_DELAY=-1 in it) until {@link #closeIfServed}.
+     */
     Connection connect() throws SQLException {
         String url = env.getOrDefault("GRADREG_DB_URL", "jdbc:h2:file:" + workDir.resolve("gradreg") + ";AUTO_SERVER=TRUE");
         return DriverManager.getConnection(url, env.getOrDefault("GRADREG_DB_USER", ""),
                 env.getOrDefault("GRADREG_DB_PASSWORD", ""));
+    }
+
+    /**
+     * Closes the embedded database if this JVM serves it: the next gradreg process then opens (and
+     * serves) it itself, as it would without a test beside it, and a test's temporary directory can
+     * be deleted (an open H2 database keeps re-creating its lock file). Call it when no gradreg
+     * process of this work directory runs.
+     */
+    void closeIfServed() throws SQLException {
+        if (env.containsKey("GRADREG_DB_URL") || !Files.exists(workDir.resolve("gradreg.mv.db"))) {
+            return;
+        }
+        try (Connection c = connect()) {
+            if (c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal) {
+                c.createStatement().execute("SHUTDOWN");
+            }
+        }
     }
 }

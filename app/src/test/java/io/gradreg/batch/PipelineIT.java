@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on PostgreSQL too; {@code .ci/run} starts one.
  */
 class PipelineIT {
+
+    /** Every Gradreg a test made, to close the embedded databases this JVM may serve before the temp dirs go. */
+    private static final List<Gradreg> MADE = new java.util.ArrayList<>();
+
+    @AfterEach
+    void closeServedDatabases() throws Exception {
+        for (Gradreg g : MADE) {
+            g.closeIfServed();
+        }
+        MADE.clear();
+    }
 
     static Stream<Arguments> databases() {
         Stream.Builder<Arguments> b = Stream.builder();
@@ -49,7 +61,9 @@ class PipelineIT {
             }
             env.put("GRADREG_DB_URL", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         }
-        return new Gradreg(dir, env);
+        Gradreg g = new Gradreg(dir, env);
+        MADE.add(g);
+        return g;
     }
 
     @ParameterizedTest
@@ -147,7 +161,7 @@ class PipelineIT {
 
     @Test
     void divergingRunsFailAloneAndTheReportShowsThem(@TempDir Path dir) throws Exception {
-        Gradreg g = new Gradreg(dir, Map.of());
+        Gradreg g = gradreg("h2", dir);
         Gradreg.Result r = g.run("run", "quickstart", "-p", "regularizers=none doubleback", "-p", "runs=1", "-p",
                 "minibatches=40", "-p", "weight-convention=mean", "-p", "weight.doubleback=1e30", "-p", "learning-rate=5");
         assertEquals(1, r.exit(), r.err());
