@@ -12,7 +12,6 @@ import io.gradreg.store.ResultsStore;
 import io.gradreg.store.Experiments;
 import io.gradreg.store.JobSources;
 import io.gradreg.store.RunRecord;
-import io.gradreg.store.RunStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,7 +172,7 @@ public class JobLauncher {
                 .collect(Collectors.toMap(RunRecord::runKey, r -> r));
         List<String> unfinished = plan.share(sharding).stream().map(RunSpec::key).filter(key -> {
             RunRecord r = records.get(key);
-            return r == null || (r.status() != RunStatus.EVALUATED && r.status() != RunStatus.FAILED);
+            return r == null || !r.status().finished();
         }).toList();
         if (unfinished.isEmpty()) {
             throw new IllegalArgumentException("job execution " + executionId + " completed with every run of it "

@@ -128,8 +128,8 @@ class JobWatcher {
         }
         // No false success: JBeret's COMPLETED is not trusted alone; every run of this share is finished.
         // Unfinished runs come first: a restart finishes them (and then reports the failed ones).
-        var finished = report.runs().stream().filter(r -> r.status() == RunStatus.EVALUATED
-                || r.status() == RunStatus.FAILED).map(RunRecord::runKey).collect(java.util.stream.Collectors.toSet());
+        var finished = report.runs().stream().filter(r -> r.status().finished()).map(RunRecord::runKey)
+                .collect(java.util.stream.Collectors.toSet());
         List<String> unfinished = started.share().stream().map(RunSpec::key).filter(k -> !finished.contains(k)).toList();
         if (!unfinished.isEmpty()) {
             err.printf("gradreg: job execution %d completed, but %d of its %d runs are not evaluated (%s); "
