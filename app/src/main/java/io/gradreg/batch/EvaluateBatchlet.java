@@ -34,21 +34,22 @@ public class EvaluateBatchlet extends AbstractBatchlet {
     JobOperator operator;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     PlanStore plans;
 
     @Override
     public String process() {
-        Plan plan = plans.load(JobSupport.planId(jobContext, operator));
-        ResultsStore store = services.store();
-        long instance = JobSupport.resultsInstance(jobContext, operator, services);
-        Set<String> share = plan.share(JobSupport.sharding(jobContext, operator).orElse(null)).stream().map(RunSpec::key)
+        Plan plan = plans.load(RunningJob.planId(jobContext, operator));
+        ResultsStore store = workspace.store();
+        long instance = RunningJob.resultsInstance(jobContext, operator, workspace);
+        Set<String> share = plan.share(RunningJob.sharding(jobContext, operator).orElse(null)).stream().map(RunSpec::key)
                 .collect(Collectors.toSet());
         Map<String, RunSpec> runs = plan.byKey();
         int evaluated = 0;
         int damaged = 0;
+        workspace.engine().useOnCurrentThread();
         for (RunRecord record : store.runs().of(instance)) {
             if (record.status() != RunStatus.TRAINED || !share.contains(record.runKey())) {
                 continue;
@@ -60,7 +61,7 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 if (state == null) {
                     continue; // a duplicate of this shard evaluated it since the list was read
                 }
-                test = Evaluator.ofCheckpoint(run.config(), state, services.mnist());
+                test = Evaluator.ofCheckpoint(run.config(), state, workspace.mnist());
             } catch (DamagedCheckpointException | TrainingException e) {
                 // Damaged state never fails a job for good: the run trains again ('gradreg restart').
                 store.runs().retrainDamaged(instance, record.runKey(), "the trained parameters could not be "

@@ -21,7 +21,7 @@ import org.jberet.repository.JobRepository;
 public class GradregJobRepository implements JobRepositorySupplier {
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     private JobRepository delegate;
 
@@ -60,7 +60,7 @@ public class GradregJobRepository implements JobRepositorySupplier {
     private synchronized JobRepository delegate() {
         if (delegate == null) {
             // JBeret creates its tables when it finds none: one process at a time (shards start together)
-            delegate = services.database().withSchemaLock(() -> new JdbcRepository(services.database()));
+            delegate = workspace.database().withSchemaLock(() -> new JdbcRepository(workspace.database()));
         }
         return delegate;
     }

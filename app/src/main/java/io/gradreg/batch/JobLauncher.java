@@ -40,7 +40,7 @@ public class JobLauncher {
     QuarkusJobOperator operator;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     MetricsSettings metrics;
@@ -52,7 +52,7 @@ public class JobLauncher {
     GracefulStop gracefulStop;
 
     public JobFiles jobFiles() {
-        return new JobFiles(services.jobsDir());
+        return new JobFiles(workspace.jobsDir());
     }
 
     /** Validates everything, then starts the job; returns its execution id. */
@@ -83,9 +83,9 @@ public class JobLauncher {
             throw new IllegalArgumentException("--shard " + shard + ": the experiment plans " + spec.runs().size()
                     + " runs, so at most " + spec.runs().size() + " shards have work");
         }
-        services.mnist();
-        services.database().check();
-        ResultsStore store = services.store();
+        workspace.mnist();
+        workspace.database().check();
+        ResultsStore store = workspace.store();
         Properties jobParameters = new Properties();
         jobParameters.putAll(parameters);
         Sharding sharding = null;
@@ -96,14 +96,14 @@ public class JobLauncher {
             sharding.addTo(jobParameters);
         }
         Plan plan = plans.save(spec);
-        jobParameters.setProperty(JobSupport.PLAN, plan.id());
+        jobParameters.setProperty(RunningJob.PLAN, plan.id());
         long execution = launch(job.job(), job.name(), job.source(), job.xml(), jobParameters, plan.id());
         long instance = operator.getJobInstance(execution).getInstanceId();
         long results = sharding == null ? instance
                 : store.experiments().join(sharding.experimentId(), sharding.fingerprint(), job.name(), instance,
                         shard.index(), shard.count()).resultsInstance();
         return alive(new Started(execution, results, plan, sharding, spec.warnings(),
-                ExecutionHeartbeat.start(store.claims(), results, execution, services.runLeaseSeconds())));
+                ExecutionHeartbeat.start(store.claims(), results, execution, workspace.runLeaseSeconds())));
     }
 
     /**
@@ -112,7 +112,7 @@ public class JobLauncher {
      */
     public Started restart(long executionId) {
         metrics.check();
-        services.database().check();
+        workspace.database().check();
         JobExecution execution;
         try {
             execution = operator.getJobExecution(executionId);
@@ -120,16 +120,16 @@ public class JobLauncher {
             throw new IllegalArgumentException("no job execution " + executionId + "; see 'gradreg status'");
         }
         JobInstanceImpl instance = (JobInstanceImpl) operator.getJobInstance(executionId);
-        var source = services.store().jobs().get(instance.getInstanceId()).or(() -> adoptLaunch(executionId, instance))
+        var source = workspace.store().jobs().get(instance.getInstanceId()).or(() -> adoptLaunch(executionId, instance))
                 .orElseThrow(() -> new IllegalArgumentException("job execution " + executionId
                         + " was not started by gradreg run; cannot restart it"));
         JobFiles.LoadedJob job = JobFiles.parse(source.xml(), source.source());
         Plan plan = plans.ofJob(source);
         // the regularizers it trains are still installed (a plugin may have been removed since)
-        plan.runs().stream().map(r -> r.config().regularizer()).distinct().forEach(services.regularizers()::get);
-        services.mnist();
+        plan.runs().stream().map(r -> r.config().regularizer()).distinct().forEach(workspace.regularizers()::get);
+        workspace.mnist();
         Sharding sharding = Sharding.from(source.parameters()).orElse(null);
-        long results = services.store().experiments().resultsInstance(instance.getInstanceId());
+        long results = workspace.store().experiments().resultsInstance(instance.getInstanceId());
         JobRepository repository = operator.getBatchEnvironment().getJobRepository();
         repository.addJob(new ApplicationAndJobName(instance.getApplicationName(), instance.getJobName()), job.job());
         BatchStatus status = execution.getBatchStatus();
@@ -144,16 +144,16 @@ public class JobLauncher {
             repository.updateJobExecution(stale, false, false);
         }
         // its process is gone (a restart killed before this line left the claims behind): no lease to wait for
-        services.store().claims().release(results, executionId);
+        workspace.store().claims().release(results, executionId);
         Properties restartParameters = new Properties();
-        restartParameters.setProperty(JobSupport.PLAN, plan.id()); // jobs started before plans were stored have none
+        restartParameters.setProperty(RunningJob.PLAN, plan.id()); // jobs started before plans were stored have none
         long[] started = {-1};
         gracefulStop.install(() -> stopQuietly(started[0]));
         gracefulStop.onStop(() -> awaitEnd(started[0]));
         long restarted = operator.restart(executionId, restartParameters);
         started[0] = restarted;
         return alive(new Started(restarted, results, plan, sharding, List.of(),
-                ExecutionHeartbeat.start(services.store().claims(), results, restarted, services.runLeaseSeconds())));
+                ExecutionHeartbeat.start(workspace.store().claims(), results, restarted, workspace.runLeaseSeconds())));
     }
 
     /**
@@ -167,7 +167,7 @@ public class JobLauncher {
      */
     private Started continueCompleted(long executionId, JobSources.JobSource source, JobFiles.LoadedJob job, Plan plan,
             Sharding sharding, long results) {
-        ResultsStore store = services.store();
+        ResultsStore store = workspace.store();
         Map<String, RunRecord> records = store.runs().of(results).stream()
                 .collect(Collectors.toMap(RunRecord::runKey, r -> r));
         List<String> unfinished = plan.share(sharding).stream().map(RunSpec::key).filter(key -> {
@@ -180,7 +180,7 @@ public class JobLauncher {
         }
         Properties parameters = new Properties();
         parameters.putAll(source.parameters());
-        parameters.setProperty(JobSupport.PLAN, plan.id());
+        parameters.setProperty(RunningJob.PLAN, plan.id());
         Sharding continuing = sharding;
         if (continuing == null) {
             Properties own = new Properties();
@@ -198,7 +198,7 @@ public class JobLauncher {
                 + "runs unfinished (" + String.join(", ", unfinished.subList(0, Math.min(3, unfinished.size())))
                 + (unfinished.size() > 3 ? ", ..." : "") + "); job instance " + instance + " continues it");
         return alive(new Started(execution, joined, plan, continuing, note,
-                ExecutionHeartbeat.start(store.claims(), joined, execution, services.runLeaseSeconds())));
+                ExecutionHeartbeat.start(store.claims(), joined, execution, workspace.runLeaseSeconds())));
     }
 
     /**
@@ -209,13 +209,13 @@ public class JobLauncher {
             String planId) {
         String launch = java.util.UUID.randomUUID().toString();
         parameters.setProperty(LAUNCH, launch);
-        services.store().jobs().recordLaunch(launch, name, source, xml, parameters, planId);
+        workspace.store().jobs().recordLaunch(launch, name, source, xml, parameters, planId);
         long[] started = {-1};
         gracefulStop.install(() -> stopQuietly(started[0]));
         gracefulStop.onStop(() -> awaitEnd(started[0]));
         long execution = operator.start(job, parameters);
         started[0] = execution;
-        services.store().jobs().adopt(operator.getJobInstance(execution).getInstanceId(), launch);
+        workspace.store().jobs().adopt(operator.getJobInstance(execution).getInstanceId(), launch);
         return execution;
     }
 
@@ -223,10 +223,10 @@ public class JobLauncher {
     private Optional<JobSources.JobSource> adoptLaunch(long executionId, JobInstanceImpl instance) {
         Properties parameters = operator.getParameters(executionId);
         String launch = parameters == null ? null : parameters.getProperty(LAUNCH);
-        if (launch == null || !services.store().jobs().adopt(instance.getInstanceId(), launch)) {
+        if (launch == null || !workspace.store().jobs().adopt(instance.getInstanceId(), launch)) {
             return Optional.empty();
         }
-        return services.store().jobs().get(instance.getInstanceId());
+        return workspace.store().jobs().get(instance.getInstanceId());
     }
 
     /** A stop on a signal ends the execution's heartbeat too (after the partitions saved). */
@@ -242,7 +242,7 @@ public class JobLauncher {
      */
     private void refuseIfAlive(long resultsInstance, long executionId) {
         String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        for (String owner : services.store().claims().liveOwners(resultsInstance, executionId)) {
+        for (String owner : workspace.store().claims().liveOwners(resultsInstance, executionId)) {
             String[] parts = owner.split("/");
             boolean here = parts.length >= 2 && parts[0].equals(host) && parts[1].startsWith("pid-");
             if (here) {

@@ -19,28 +19,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public class PlanStore {
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     private final Map<String, Plan> loaded = new ConcurrentHashMap<>();
 
     /** Parses and validates a job's properties overridden by its parameters (messages name the property). */
     public ExperimentSpec parse(Properties jobProperties, Properties parameters) {
-        return ExperimentSpec.parse(jobProperties, parameters, services.regularizers());
+        return ExperimentSpec.parse(jobProperties, parameters, workspace.regularizers());
     }
 
     /** Stores a parsed experiment's plan (unless stored already) and returns it. */
     public Plan save(ExperimentSpec spec) {
         PlanCodec.Encoded plan = PlanCodec.encode(spec);
-        services.store().plans().save(plan.id(), spec.experiment(), plan.settings(), plan.runs());
+        workspace.store().plans().save(plan.id(), spec.experiment(), plan.settings(), plan.runs());
         return loaded.computeIfAbsent(plan.id(), id -> new Plan(id, spec.settings(), spec.runs()));
     }
 
     /** A stored plan. */
     public Plan load(String planId) {
         return loaded.computeIfAbsent(planId, id -> {
-            Plans table = services.store().plans();
+            Plans table = workspace.store().plans();
             String settings = table.settings(id).orElseThrow(() -> new IllegalStateException("plan " + id
-                    + " is not in " + services.database().describe() + "; was the database replaced while the job ran?"));
+                    + " is not in " + workspace.database().describe() + "; was the database replaced while the job ran?"));
             List<RunSpec> runs = table.runs(id).stream().map(r -> PlanCodec.readRun(id, r.config())).toList();
             return new Plan(id, PlanCodec.readSettings(id, settings), runs);
         });
@@ -56,14 +56,14 @@ public class PlanStore {
                 }
             }
         }
-        return services.store().plans().run(planId, runKey).map(r -> PlanCodec.readRun(planId, r.config()))
+        return workspace.store().plans().run(planId, runKey).map(r -> PlanCodec.readRun(planId, r.config()))
                 .orElseThrow(() -> new IllegalStateException("plan " + planId + " has no run '" + runKey + "'"));
     }
 
     /** The keys of a stored plan's runs, in plan order. */
     public List<String> runKeys(String planId) {
         Plan plan = loaded.get(planId);
-        return plan != null ? plan.runs().stream().map(RunSpec::key).toList() : services.store().plans().runKeys(planId);
+        return plan != null ? plan.runs().stream().map(RunSpec::key).toList() : workspace.store().plans().runKeys(planId);
     }
 
     /** The settings of a stored plan. */
@@ -72,9 +72,9 @@ public class PlanStore {
         if (plan != null) {
             return plan.settings();
         }
-        return services.store().plans().settings(planId).map(s -> PlanCodec.readSettings(planId, s))
+        return workspace.store().plans().settings(planId).map(s -> PlanCodec.readSettings(planId, s))
                 .orElseThrow(() -> new IllegalStateException("plan " + planId + " is not in "
-                        + services.database().describe()));
+                        + workspace.database().describe()));
     }
 
     /**
@@ -87,7 +87,7 @@ public class PlanStore {
         }
         JobFiles.LoadedJob loadedJob = JobFiles.parse(job.xml(), job.source());
         Plan plan = save(parse(loadedJob.properties(), job.parameters()));
-        services.store().jobs().setPlan(job.instanceId(), plan.id());
+        workspace.store().jobs().setPlan(job.instanceId(), plan.id());
         return plan;
     }
 }

@@ -28,18 +28,18 @@ public class ReportBatchlet extends AbstractBatchlet {
     JobOperator operator;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
-    Reports reports;
+    ReportAssembler reports;
 
     @Inject
     PlanStore plans;
 
     @Override
     public String process() throws Exception {
-        PlanSettings settings = plans.settings(JobSupport.planId(jobContext, operator));
-        long instance = JobSupport.resultsInstance(jobContext, operator, services);
+        PlanSettings settings = plans.settings(RunningJob.planId(jobContext, operator));
+        long instance = RunningJob.resultsInstance(jobContext, operator, workspace);
         Report report = reports.build(instance);
         ReportWriter.writeAll(report, reports.directory(settings.experiment(), instance));
         long failed = report.runs().stream().filter(r -> r.status() == RunStatus.FAILED).count();

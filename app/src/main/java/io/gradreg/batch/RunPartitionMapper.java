@@ -33,9 +33,9 @@ public class RunPartitionMapper implements PartitionMapper {
 
     @Override
     public PartitionPlan mapPartitions() {
-        String planId = JobSupport.planId(jobContext, operator);
+        String planId = RunningJob.planId(jobContext, operator);
         List<String> all = plans.runKeys(planId);
-        List<String> runs = JobSupport.sharding(jobContext, operator).map(s -> s.shard().share(all)).orElse(all);
+        List<String> runs = RunningJob.sharding(jobContext, operator).map(s -> s.shard().share(all)).orElse(all);
         Properties[] partitions = new Properties[runs.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Properties();

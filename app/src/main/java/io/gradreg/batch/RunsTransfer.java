@@ -47,7 +47,7 @@ import java.util.TreeMap;
 public class RunsTransfer {
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     JobLauncher launcher;
@@ -57,7 +57,7 @@ public class RunsTransfer {
 
     /** The finished runs of the experiment recorded under {@code resultsInstance}. */
     public RunsFile export(long resultsInstance) {
-        ResultsStore store = services.store();
+        ResultsStore store = workspace.store();
         JobSources.JobSource source = store.jobs().get(resultsInstance).orElseThrow(() -> new IllegalArgumentException(
                 "job instance " + resultsInstance + " was not started by 'gradreg run'; it has no runs to export"));
         Map<String, String> parameters = new TreeMap<>();
@@ -101,7 +101,7 @@ public class RunsTransfer {
 
     /** Imports a checked runs file ({@link RunsFile#read}); see the class comment for what is refused. */
     public Imported importRuns(RunsFile file, String fileName) {
-        ResultsStore store = services.store();
+        ResultsStore store = workspace.store();
         JobFiles.LoadedJob job = JobFiles.parse(file.job().xml(), file.job().file());
         Properties parameters = new Properties();
         parameters.putAll(file.job().parameters());
@@ -134,7 +134,7 @@ public class RunsTransfer {
         Map<String, int[]> subsets = new LinkedHashMap<>();
         for (RunSpec r : spec.runs()) {
             subsets.computeIfAbsent(r.config().subset() + "@" + r.config().seed(),
-                    k -> TrainingRun.drawSubset(r.config(), services.mnist()));
+                    k -> TrainingRun.drawSubset(r.config(), workspace.mnist()));
         }
         for (RunsFile.Run run : file.runs()) {
             String drawn = Subsets.checksum(subsets.get(run.trainSize() + "@" + run.seed()));
@@ -163,7 +163,7 @@ public class RunsTransfer {
             if (!sameConfiguration(mine, theirs)) {
                 throw new IllegalArgumentException("run " + mine.runKey() + " in " + fileName + " (" + describe(mine)
                         + ") conflicts with the run stored under experiment '" + file.experimentId() + "' in "
-                        + services.database().describe() + " (" + describe(theirs) + "); nothing was imported. "
+                        + workspace.database().describe() + " (" + describe(theirs) + "); nothing was imported. "
                         + "Import into another store, or export the experiment again under another --experiment-id");
             }
             if (theirs.status().finished()) {
@@ -187,7 +187,7 @@ public class RunsTransfer {
             recorded.putAll(parameters);
             recorded.setProperty("gradreg.experiment-id", file.experimentId());
             recorded.setProperty("gradreg.imported-from", file.exportedBy());
-            Path local = services.jobsDir().resolve(file.job().file());
+            Path local = workspace.jobsDir().resolve(file.job().file());
             store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString() : file.job().file(),
                     file.job().xml(), recorded, plans.save(spec).id());
             instance = store.experiments().join(file.experimentId(), file.job().fingerprint(), file.job().name(), instance,
@@ -209,7 +209,7 @@ public class RunsTransfer {
             }
         }
         int recorded = store.runs().recordImported(instance, records, curves);
-        Path local = services.jobsDir().resolve(file.job().file());
+        Path local = workspace.jobsDir().resolve(file.job().file());
         String localDiffers = null;
         try {
             if (Files.isRegularFile(local) && !sha256(Files.readString(local)).equals(file.job().sha256())) {
@@ -241,7 +241,7 @@ public class RunsTransfer {
 
     /** The job instance of this store, not run as shards, whose derived experiment id is {@code id}. */
     private Optional<Long> unshardedInstance(String id) {
-        ResultsStore store = services.store();
+        ResultsStore store = workspace.store();
         for (long instance : store.jobs().instances()) {
             var source = store.jobs().get(instance);
             if (source.isEmpty() || source.get().parameters().getProperty("gradreg.experiment-id") != null) {

@@ -32,17 +32,17 @@ public class SampleBatchlet extends AbstractBatchlet {
     JobOperator operator;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     PlanStore plans;
 
     @Override
     public String process() {
-        Plan plan = plans.load(JobSupport.planId(jobContext, operator));
-        ResultsStore store = services.store();
-        Mnist mnist = services.mnist();
-        long instance = JobSupport.register(jobContext, operator, services);
+        Plan plan = plans.load(RunningJob.planId(jobContext, operator));
+        ResultsStore store = workspace.store();
+        Mnist mnist = workspace.mnist();
+        long instance = RunningJob.register(jobContext, operator, workspace);
         Set<String> drawn = new HashSet<>();
         int order = 0;
         for (RunSpec run : plan.runs()) {

@@ -50,7 +50,7 @@ public class TrainBatchlet extends AbstractBatchlet {
     JobOperator operator;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     PlanStore plans;
@@ -81,15 +81,15 @@ public class TrainBatchlet extends AbstractBatchlet {
     }
 
     private String claimAndTrain() {
-        String planId = JobSupport.planId(jobContext, operator);
+        String planId = RunningJob.planId(jobContext, operator);
         RunSpec run = plans.run(planId, runKey);
-        ResultsStore store = services.store();
-        long instance = JobSupport.resultsInstance(jobContext, operator, services);
+        ResultsStore store = workspace.store();
+        long instance = RunningJob.resultsInstance(jobContext, operator, workspace);
         Claim claim;
         while (true) {
             // Status is read after claiming: only the claim's holder may change it from here on.
             claim = store.claims().claim(instance, runKey, ExecutionHeartbeat.owner(jobContext.getExecutionId()),
-                    jobContext.getExecutionId(), services.runLeaseSeconds()).orElse(null);
+                    jobContext.getExecutionId(), workspace.runLeaseSeconds()).orElse(null);
             RunRecord record = store.runs().get(instance, runKey)
                     .orElseThrow(() -> new IllegalStateException("run " + runKey + " was not planned by step 'sample'"));
             switch (record.status()) {
@@ -105,7 +105,7 @@ public class TrainBatchlet extends AbstractBatchlet {
             if (stopping()) {
                 return "STOPPED";
             }
-            sleep(services.runLeaseSeconds() * 1000L / 4); // another live process trains it
+            sleep(workspace.runLeaseSeconds() * 1000L / 4); // another live process trains it
         }
         try {
             return train(plans.settings(planId), run, store, claim);
@@ -134,8 +134,9 @@ public class TrainBatchlet extends AbstractBatchlet {
         store.runs().markTraining(instance, runKey, jobContext.getExecutionId());
         // points since the last checkpoint: stored with the next checkpoint, the end or the failure
         CurveRecorder curve = new CurveRecorder(settings.curveEvery());
+        workspace.engine().useOnCurrentThread();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainingRun training = new TrainingRun(run.config(), subset, services.mnist(), services.penalty(run.config()),
+                TrainingRun training = new TrainingRun(run.config(), subset, workspace.mnist(), workspace.penalty(run.config()),
                         manager)) {
             var checkpoint = store.runs().checkpoint(instance, runKey);
             if (checkpoint.isPresent()) {

@@ -5,6 +5,7 @@ import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.Penalty;
+import io.gradreg.training.TorchEngine;
 import io.gradreg.training.TrainingLoop;
 import io.gradreg.training.TrainingRun;
 import java.util.ArrayList;
@@ -48,10 +49,13 @@ public final class Benchmark {
 
     private final Mnist mnist;
     private final Regularizers regularizers;
+    private final TorchEngine torch;
 
-    public Benchmark(Mnist mnist, Regularizers regularizers) {
+    /** @param torch the started engine; the throughput pool's threads use its thread count */
+    public Benchmark(Mnist mnist, Regularizers regularizers, TorchEngine torch) {
         this.mnist = mnist;
         this.regularizers = regularizers;
+        this.torch = torch;
     }
 
     public Speed speed(TrainingConfig config, int warmup, int windows, int perWindow) {
@@ -82,7 +86,7 @@ public final class Benchmark {
      * threads and times the whole batch, subset draws and model set-up included.
      */
     public Throughput throughput(TrainingConfig config, int runs, int partitions) {
-        ExecutorService pool = Executors.newFixedThreadPool(partitions);
+        ExecutorService pool = Executors.newFixedThreadPool(partitions, torch.threadFactory("gradreg-bench"));
         try {
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();

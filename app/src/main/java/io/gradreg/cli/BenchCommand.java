@@ -2,7 +2,7 @@ package io.gradreg.cli;
 
 import io.gradreg.bench.Benchmark;
 import io.gradreg.bench.ProcessMemory;
-import io.gradreg.batch.Services;
+import io.gradreg.batch.Workspace;
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
@@ -73,7 +73,7 @@ class BenchCommand implements Callable<Integer> {
     EngineOptions engine;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Spec
     CommandSpec spec;
@@ -81,7 +81,7 @@ class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Regularizers found = services.regularizers();
+        Regularizers found = workspace.regularizers();
         regularizers.forEach(found::get);
         if (throughputRuns > 0) {
             found.get(throughputRegularizer);
@@ -90,7 +90,7 @@ class BenchCommand implements Callable<Integer> {
             }
         }
         Mnist mnist = engine.loadData();
-        Benchmark benchmark = new Benchmark(mnist, found);
+        Benchmark benchmark = new Benchmark(mnist, found, engine.torch());
         out.printf("# gradreg bench: LeNet-5 %s, batch 50, %d intra-op thread(s), %d cores, java %s, malloc %s%n",
                 architecture, engine.threads, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), ProcessMemory.allocator());

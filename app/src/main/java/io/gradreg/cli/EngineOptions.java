@@ -17,8 +17,18 @@ class EngineOptions {
             description = "PyTorch intra-op threads per run (default: ${DEFAULT-VALUE})")
     int threads;
 
+    private TorchEngine torch;
+
+    /** PyTorch with {@code --threads} intra-op threads, started on first use. */
+    TorchEngine torch() {
+        if (torch == null) {
+            torch = TorchEngine.start(threads);
+        }
+        return torch;
+    }
+
     Mnist loadData() {
-        TorchEngine.start(threads);
+        torch();
         Path dir = dataDir != null ? dataDir
                 : Path.of(ConfigProvider.getConfig().getOptionalValue("gradreg.data-dir", String.class).orElse("data/mnist"));
         return Mnist.load(dir);

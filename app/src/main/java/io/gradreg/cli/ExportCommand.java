@@ -2,7 +2,7 @@ package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.RunsTransfer;
-import io.gradreg.batch.Services;
+import io.gradreg.batch.Workspace;
 import io.gradreg.results.RunsFile;
 
 import jakarta.inject.Inject;
@@ -38,7 +38,7 @@ class ExportCommand implements Callable<Integer> {
     JobLauncher launcher;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     RunsTransfer transfer;
@@ -48,10 +48,10 @@ class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        services.database().check();
+        workspace.database().check();
         RunsFile file = transfer.export(instance());
         Path target = output != null ? output
-                : services.workDir().resolve("exports").resolve(file.experimentId() + ".runs.json");
+                : workspace.workDir().resolve("exports").resolve(file.experimentId() + ".runs.json");
         try {
             file.write(target);
         } catch (IOException e) {
@@ -65,6 +65,6 @@ class ExportCommand implements Callable<Integer> {
     }
 
     private long instance() {
-        return ExperimentSelector.resultsInstance(execution, experiment, services, launcher);
+        return ExperimentSelector.resultsInstance(execution, experiment, workspace, launcher);
     }
 }

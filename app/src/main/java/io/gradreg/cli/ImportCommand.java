@@ -1,7 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.RunsTransfer;
-import io.gradreg.batch.Services;
+import io.gradreg.batch.Workspace;
 import io.gradreg.results.RunsFile;
 
 import jakarta.inject.Inject;
@@ -27,7 +27,7 @@ class ImportCommand implements Callable<Integer> {
     List<Path> files;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     RunsTransfer transfer;
@@ -37,7 +37,7 @@ class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        services.database().check();
+        workspace.database().check();
         List<RunsFile> read = files.stream().map(RunsFile::read).toList(); // all files checked before any is imported
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < read.size(); i++) {
@@ -58,6 +58,6 @@ class ImportCommand implements Callable<Integer> {
     }
 
     private int finished(RunsTransfer.Imported r) {
-        return (int) services.store().runs().of(r.resultsInstance()).stream().filter(x -> x.status().finished()).count();
+        return (int) workspace.store().runs().of(r.resultsInstance()).stream().filter(x -> x.status().finished()).count();
     }
 }

@@ -2,8 +2,8 @@ package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.JobProgress;
-import io.gradreg.batch.Reports;
-import io.gradreg.batch.Services;
+import io.gradreg.batch.ReportAssembler;
+import io.gradreg.batch.Workspace;
 import io.gradreg.batch.RunSpec;
 import io.gradreg.metrics.JobLabels;
 import io.gradreg.metrics.JobMetrics;
@@ -32,19 +32,19 @@ class JobWatcher {
     JobLauncher launcher;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     JobProgress progress;
 
     @Inject
-    Reports reports;
+    ReportAssembler reports;
 
     @Inject
     JobMetrics metrics;
 
     int follow(JobLauncher.Started started, PrintWriter out, PrintWriter err) throws InterruptedException {
-        ResultsStore store = services.store();
+        ResultsStore store = workspace.store();
         boolean terminal = System.console() != null;
         long execution = started.executionId();
         long instance = started.instanceId();

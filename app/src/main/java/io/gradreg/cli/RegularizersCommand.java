@@ -1,6 +1,6 @@
 package io.gradreg.cli;
 
-import io.gradreg.batch.Services;
+import io.gradreg.batch.Workspace;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.spi.ParameterSpec;
 import jakarta.inject.Inject;
@@ -23,7 +23,7 @@ class RegularizersCommand implements Callable<Integer> {
     private static final int PAPER_BATCH = 50;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Spec
     CommandSpec spec;
@@ -31,7 +31,7 @@ class RegularizersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Regularizers.Entry> entries = services.regularizers().all();
+        List<Regularizers.Entry> entries = workspace.regularizers().all();
         int nameWidth = Math.max("NAME".length(), entries.stream().mapToInt(e -> e.provider().name().length()).max().orElse(0));
         int originWidth = Math.max("ORIGIN".length(), entries.stream().mapToInt(e -> e.origin().length()).max().orElse(0));
         String row = "%-" + nameWidth + "s  %-" + originWidth + "s  %s%n";

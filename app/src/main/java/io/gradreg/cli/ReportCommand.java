@@ -1,8 +1,8 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.Reports;
-import io.gradreg.batch.Services;
+import io.gradreg.batch.ReportAssembler;
+import io.gradreg.batch.Workspace;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import jakarta.inject.Inject;
@@ -46,18 +46,18 @@ class ReportCommand implements Callable<Integer> {
     JobLauncher launcher;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
-    Reports reports;
+    ReportAssembler reports;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        services.database().check();
-        services.store();
+        workspace.database().check();
+        workspace.store();
         long instance = instance();
         Report report = reports.build(instance);
         PrintWriter out = spec.commandLine().getOut();
@@ -89,6 +89,6 @@ class ReportCommand implements Callable<Integer> {
 
     /** The job instance whose runs to report: the experiment's for a shard. */
     private long instance() {
-        return ExperimentSelector.resultsInstance(execution, experiment, services, launcher);
+        return ExperimentSelector.resultsInstance(execution, experiment, workspace, launcher);
     }
 }

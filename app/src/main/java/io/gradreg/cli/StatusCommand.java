@@ -1,7 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.Services;
+import io.gradreg.batch.Workspace;
 import io.gradreg.store.Experiments;
 import io.gradreg.store.RunRecord;
 import jakarta.batch.operations.JobOperator;
@@ -33,21 +33,21 @@ class StatusCommand implements Callable<Integer> {
     JobLauncher launcher;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        services.database().check();
-        services.store();
+        workspace.database().check();
+        workspace.store();
         JobOperator operator = launcher.operator();
         PrintWriter out = spec.commandLine().getOut();
         if (execution == null) {
             List<JobExecution> executions = new ArrayList<>();
             JobRepository repository = launcher.repository();
-            for (long id : services.store().jobs().instances()) {
+            for (long id : workspace.store().jobs().instances()) {
                 JobInstance instance = repository.getJobInstance(id);
                 if (instance != null) {
                     executions.addAll(repository.getJobExecutions(instance));
@@ -60,11 +60,11 @@ class StatusCommand implements Callable<Integer> {
                         operator.getJobInstance(e.getExecutionId()).getInstanceId(), e.getJobName(), e.getBatchStatus(),
                         e.getExitStatus(), e.getStartTime());
             }
-            List<Experiments.Experiment> experiments = services.store().experiments().all();
+            List<Experiments.Experiment> experiments = workspace.store().experiments().all();
             if (!experiments.isEmpty()) {
                 out.printf("%n%-40s %-10s %-26s %s%n", "EXPERIMENT", "INSTANCE", "JOB", "RUNS FINISHED");
                 for (Experiments.Experiment x : experiments) {
-                    List<RunRecord> runs = services.store().runs().of(x.resultsInstance());
+                    List<RunRecord> runs = workspace.store().runs().of(x.resultsInstance());
                     out.printf("%-40s %-10d %-26s %d/%d%n", x.id(), x.resultsInstance(), x.jobName(),
                             runs.stream().filter(r -> r.status().finished()).count(), runs.size());
                 }
@@ -85,7 +85,7 @@ class StatusCommand implements Callable<Integer> {
             out.printf("  step %-10s %-10s %s%n", s.getStepName(), s.getBatchStatus(), s.getExitStatus());
         }
         out.printf("%-45s %-10s %-8s %-12s %s%n", "RUN", "STATUS", "SEED", "MINIBATCHES", "TEST ACCURACY");
-        for (RunRecord r : services.store().runs().of(services.store().experiments().resultsInstance(instance))) { // a shard: all shards' runs
+        for (RunRecord r : workspace.store().runs().of(workspace.store().experiments().resultsInstance(instance))) { // a shard: all shards' runs
             out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), r.status(), r.seed(),
                     r.minibatchesDone() + "/" + r.minibatches(),
                     r.testAccuracy() == null ? (r.message() == null ? "" : r.message())

@@ -1,9 +1,9 @@
 package io.gradreg.cli;
 
-import io.gradreg.batch.Services;
+import io.gradreg.batch.Workspace;
 import io.gradreg.data.Mnist;
 import io.gradreg.regularizer.Regularizers;
-import io.gradreg.training.Trainer;
+import io.gradreg.training.RunTrainer;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingResult;
 import jakarta.inject.Inject;
@@ -43,16 +43,17 @@ class TrainCommand implements Callable<Integer> {
     Path curveFile;
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Regularizers regularizers = services.regularizers();
+        Regularizers regularizers = workspace.regularizers();
         regularizers.get(training.regularizer);
         TrainingConfig config = training.toConfig(regularizers);
+        training.warnings().forEach(spec.commandLine().getErr()::println);
         try {
             CurveRecorder.check("--curve-every", curveEvery, config.minibatches());
         } catch (IllegalArgumentException e) {
@@ -65,7 +66,7 @@ class TrainCommand implements Callable<Integer> {
         Mnist mnist = engine.loadData();
         PrintWriter out = spec.commandLine().getOut();
         CurveRecorder curve = new CurveRecorder(curveEvery);
-        TrainingResult result = new Trainer(mnist).train(config, services.penalty(config),
+        TrainingResult result = new RunTrainer(mnist).train(config, workspace.penalty(config),
                 ProgressPrinter.forConsole(spec.commandLine().getErr()), curve);
         if (curveFile != null) {
             writeCurve(curve.drain());

@@ -40,8 +40,14 @@ class TrainingOptions {
                 + "replication report publish them; docs/regularizers.md) (default: ${DEFAULT-VALUE})")
     String weightConvention;
 
-    @Option(names = {"-P", "--param"}, description = "regularizer parameter name=value (repeatable)")
+    @Option(names = {"-P", "--regularizer-param"}, paramLabel = "KEY=VALUE",
+            description = "a parameter of the regularizer, the job property param.REGULARIZER.KEY (repeatable; "
+                + "see 'gradreg regularizers')")
     Map<String, String> params = new LinkedHashMap<>();
+
+    /** The old name of {@code --regularizer-param}; it still works, and warns (it read as a job parameter). */
+    @Option(names = "--param", hidden = true, paramLabel = "KEY=VALUE")
+    Map<String, String> deprecatedParams = new LinkedHashMap<>();
 
     @Option(names = {"-n", "--train-size"},
             description = "training images: N in total (e.g. 5000) or N per class (e.g. 200/class) (default: ${DEFAULT-VALUE})")
@@ -88,14 +94,22 @@ class TrainingOptions {
     @Option(names = {"-s", "--seed"}, description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
+    /** What the user should change, though the command runs as it is (old option names). */
+    List<String> warnings() {
+        return deprecatedParams.isEmpty() ? List.of()
+                : List.of("warning: option '--param' is deprecated; call it '--regularizer-param' (or -P)");
+    }
+
     TrainingConfig toConfig(Regularizers regularizers) {
+        Map<String, String> regularizerParameters = new LinkedHashMap<>(deprecatedParams);
+        regularizerParameters.putAll(params);
         double meanWeight = WeightConvention.parse(weightConvention)
                 .toMean(regularizers.get(regularizer), weight, batchSize);
         return TrainingConfig.builder()
                 .architecture(Architecture.parse(architecture))
                 .regularizer(regularizer)
                 .weight(meanWeight)
-                .regularizerParameters(params)
+                .regularizerParameters(regularizerParameters)
                 .subset(SubsetSpec.parse(trainSize))
                 .minibatches(minibatches)
                 .batchSize(batchSize)

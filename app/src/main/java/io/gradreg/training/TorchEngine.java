@@ -2,51 +2,88 @@ package io.gradreg.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts DJL's PyTorch engine from the libtorch in {@code pytorch-native-cpu} (never downloaded;
- * DJL offline mode is forced) and sets PyTorch's thread pools.
+ * DJL's PyTorch engine, started from the libtorch in {@code pytorch-native-cpu} (never downloaded;
+ * DJL offline mode is forced), with the intra-op thread count runs use.
+ *
+ * <p>libtorch is loaded once per process; {@link #start} is called once by whoever owns the process
+ * (the batch layer's workspace, a command) and the returned value is handed to what needs it. The
+ * thread count is a value of this object, not process state read behind the caller's back, and the
+ * training package never sets it: PyTorch's OpenMP setting belongs to each native thread, so the
+ * owner of a thread that trains or evaluates (a JBeret partition, a benchmark's pool) calls
+ * {@link #useOnCurrentThread()} on it, or creates it with {@link #threadFactory()}.
  */
 public final class TorchEngine {
 
-    private static boolean started;
-    private static volatile int threads = 1;
+    private static boolean loaded;
 
-    private TorchEngine() {
+    private final Engine engine;
+    private final int intraOpThreads;
+
+    private TorchEngine(Engine engine, int intraOpThreads) {
+        this.engine = engine;
+        this.intraOpThreads = intraOpThreads;
     }
 
     /**
+     * Loads libtorch (the first time in a process) and applies {@code intraOpThreads} to the calling
+     * thread.
+     *
      * @param intraOpThreads threads one tensor operation may use; 1 is fastest for LeNet-5-sized
      *     tensors, with runs in parallel instead
      */
-    public static synchronized Engine start(int intraOpThreads) {
-        if (!started) {
+    public static synchronized TorchEngine start(int intraOpThreads) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
+        }
+        if (!loaded) {
             System.setProperty("ai.djl.offline", "true");
             if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) {
                 System.setProperty("PYTORCH_FLAVOR", "cpu");
             }
         }
         Engine engine = Engine.getEngine("PyTorch");
-        if (!started && System.getenv("OMP_NUM_THREADS") == null) {
-            System.err.println("warning: OMP_NUM_THREADS is not set, so libtorch may run some kernels on several "
-                    + "threads and runs are not reproducible across processes; start gradreg with bin/gradreg "
-                    + "or export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1");
-        }
-        if (!started) {
+        if (!loaded) {
+            if (System.getenv("OMP_NUM_THREADS") == null) {
+                System.err.println("warning: OMP_NUM_THREADS is not set, so libtorch may run some kernels on several "
+                        + "threads and runs are not reproducible across processes; start gradreg with bin/gradreg "
+                        + "or export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1");
+            }
             JniUtils.setGradMode(false);
-            started = true;
+            loaded = true;
         }
-        threads = intraOpThreads;
-        JniUtils.setNumThreads(intraOpThreads);
+        TorchEngine started = new TorchEngine(engine, intraOpThreads);
+        started.useOnCurrentThread();
+        return started;
+    }
+
+    /** DJL's engine. */
+    public Engine engine() {
         return engine;
     }
 
+    /** Threads one tensor operation may use. */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
     /**
-     * Applies the configured intra-op thread count to the calling thread. PyTorch's OpenMP setting
-     * is per thread: a batch worker thread would otherwise use one thread per core, and two
-     * partitions would oversubscribe the machine.
+     * Applies the intra-op thread count to the calling thread. A thread that never did would use
+     * OpenMP's default, one thread per core, and two partitions would oversubscribe the machine.
      */
-    public static void applyThreadsToCurrentThread() {
-        JniUtils.setNumThreads(threads);
+    public void useOnCurrentThread() {
+        JniUtils.setNumThreads(intraOpThreads);
+    }
+
+    /** Threads named {@code prefix-N} that apply the thread count before their first task. */
+    public ThreadFactory threadFactory(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> new Thread(() -> {
+            useOnCurrentThread();
+            task.run();
+        }, prefix + "-" + count.incrementAndGet());
     }
 }

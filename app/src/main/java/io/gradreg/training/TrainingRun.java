@@ -76,7 +76,6 @@ public final class TrainingRun implements AutoCloseable {
 
     /** A run on a given subset of the training split (e.g. one recorded by a batch job). */
     public TrainingRun(TrainingConfig config, int[] subset, Mnist mnist, Penalty penalty, NDManager parent) {
-        TorchEngine.applyThreadsToCurrentThread();
         this.config = config;
         this.mnist = mnist;
         this.regularizerName = config.regularizer();

@@ -14,14 +14,16 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkTest {
 
+    static TorchEngine torch;
+
     @BeforeAll
     static void engine() {
-        TorchEngine.start(1);
+        torch = TorchEngine.start(1);
     }
 
     @Test
     void throughputTrainsEveryRunToTheEndAndCountsRunsPerHour() {
-        Benchmark benchmark = new Benchmark(TestData.mnist(), Regularizers.builtIn());
+        Benchmark benchmark = new Benchmark(TestData.mnist(), Regularizers.builtIn(), torch);
         TrainingConfig config = TrainingConfig.builder().regularizer("spectreg").weight(0.01).minibatches(3).seed(5).build();
         Benchmark.Throughput t = benchmark.throughput(config, 3, 2);
         assertEquals(2, t.partitions());
@@ -33,7 +35,7 @@ class BenchmarkTest {
 
     @Test
     void aFailingRunFailsTheMeasurementWithItsOwnMessage() {
-        Benchmark benchmark = new Benchmark(TestData.mnist(), Regularizers.builtIn());
+        Benchmark benchmark = new Benchmark(TestData.mnist(), Regularizers.builtIn(), torch);
         // a learning rate this large makes the loss overflow within a few minibatches
         TrainingConfig config = TrainingConfig.builder().learningRate(1e30).minibatches(50).seed(5).build();
         TrainingException e = assertThrows(TrainingException.class, () -> benchmark.throughput(config, 2, 2));

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 public final class EngineProbe {
 
     public static void main(String[] args) {
-        Engine engine = TorchEngine.start(1);
+        Engine engine = TorchEngine.start(1).engine();
         try (NDManager manager = NDManager.newBaseManager()) {
             float sum = manager.create(new float[] {1, 2, 3}).sum().getFloat();
             System.out.println(engine.getEngineName() + " " + engine.getVersion() + " sum=" + sum);

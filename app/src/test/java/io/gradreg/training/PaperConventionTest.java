@@ -88,7 +88,7 @@ class PaperConventionTest {
         assertEquals(50, paper.jobWeight());
         assertEquals(1, mean.jobWeight());
         assertEquals(mean.config(), paper.config(), "both conventions plan the same run");
-        Trainer trainer = new Trainer(mnist);
+        RunTrainer trainer = new RunTrainer(mnist);
         TrainingResult a = trainer.train(paper.config(), TestData.penalty(paper.config()), p -> { });
         TrainingResult b = trainer.train(mean.config(), TestData.penalty(mean.config()), p -> { });
         assertEquals(b.test().accuracy(), a.test().accuracy());

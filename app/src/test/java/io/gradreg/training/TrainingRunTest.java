@@ -186,7 +186,7 @@ class TrainingRunTest {
     void shortRunLearns() {
         TrainingConfig config = TrainingConfig.builder().regularizer("none").minibatches(300)
                 .subset(SubsetSpec.perClass(100)).seed(2).build();
-        TrainingResult result = new Trainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { });
+        TrainingResult result = new RunTrainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { });
         assertEquals(10_000, result.test().examples());
         assertTrue(result.test().accuracy() > 0.85, "accuracy " + result.test().accuracy());
     }
@@ -196,7 +196,7 @@ class TrainingRunTest {
         TrainingConfig config = TrainingConfig.builder().regularizer("doubleback").weight(1e30).learningRate(10)
                 .minibatches(50).seed(9).build();
         TrainingException e = assertThrows(TrainingException.class,
-                () -> new Trainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { }));
+                () -> new RunTrainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { }));
         assertTrue(e.getMessage().startsWith("run with seed 9 diverged at minibatch "), e.getMessage());
         assertTrue(e.getMessage().contains("regularizer 'doubleback'"), e.getMessage());
     }

@@ -2,7 +2,6 @@ package io.gradreg.spi.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -41,10 +40,7 @@ public final class PenaltyCheck {
     /** Examples in the kit's minibatch. */
     public static final int BATCH_SIZE = 4;
 
-    private static final long NETWORK_SEED = 7;
-    private static final long DATA_SEED = 11;
     private static final long RANDOM_SEED = 13;
-    private static final double PIXEL_STEP = 1e-5;
     private static final double PARAMETER_STEP = 1e-5;
     private static final int ENTRIES_PER_PARAMETER = 4;
 
@@ -98,7 +94,7 @@ public final class PenaltyCheck {
 
     /** The penalty of the kit's minibatch is a scalar and finite; returns it. */
     public double assertFiniteScalar() {
-        double penalty = penalty(images(BATCH_SIZE), labels(BATCH_SIZE), KitRandom.seeded(RANDOM_SEED));
+        double penalty = penalty(KitMinibatch.images(BATCH_SIZE), KitMinibatch.labels(BATCH_SIZE), KitRandom.seeded(RANDOM_SEED));
         if (!Double.isFinite(penalty)) {
             fail(name + " returned " + penalty + " for the kit's minibatch of " + BATCH_SIZE + " examples");
         }
@@ -110,10 +106,10 @@ public final class PenaltyCheck {
      * (e.g. a formula of the logits); relative tolerance 1e-6.
      */
     public void assertPenaltyEquals(ToDoubleFunction<List<Example>> reference) {
-        double[] images = images(BATCH_SIZE);
-        int[] labels = labels(BATCH_SIZE);
+        double[] images = KitMinibatch.images(BATCH_SIZE);
+        int[] labels = KitMinibatch.labels(BATCH_SIZE);
         double actual = penalty(images, labels, KitRandom.seeded(RANDOM_SEED));
-        double expected = reference.applyAsDouble(examples(images, labels, KitRandom.seeded(RANDOM_SEED)));
+        double expected = reference.applyAsDouble(KitMinibatch.examples(images, labels, KitRandom.seeded(RANDOM_SEED)));
         if (!(Math.abs(actual - expected) <= 1e-10 + 1e-6 * Math.abs(expected))) {
             fail(String.format(Locale.ROOT, "%s: the penalty is %.12g, the reference %.12g (relative difference "
                     + "%.3g): the penalty does not compute its definition", name, actual, expected,
@@ -137,10 +133,10 @@ public final class PenaltyCheck {
      * {@value #ENTRIES_PER_PARAMETER} entries of each tensor.
      */
     public void assertParameterGradients() {
-        double[] images = images(BATCH_SIZE);
-        int[] labels = labels(BATCH_SIZE);
+        double[] images = KitMinibatch.images(BATCH_SIZE);
+        int[] labels = KitMinibatch.labels(BATCH_SIZE);
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
-            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED);
             List<double[]> analytic = gradients(net, gradients, manager, images, labels, weight, false);
             List<double[]> lossOnly = gradients(net, gradients, manager, images, labels, 0, false);
             SplittableRandom pick = new SplittableRandom(RANDOM_SEED);
@@ -184,8 +180,8 @@ public final class PenaltyCheck {
      * examples, the penalty's random draws repeated with it) has the same penalty.
      */
     public void assertPerExampleMean() {
-        double[] images = images(BATCH_SIZE);
-        int[] labels = labels(BATCH_SIZE);
+        double[] images = KitMinibatch.images(BATCH_SIZE);
+        int[] labels = KitMinibatch.labels(BATCH_SIZE);
         KitRandom once = KitRandom.seeded(RANDOM_SEED);
         double single = penalty(images, labels, once);
         double[] twiceImages = new double[2 * images.length];
@@ -210,10 +206,10 @@ public final class PenaltyCheck {
      * keeps them until the step ends).
      */
     public void assertStableUnderGarbageCollection() {
-        double[] images = images(BATCH_SIZE);
-        int[] labels = labels(BATCH_SIZE);
+        double[] images = KitMinibatch.images(BATCH_SIZE);
+        int[] labels = KitMinibatch.labels(BATCH_SIZE);
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
-            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED);
             List<double[]> calm = gradients(net, gradients, manager, images, labels, weight, false);
             for (int round = 0; round < 3; round++) {
                 List<double[]> collected = gradients(net, gradients, manager, images, labels, weight, true);
@@ -236,7 +232,7 @@ public final class PenaltyCheck {
 
     private double penalty(double[] images, int[] labels, KitRandom random) {
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
-            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
+            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED);
             try (NDManager step = manager.newSubManager()) {
                 NDArray[] parts = objective(net, gradients, step, images, labels, 0, random);
                 return parts[1].toType(DataType.FLOAT64, false).getDouble();
@@ -316,90 +312,6 @@ public final class PenaltyCheck {
             } finally {
                 w.subi(d);
             }
-        }
-    }
-
-    // ---- the minibatch and its independent derivatives ----
-
-    private static double[] images(int b) {
-        SplittableRandom random = new SplittableRandom(DATA_SEED);
-        double[] images = new double[b * TinyLeNet.PIXELS];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = random.nextDouble();
-        }
-        return images;
-    }
-
-    private static int[] labels(int b) {
-        SplittableRandom random = new SplittableRandom(DATA_SEED + 1);
-        int[] labels = new int[b];
-        for (int i = 0; i < b; i++) {
-            labels[i] = random.nextInt(TinyLeNet.CLASSES);
-        }
-        return labels;
-    }
-
-    private static List<Example> examples(double[] images, int[] labels, KitRandom random) {
-        List<Example> examples = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            TinyLeNet net = new TinyLeNet(manager, NETWORK_SEED);
-            double[] logits = logits(net, manager, images, labels.length);
-            for (int i = 0; i < labels.length; i++) {
-                double[] input = Arrays.copyOfRange(images, i * TinyLeNet.PIXELS, (i + 1) * TinyLeNet.PIXELS);
-                examples.add(new Example(input, labels[i], Arrays.copyOfRange(logits, i * TinyLeNet.CLASSES,
-                        (i + 1) * TinyLeNet.CLASSES), PenaltyCheck::logitJacobian, random));
-            }
-        }
-        return examples;
-    }
-
-    /** d z / d x of one image by central differences: one forward pass of 2 * 784 perturbed copies. */
-    private static double[][] logitJacobian(double[] image) {
-        int n = TinyLeNet.PIXELS;
-        double[] batch = new double[2 * n * n];
-        for (int q = 0; q < n; q++) {
-            System.arraycopy(image, 0, batch, (2 * q) * n, n);
-            System.arraycopy(image, 0, batch, (2 * q + 1) * n, n);
-            batch[(2 * q) * n + q] += PIXEL_STEP;
-            batch[(2 * q + 1) * n + q] -= PIXEL_STEP;
-        }
-        double[] z;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            z = logits(new TinyLeNet(manager, NETWORK_SEED), manager, batch, 2 * n);
-        }
-        int k = TinyLeNet.CLASSES;
-        double[][] jacobian = new double[k][n];
-        for (int q = 0; q < n; q++) {
-            for (int c = 0; c < k; c++) {
-                jacobian[c][q] = (z[(2 * q) * k + c] - z[(2 * q + 1) * k + c]) / (2 * PIXEL_STEP);
-            }
-        }
-        return jacobian;
-    }
-
-    private static double[] logits(TinyLeNet net, NDManager manager, double[] images, int b) {
-        try (NDManager m = manager.newSubManager()) {
-            return net.forward(m.create(images, new Shape(b, 1, 28, 28))).toDoubleArray();
-        }
-    }
-
-    /** DJL's PyTorch engine from the libtorch jar on the class path, offline, one intra-op thread. */
-    private static final class KitEngine {
-        private static boolean started;
-
-        static synchronized void start() {
-            if (started) {
-                return;
-            }
-            if (System.getProperty("ai.djl.offline") == null) {
-                System.setProperty("ai.djl.offline", "true");
-            }
-            if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) {
-                System.setProperty("PYTORCH_FLAVOR", "cpu");
-            }
-            Engine.getEngine("PyTorch");
-            JniUtils.setNumThreads(1);
-            started = true;
         }
     }
 }

@@ -34,7 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * </pre>
  */
 @ApplicationScoped
-public class Services {
+public class Workspace {
 
     @ConfigProperty(name = "gradreg.work-dir", defaultValue = "gradreg-work")
     Path workDir;
@@ -69,6 +69,7 @@ public class Services {
     private Database database;
     private ResultsStore store;
     private Mnist mnist;
+    private TorchEngine engine;
     private Regularizers regularizers;
 
     public Path workDir() {
@@ -136,10 +137,21 @@ public class Services {
         return store;
     }
 
+    /**
+     * PyTorch, started once with {@code gradreg.threads} intra-op threads; a step's thread calls
+     * {@link TorchEngine#useOnCurrentThread()} before it trains or evaluates.
+     */
+    public synchronized TorchEngine engine() {
+        if (engine == null) {
+            engine = TorchEngine.start(threads);
+        }
+        return engine;
+    }
+
     /** MNIST, verified, loaded once; starts the engine too. */
     public synchronized Mnist mnist() {
         if (mnist == null) {
-            TorchEngine.start(threads);
+            engine();
             mnist = Mnist.load(dataDir);
         }
         return mnist;

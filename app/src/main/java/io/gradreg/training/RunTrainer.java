@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDManager;
 import io.gradreg.data.Mnist;
 
 /** Trains one configuration from start to end and evaluates it on the test set. */
-public final class Trainer {
+public final class RunTrainer {
 
     private final Mnist mnist;
 
-    public Trainer(Mnist mnist) {
+    public RunTrainer(Mnist mnist) {
         this.mnist = mnist;
     }
 

@@ -23,16 +23,16 @@ import java.util.Optional;
  * paper's numbers in the files beside the job.
  */
 @ApplicationScoped
-public class Reports {
+public class ReportAssembler {
 
     @Inject
-    Services services;
+    Workspace workspace;
 
     @Inject
     PlanStore plans;
 
     public Report build(long instanceId) {
-        ResultsStore store = services.store();
+        ResultsStore store = workspace.store();
         ExpectedResults expected = ExpectedResults.none();
         ExpectedResults observed = ExpectedResults.none();
         Claims claims = Claims.none();
@@ -71,7 +71,7 @@ public class Reports {
 
     /** The report's footer: this build, the job as started, the kind of database (no URL: it may hold credentials). */
     private Provenance provenance(JobSources.JobSource source) {
-        String database = services.database().isPostgres() ? "PostgreSQL" : "H2";
+        String database = workspace.database().isPostgres() ? "PostgreSQL" : "H2";
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         if (source == null) {
             return new Provenance(BuildInfo.current().describe(), null, null, null, database, null, now);
@@ -92,6 +92,6 @@ public class Reports {
     }
 
     public Path directory(String experiment, long instanceId) {
-        return services.workDir().resolve("reports").resolve(experiment + "-" + instanceId);
+        return workspace.workDir().resolve("reports").resolve(experiment + "-" + instanceId);
     }
 }

@@ -6,12 +6,12 @@ import java.util.Optional;
 import java.util.Properties;
 
 /** What a step needs to know of the running job: its stored plan, and whether it is a shard. */
-final class JobSupport {
+final class RunningJob {
 
     /** Job parameter: the id of the job's stored plan ({@link PlanStore}), set at launch. */
     static final String PLAN = "gradreg.plan";
 
-    private JobSupport() {
+    private RunningJob() {
     }
 
     /** The id of the job's plan. */
@@ -34,18 +34,18 @@ final class JobSupport {
      * the same right after starting the job; whichever comes first registers it, the other finds it)
      * and returns the job instance under which this job records its runs.
      */
-    static long register(JobContext job, JobOperator operator, Services services) {
-        return sharding(job, operator).map(s -> services.store().experiments().join(s.experimentId(), s.fingerprint(),
+    static long register(JobContext job, JobOperator operator, Workspace workspace) {
+        return sharding(job, operator).map(s -> workspace.store().experiments().join(s.experimentId(), s.fingerprint(),
                 job.getJobName(), job.getInstanceId(), s.shard().index(), s.shard().count()).resultsInstance())
                 .orElse(job.getInstanceId());
     }
 
     /** The job instance under which this job records its runs: its own, or for a shard the experiment's. */
-    static long resultsInstance(JobContext job, JobOperator operator, Services services) {
+    static long resultsInstance(JobContext job, JobOperator operator, Workspace workspace) {
         if (sharding(job, operator).isEmpty()) {
             return job.getInstanceId();
         }
-        return services.store().experiments().of(job.getInstanceId()).orElseThrow(() -> new IllegalStateException(
+        return workspace.store().experiments().of(job.getInstanceId()).orElseThrow(() -> new IllegalStateException(
                 "shard job instance " + job.getInstanceId() + " is not registered with its experiment"))
                 .resultsInstance();
     }
