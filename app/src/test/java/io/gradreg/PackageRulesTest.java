@@ -1,11 +1,18 @@
 package io.gradreg;
 
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.Architectures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +69,29 @@ class PackageRulesTest {
                 // the training step's PenaltyContext and its staging buffers; regularizers see only the SPI
                 .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training")
                 .check(classes);
+    }
+
+    /** Small classes: no main source file of any module (plugins included) is over 400 lines. */
+    @Test
+    void noMainSourceFileIsOver400Lines() throws IOException {
+        Path root = Path.of("").toAbsolutePath(); // the tests run in the repository's root (app/pom.xml)
+        List<String> tooLong = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String relative = root.relativize(file).toString().replace('\\', '/');
+                if (!relative.contains("src/main/java/") || relative.contains("/target/")) {
+                    continue;
+                }
+                long lines;
+                try (Stream<String> text = Files.lines(file)) {
+                    lines = text.count();
+                }
+                if (lines > 400) {
+                    tooLong.add(relative + " (" + lines + " lines)");
+                }
+            }
+        }
+        assertEquals(List.of(), tooLong, "split these into smaller classes");
     }
 
     @Test
