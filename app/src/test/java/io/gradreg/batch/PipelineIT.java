@@ -178,8 +178,8 @@ class PipelineIT {
      */
     @Test
     void sigtermSavesTheCurrentMinibatchAndTheRestartEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
-        String[] job = {"run", "quickstart", "-p", "regularizers=spectreg", "-p", "runs=1", "-p", "minibatches=1500",
-            "-p", "checkpoint-every=500"};
+        String[] job = {"run", "quickstart", "-p", "regularizers=spectreg", "-p", "runs=1", "-p", "minibatches=800",
+            "-p", "checkpoint-every=250"};
         Files.createDirectories(dir.resolve("straight"));
         Files.createDirectories(dir.resolve("stopped"));
         Gradreg straight = gradreg("h2", dir.resolve("straight"));
@@ -189,11 +189,11 @@ class PipelineIT {
         Process p = g.builder(job).redirectOutput(dir.resolve("run.out").toFile())
                 .redirectError(dir.resolve("run.err").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) { // past the first checkpoint (minibatch 500)
+        while (true) { // past the first checkpoint (minibatch 250)
             assertTrue(System.nanoTime() < deadline, "no progress: " + Files.readString(dir.resolve("run.err")));
             assertTrue(p.isAlive(), Files.readString(dir.resolve("run.err")));
             Map<String, Integer> state = Files.exists(dir.resolve("stopped/gradreg.mv.db")) ? runs(g) : Map.of();
-            if (state.values().stream().anyMatch(v -> v >= 500)) {
+            if (state.values().stream().anyMatch(v -> v >= 250)) {
                 break;
             }
             Thread.sleep(100);
@@ -209,7 +209,7 @@ class PipelineIT {
             ResultSet rs = s.executeQuery("SELECT minibatch FROM gradreg_checkpoint");
             assertTrue(rs.next(), "a checkpoint");
             savedAt = rs.getInt(1);
-            assertTrue(savedAt > 500 && savedAt < 1500, "saved at the minibatch it stopped at, not the last periodic "
+            assertTrue(savedAt > 250 && savedAt < 800, "saved at the minibatch it stopped at, not the last periodic "
                     + "checkpoint: " + savedAt);
             rs = s.executeQuery("SELECT COUNT(*) FROM gradreg_claim");
             assertTrue(rs.next());
