@@ -16,8 +16,8 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * What jobs share in one process, created on first use: configuration, the database, the data,
- * the regularizers.
+ * What jobs share in one process, created on first use: configuration, the database, PyTorch,
+ * the data, the regularizers.
  *
  * <pre>
  *   gradreg.work-dir   (GRADREG_WORK_DIR)   working directory: embedded database, reports   gradreg-work
