@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * hours apart: UTC-12 and UTC+14). The second must neither take over the first one's live run
  * (judging its lease by local wall-clock time, it would see it long expired) nor wait a day once
  * the first is killed: it takes the run over within a lease and resumes it from its checkpoint.
+ *
+ * <p>The run is far longer than the test (100,000 minibatches), so the first process cannot finish
+ * it inside the live-lease window on a fast machine; the test stops once the second has resumed and
+ * checkpointed past the first one's last checkpoint. Finishing a resumed run and recording it once is
+ * {@code KillAnywhereIT}'s and {@code PipelineIT}'s subject.
  */
 class LeaseTimeZoneIT {
 
@@ -31,7 +36,7 @@ class LeaseTimeZoneIT {
             throws Exception {
         Assumptions.assumeTrue(System.getenv("GRADREG_TEST_PG_URL") != null, "needs GRADREG_TEST_PG_URL");
         Gradreg base = PipelineIT.gradreg("postgresql", dir);
-        String[] job = {"run", "quickstart", "-p", "regularizers=none", "-p", "runs=1", "-p", "minibatches=1500", "-p",
+        String[] job = {"run", "quickstart", "-p", "regularizers=none", "-p", "runs=1", "-p", "minibatches=100000", "-p",
             "checkpoint-every=100", "-p", "partitions=1", "--shard", "0/1", "--experiment-id", "zones"};
         Gradreg west = new Gradreg(dir, env(base, "Etc/GMT+12")); // POSIX signs: this is UTC-12
         Gradreg east = new Gradreg(dir, env(base, "Pacific/Kiritimati")); // UTC+14
@@ -65,14 +70,20 @@ class LeaseTimeZoneIT {
                 assertTrue(second.isAlive(), Files.readString(dir.resolve("east.err")));
                 Thread.sleep(100);
             }
-            assertTrue(second.waitFor(5, TimeUnit.MINUTES));
-            assertEquals(0, second.exitValue(), Files.readString(dir.resolve("east.err")));
+            // It resumes from the killed process's last checkpoint and trains on, under its own claim.
+            long resumed = System.nanoTime();
+            while (checkpointOf(base) <= killedAt) {
+                assertTrue(System.nanoTime() - resumed < TimeUnit.MINUTES.toNanos(3), "no checkpoint after "
+                        + killedAt + " by the second process\n" + Files.readString(dir.resolve("east.err")));
+                assertTrue(second.isAlive(), Files.readString(dir.resolve("east.err")));
+                Thread.sleep(200);
+            }
+            assertTrue(owner(base).contains("/pid-" + second.pid() + "/"), owner(base));
             try (Connection c = base.connect(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT status, resumed_from, minibatches_done FROM gradreg_run")) {
+                    ResultSet rs = s.executeQuery("SELECT status, resumed_from FROM gradreg_run")) {
                 assertTrue(rs.next());
-                assertEquals("EVALUATED", rs.getString(1));
+                assertEquals("TRAINING", rs.getString(1));
                 assertEquals(killedAt, rs.getInt(2), "resumed from the killed process's last checkpoint");
-                assertEquals(1500, rs.getInt(3));
                 assertTrue(!rs.next(), "one run, recorded once");
             }
         } finally {
