@@ -3,6 +3,7 @@ package io.gradreg.batch;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -14,22 +15,43 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * last metrics are pushed, all within {@code gradreg.stop-seconds} (GRADREG_STOP_SECONDS, default
  * 20; Kubernetes' terminationGracePeriodSeconds must exceed it). The execution is then restartable
  * at once, from where it stopped, without waiting for a lease.
+ *
+ * <p>Two threads end such a process: the signal's, which stops the work, and the command's (the
+ * main thread, which follows the job and prints how it ended). Neither lets the JVM shut down under
+ * the other: the embedded database closes on shutdown, and work still writing to it would fail with
+ * H2's stack traces and lose its last minibatches. The command waits until the stop is done
+ * ({@link #awaitStopped}) and exits with the signal's code ({@link #exitCode}); the signal's thread
+ * exits itself only if no command is following the job, or after it has had its time. A partition
+ * that does not stop within {@code gradreg.stop-seconds} is not shut down under: the process halts
+ * (the store is crash-safe; the run resumes from its last periodic checkpoint) and says so.
  */
 @ApplicationScoped
 public class GracefulStop {
+
+    /** How long the signal's thread lets a following command print how the job ended. */
+    private static final long COMMAND_GRACE_SECONDS = 15;
 
     @ConfigProperty(name = "gradreg.stop-seconds", defaultValue = "20")
     int stopSeconds;
 
     private volatile boolean requested;
+    private volatile int exitCode;
     private final AtomicInteger training = new AtomicInteger();
     private final List<Runnable> finally_ = new CopyOnWriteArrayList<>();
     private final List<Runnable> stopping = new CopyOnWriteArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch commandEnded = new CountDownLatch(1);
+    private volatile boolean following;
     private boolean installed;
 
     /** Whether the process is stopping: partitions save and return. */
     public boolean requested() {
         return requested;
+    }
+
+    /** The exit code of a process stopped by a signal: 128 + the signal's number (143 for SIGTERM, 130 for SIGINT). */
+    public int exitCode() {
+        return exitCode;
     }
 
     /** Runs {@code action} when the process stops, after the partitions have saved (e.g. a last metrics push). */
@@ -42,24 +64,81 @@ public class GracefulStop {
      * immediate shutdown (whose hooks would close the embedded database under the partitions),
      * {@code stopping} runs first (it asks JBeret to stop the execution), the partitions save and
      * release, the {@link #onStop} actions run, and then the process exits (143 for SIGTERM, 130
-     * for SIGINT). JVM shutdown hooks cannot do this: they run in parallel with H2's.
+     * for SIGINT). JVM shutdown hooks cannot do this: they run in parallel with H2's. A second
+     * Ctrl-C stops at once, without waiting for the partitions.
      */
     public synchronized void install(Runnable stopping) {
-        this.stopping.add(stopping);
+        whenStopping(stopping);
         if (installed) {
             return;
         }
         installed = true;
         for (String name : List.of("TERM", "INT")) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
-                    stop();
-                    System.exit(128 + signal.getNumber());
-                }, "gradreg-graceful-stop").start());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> onSignal(signal.getName(),
+                        128 + signal.getNumber()));
             } catch (IllegalArgumentException e) {
                 // this platform has no such signal, or the JVM reserves it (-Xrs): the default applies
             }
         }
+    }
+
+    /** Runs {@code action} first when the process stops (without installing the signal handlers). */
+    void whenStopping(Runnable action) {
+        stopping.add(action);
+    }
+
+    private synchronized void onSignal(String name, int code) {
+        if (requested) {
+            if (name.equals("INT")) { // a second Ctrl-C: the user does not want to wait
+                System.err.println("gradreg: SIGINT again: stopping now; unsaved runs resume from their last "
+                        + "periodic checkpoint");
+                System.err.flush();
+                Runtime.getRuntime().halt(code);
+            }
+            return; // a repeated SIGTERM: already stopping
+        }
+        exitCode = code;
+        requested = true;
+        System.err.printf("gradreg: SIG%s: stopping; every training run saves its checkpoint (up to %d s, "
+                + "gradreg.stop-seconds)%n", name, stopSeconds);
+        System.err.flush();
+        new Thread(() -> {
+            if (!stop()) {
+                System.err.printf("gradreg: %d training runs did not stop within gradreg.stop-seconds (%d s); 'gradreg "
+                        + "restart' resumes them from their last periodic checkpoint%n",
+                        training.get(), stopSeconds);
+                System.err.flush();
+                Runtime.getRuntime().halt(code); // not a shutdown: it would close the database under them
+            }
+            stopped.countDown();
+            try {
+                if (following) {
+                    commandEnded.await(COMMAND_GRACE_SECONDS, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.exit(code);
+        }, "gradreg-graceful-stop").start();
+    }
+
+    /** The command that follows a running job starts; it calls {@link #commandEnded()} when it has printed its end. */
+    public void following() {
+        following = true;
+    }
+
+    /** The following command is done: the process may exit. */
+    public void commandEnded() {
+        commandEnded.countDown();
+    }
+
+    /**
+     * Waits (at most {@code seconds}) until a stop on a signal has saved the partitions and run the
+     * {@link #onStop} actions; returns at once when no signal came.
+     */
+    public boolean awaitStopped(long seconds) throws InterruptedException {
+        return !requested || stopped.await(seconds, TimeUnit.SECONDS);
     }
 
     /** A partition starts training; {@link #finished()} when it returns, whatever happened. */
@@ -74,7 +153,12 @@ public class GracefulStop {
         }
     }
 
-    private void stop() {
+    /**
+     * Stops: asks the execution to stop, waits for the partitions to save (within
+     * {@code gradreg.stop-seconds}), then runs the {@link #onStop} actions. Returns false, having
+     * run no action, if partitions are still training at the deadline.
+     */
+    boolean stop() {
         requested = true;
         for (Runnable action : stopping) {
             try {
@@ -85,12 +169,16 @@ public class GracefulStop {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopSeconds);
         synchronized (training) {
-            while (training.get() > 0 && System.nanoTime() < deadline) {
+            while (training.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
                 try {
-                    training.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                    training.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
         }
@@ -101,5 +189,6 @@ public class GracefulStop {
                 // the process is ending: nothing else can be done about it
             }
         }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.GracefulStop;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.JobProgress;
 import io.gradreg.batch.ReportAssembler;
@@ -54,10 +55,15 @@ class JobWatcher {
         err.flush();
         JobLabels labels = new JobLabels(launcher.operator().getJobInstance(execution).getJobName(), execution,
                 started.plan().experiment());
+        GracefulStop stop = launcher.gracefulStop();
+        stop.following();
         try (started; JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
                 r -> progress.done(instance, r.runKey()), err)) {
-            launcher.gracefulStop().onStop(session::pushNow);
-            return watch(started, session, terminal, out, err);
+            stop.onStop(session::pushNow);
+            int code = watch(started, session, terminal, out, err);
+            return stop.requested() ? stop.exitCode() : code;
+        } finally {
+            stop.commandEnded(); // a stop on a signal may now exit the process
         }
     }
 
@@ -72,6 +78,10 @@ class JobWatcher {
             BatchStatus status = e.getBatchStatus();
             boolean ended = status == BatchStatus.COMPLETED || status == BatchStatus.FAILED
                     || status == BatchStatus.STOPPED || status == BatchStatus.ABANDONED;
+            if (ended && launcher.gracefulStop().requested()) {
+                // stopped on a signal: print how it ended once the partitions saved and the stop's actions ran
+                launcher.gracefulStop().awaitStopped(60);
+            }
             if (ended) {
                 session.refresh(); // the final numbers, not those of up to a second ago
             }

@@ -204,6 +204,13 @@ class PipelineIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends");
         double seconds = (System.nanoTime() - signalled) / 1e9;
         assertTrue(seconds < 25, "stopped within gradreg.stop-seconds (20) and the JVM's exit: " + seconds + " s");
+        assertEquals(143, p.exitValue(), "128 + SIGTERM");
+        String err = Files.readString(dir.resolve("run.err"));
+        assertTrue(err.contains("gradreg: SIGTERM: stopping; every training run saves its checkpoint"), err);
+        assertTrue(err.contains("gradreg: job execution 1 ended STOPPED (STOPPED); continue it with 'gradreg restart 1'"),
+                err);
+        assertFalse(err.contains("\tat ") || err.contains("Exception") || err.contains("internal error"),
+                "no stack trace, no shutdown under the partitions: " + err);
         int savedAt;
         try (Connection c = g.connect(); Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery("SELECT minibatch FROM gradreg_checkpoint");
