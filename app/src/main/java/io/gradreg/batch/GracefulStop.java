@@ -134,11 +134,12 @@ public class GracefulStop {
     }
 
     /**
-     * Waits (at most {@code seconds}) until a stop on a signal has saved the partitions and run the
-     * {@link #onStop} actions; returns at once when no signal came.
+     * Waits until a stop on a signal has saved the partitions and run the {@link #onStop} actions
+     * (at most {@code gradreg.stop-seconds} and as long again for the actions); returns at once
+     * when no signal came.
      */
-    public boolean awaitStopped(long seconds) throws InterruptedException {
-        return !requested || stopped.await(seconds, TimeUnit.SECONDS);
+    public boolean awaitStopped() throws InterruptedException {
+        return !requested || stopped.await(2L * stopSeconds + COMMAND_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** A partition starts training; {@link #finished()} when it returns, whatever happened. */

@@ -80,7 +80,7 @@ class JobWatcher {
                     || status == BatchStatus.STOPPED || status == BatchStatus.ABANDONED;
             if (ended && launcher.gracefulStop().requested()) {
                 // stopped on a signal: print how it ended once the partitions saved and the stop's actions ran
-                launcher.gracefulStop().awaitStopped(60);
+                launcher.gracefulStop().awaitStopped();
             }
             if (ended) {
                 session.refresh(); // the final numbers, not those of up to a second ago

@@ -54,6 +54,6 @@ class GracefulStopTest {
     void withoutASignalTheCommandNeverWaits() throws Exception {
         GracefulStop stop = new GracefulStop();
         assertFalse(stop.requested());
-        assertTrue(stop.awaitStopped(0));
+        assertTrue(stop.awaitStopped());
     }
 }
