@@ -142,9 +142,19 @@ public class GracefulStop {
         return !requested || stopped.await(2L * stopSeconds + COMMAND_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** A partition starts training; {@link #finished()} when it returns, whatever happened. */
-    void training() {
-        training.incrementAndGet();
+    /**
+     * A partition asks to start: false once a stop has begun (JBeret still starts the partitions it
+     * has queued; such a one must return at once, without touching the store, or the stop, seeing no
+     * partition at work, would exit under it). If true, {@link #finished()} when it returns.
+     */
+    boolean training() {
+        synchronized (training) {
+            if (requested) {
+                return false;
+            }
+            training.incrementAndGet();
+            return true;
+        }
     }
 
     void finished() {

@@ -68,7 +68,9 @@ public class TrainBatchlet extends AbstractBatchlet {
 
     @Override
     public String process() {
-        gracefulStop.training();
+        if (!gracefulStop.training()) {
+            return "STOPPED"; // queued before a stop on a signal began
+        }
         try {
             return claimAndTrain();
         } finally {

@@ -22,7 +22,7 @@ class GracefulStopTest {
         GracefulStop stop = new GracefulStop();
         stop.stopSeconds = 20;
         List<String> order = new ArrayList<>();
-        stop.training();
+        assertTrue(stop.training());
         stop.whenStopping(() -> order.add("stop the execution"));
         stop.onStop(() -> order.add("push the metrics"));
         CompletableFuture<Boolean> stopping = CompletableFuture.supplyAsync(stop::stop);
@@ -43,11 +43,22 @@ class GracefulStopTest {
         stop.stopSeconds = 1;
         List<String> actions = new ArrayList<>();
         stop.onStop(() -> actions.add("push the metrics"));
-        stop.training();
+        assertTrue(stop.training());
         long start = System.nanoTime();
         assertFalse(stop.stop(), "not stopped: a partition still trains");
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900), "waited for the deadline");
         assertEquals(List.of(), actions);
+    }
+
+    /** The C4 job's trace: a queued partition started after the running ones had saved, under the exit. */
+    @Test
+    void noPartitionStartsOnceTheStopHasBegun() throws Exception {
+        GracefulStop stop = new GracefulStop();
+        stop.stopSeconds = 5;
+        assertTrue(stop.training());
+        stop.finished();
+        assertTrue(stop.stop(), "no partition at work");
+        assertFalse(stop.training(), "a partition JBeret starts from its queue afterwards returns at once");
     }
 
     @Test
