@@ -1,15 +1,13 @@
 package io.gradreg.report;
 
-import io.gradreg.store.RunRecord;
-import io.gradreg.store.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.commons.statistics.distribution.TDistribution;
 import org.apache.commons.statistics.inference.DataDispersion;
 import org.apache.commons.statistics.inference.TTest;
 
@@ -19,22 +17,32 @@ import org.apache.commons.statistics.inference.TTest;
  *
  * <pre>
  * # comment
- * margin = 0.3                                    (points; for '~', default 0.3)
- * TEXT | LEFT OP RIGHT [; LEFT OP RIGHT ...]
+ * margin = 0.3                          (points; for '~', default 0.3)
+ * model = per-size                      (or pooled-over-sizes; default per-size)
+ * TEXT | COMPARISON [; COMPARISON ...]
  * </pre>
  *
  * A cell is {@code ARCHITECTURE/REGULARIZER}, optionally {@code @SIZE} (e.g. {@code @5000} or
- * {@code @200/class}); {@code @*} tests the comparison at every training size of the report, one by
- * one. OP is {@code >} (LEFT more accurate), {@code <}, or {@code ~} (equivalent within the margin).
+ * {@code @200/class}); {@code @*} repeats the comparison at every training size of the report. A
+ * comparison is one of
+ * <ul>
+ * <li>{@code LEFT OP RIGHT}, OP {@code >} (LEFT more accurate), {@code <}, or {@code ~}
+ * (equivalent within ±margin);</li>
+ * <li>{@code LEFT > *} ("best"): LEFT against every other cell of its size ({@code LEFT < *}:
+ * worst; {@code ARCH/*} instead of {@code *}: every other cell of that architecture);</li>
+ * <li>{@code LEFT - RIGHT shrinks} (or {@code grows}): the paired gain LEFT − RIGHT falls (rises)
+ * as the training size grows ({@link Evidence#trend}).</li>
+ * </ul>
  *
- * <p>A comparison needs at least {@link #MIN_RUNS} evaluated runs in each cell. Each is a t-test of the difference in test accuracy (percentage points): paired
- * over the seeds both cells ran (run i of every cell trains on the same subset), else Welch's.
- * {@code >}/{@code <} is SUPPORTED when the difference has the claimed sign and the two-sided p is
- * below 0.05, CONTRADICTED when it has the other sign with p below 0.05, else INCONCLUSIVE.
- * {@code ~} is SUPPORTED when the 90% confidence interval lies within ±margin (two one-sided tests
- * at 0.05), CONTRADICTED when the 95% interval lies entirely outside it, else INCONCLUSIVE. A claim
- * is SUPPORTED when all its comparisons are, CONTRADICTED when any is, PARTLY when some are
- * supported and the rest inconclusive.
+ * <p>A comparison needs at least {@link #MIN_RUNS} evaluated runs in each cell. It is a t-test of the
+ * difference in test accuracy (points): paired over the seeds both cells ran (run i of every cell
+ * trains on the same subset), else Welch's; with {@code model = pooled-over-sizes} the paired
+ * differences' variance is pooled over all sizes of the two regularizers ({@link Evidence.Pooled}),
+ * unless the Brown–Forsythe test rejects equal variances, when that pair falls back to per size.
+ * What each comparison shows is in {@link Evidence#ofDifference}.
+ *
+ * <p>Each claim is a family: its comparisons' p-values are adjusted by Holm's step-down method, and
+ * the verdicts use the adjusted p (family-wise error rate 0.05, see {@link #RULE}).
  */
 public final class Claims {
 
@@ -43,16 +51,46 @@ public final class Claims {
     /** Fewer runs per cell than this give no verdict (with two, a standard error of 0 is common). */
     public static final int MIN_RUNS = 3;
 
-    public enum Verdict { SUPPORTED, PARTLY, INCONCLUSIVE, CONTRADICTED, NO_DATA }
+    /** The decision rule, as the reports state it. */
+    public static final String RULE = "Each claim is a family of comparisons whose p-values are adjusted by Holm's "
+            + "step-down method (family-wise error rate 0.05): a claim is supported when every comparison is shown "
+            + "in the claimed direction (or, for ~, equivalent within the margin) at adjusted p < 0.05, "
+            + "contradicted when at least one is shown against it, and not shown otherwise.";
+
+    public enum Verdict { SUPPORTED, NOT_SHOWN, CONTRADICTED, NO_DATA }
+
+    /** How comparisons at one training size estimate their variance. */
+    public enum Model {
+        PER_SIZE("per-size"), POOLED_OVER_SIZES("pooled-over-sizes");
+
+        final String label;
+
+        Model(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
 
     /** One claim as written: its text and its comparisons (cells unresolved). */
     public record Claim(String text, List<String> comparisons) {
     }
 
-    /** One tested comparison. Differences and intervals in percentage points. */
-    public record Check(String left, String op, String right, int nLeft, int nRight, boolean paired, double meanLeft,
-            double meanRight, double difference, double standardError, double pValue, double ciLow, double ciHigh,
-            Verdict verdict) {
+    /**
+     * One tested comparison. Differences and intervals in percentage points; for a trend, the
+     * change of the gain per doubling of the training size. {@code test} is {@code paired},
+     * {@code welch}, {@code pooled} or {@code trend}; {@code equalVarianceP} is the Brown–Forsythe
+     * p of a pooled comparison (NaN otherwise).
+     */
+    public record Check(String left, String op, String right, int nLeft, int nRight, String test, double meanLeft,
+            double meanRight, double difference, double standardError, double degreesOfFreedom, double statistic,
+            double pValue, double adjustedP, double ciLow, double ciHigh, double equalVarianceP, Verdict verdict) {
+
+        public boolean paired() {
+            return !test.equals("welch");
+        }
     }
 
     /** A claim with its checks and verdict. */
@@ -61,18 +99,24 @@ public final class Claims {
 
     private final List<Claim> claims;
     private final double margin;
+    private final Model model;
 
-    private Claims(List<Claim> claims, double margin) {
+    private Claims(List<Claim> claims, double margin, Model model) {
         this.claims = List.copyOf(claims);
         this.margin = margin;
+        this.model = model;
     }
 
     public static Claims none() {
-        return new Claims(List.of(), 0.3);
+        return new Claims(List.of(), 0.3, Model.PER_SIZE);
     }
 
     public double margin() {
         return margin;
+    }
+
+    public Model model() {
+        return model;
     }
 
     public boolean isEmpty() {
@@ -92,6 +136,7 @@ public final class Claims {
     static Claims parse(List<String> lines, String name) {
         List<Claim> claims = new ArrayList<>();
         double margin = 0.3;
+        Model model = Model.PER_SIZE;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             String at = name + ":" + (i + 1) + ": ";
@@ -104,9 +149,16 @@ public final class Claims {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(at + "margin must be a number of points, e.g. 'margin = 0.3'");
                 }
-                if (!(margin > 0)) {
-                    throw new IllegalArgumentException(at + "margin must be positive");
+                if (!(margin > 0) || Double.isInfinite(margin)) {
+                    throw new IllegalArgumentException(at + "margin must be a positive number of points");
                 }
+                continue;
+            }
+            if (line.startsWith("model") && line.contains("=") && !line.contains("|")) {
+                String value = line.substring(line.indexOf('=') + 1).strip();
+                model = Arrays.stream(Model.values()).filter(m -> m.label.equals(value)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(at + "model must be 'per-size' or "
+                                + "'pooled-over-sizes', was '" + value + "'"));
                 continue;
             }
             int bar = line.indexOf('|');
@@ -117,162 +169,180 @@ public final class Claims {
             List<String> comparisons = new ArrayList<>();
             for (String c : line.substring(bar + 1).split(";")) {
                 String[] parts = c.strip().split("\\s+");
-                if (parts.length != 3 || !List.of(">", "<", "~").contains(parts[1]) || !parts[0].contains("/")
-                        || !parts[2].contains("/")) {
+                if (!isComparison(parts) && !isTrend(parts)) {
                     throw new IllegalArgumentException(at + "'" + c.strip() + "' is not 'ARCH/REGULARIZER[@SIZE] OP "
-                            + "ARCH/REGULARIZER[@SIZE]' with OP one of >, <, ~");
+                            + "ARCH/REGULARIZER[@SIZE]' with OP one of >, <, ~ (or '> *' for best, "
+                            + "'ARCH/REG - ARCH/REG shrinks' for a trend)");
                 }
                 comparisons.add(String.join(" ", parts));
             }
             claims.add(new Claim(line.substring(0, bar).strip(), comparisons));
         }
-        return new Claims(claims, margin);
+        return new Claims(claims, margin, model);
+    }
+
+    private static boolean isComparison(String[] p) {
+        return p.length == 3 && List.of(">", "<", "~").contains(p[1]) && p[0].contains("/")
+                && (p[2].contains("/") || p[2].equals("*")) && !(p[2].endsWith("*") && p[1].equals("~"));
+    }
+
+    private static boolean isTrend(String[] p) {
+        return p.length == 4 && p[1].equals("-") && List.of("shrinks", "grows").contains(p[3]) && p[0].contains("/")
+                && p[2].contains("/") && !p[0].contains("@") && !p[2].contains("@");
     }
 
     /** Tests every claim against the report's evaluated runs. */
     public List<Result> evaluate(Report report) {
-        List<String> sizes = report.rows().stream().map(Report.Row::trainSize).distinct().toList();
+        Cells cells = new Cells(report);
+        Map<String, Evidence.Pooled> pools = new HashMap<>();
         List<Result> results = new ArrayList<>();
         for (Claim claim : claims) {
-            List<Check> checks = new ArrayList<>();
+            List<Check> raw = new ArrayList<>();
             for (String comparison : claim.comparisons()) {
                 String[] p = comparison.split(" ");
+                if (p.length == 4) {
+                    raw.add(trend(cells, p[0], p[2], p[3]));
+                    continue;
+                }
                 boolean everySize = p[0].endsWith("@*") || p[2].endsWith("@*");
-                for (String size : everySize ? sizes : List.of("")) {
-                    checks.add(check(report, resolve(p[0], size, sizes), p[1], resolve(p[2], size, sizes)));
+                for (String size : everySize ? cells.sizes : List.of("")) {
+                    String left = cells.resolve(p[0], size);
+                    for (String right : cells.rivals(left, p[2], size)) {
+                        raw.add(check(cells, pools, left, p[1], right));
+                    }
                 }
             }
+            List<Check> checks = adjust(raw);
             results.add(new Result(claim.text(), checks, combine(checks)));
         }
         return results;
     }
 
-    /** "arch/reg[@size]" with '*' replaced by {@code size}; without a size, the report's only size. */
-    private static String resolve(String cell, String size, List<String> sizes) {
-        int at = cell.indexOf('@');
-        String base = at < 0 ? cell : cell.substring(0, at);
-        String s = at < 0 ? (sizes.size() == 1 ? sizes.get(0) : "?") : cell.substring(at + 1);
-        return base + "@" + (s.equals("*") ? size : s);
+    /** Holm's adjustment over the claim's tested comparisons, then each comparison's verdict. */
+    private static List<Check> adjust(List<Check> raw) {
+        List<Check> tested = raw.stream().filter(c -> c.verdict() != Verdict.NO_DATA).toList();
+        double[] adjusted = Evidence.holm(tested.stream().mapToDouble(Check::pValue).toArray());
+        List<Check> checks = new ArrayList<>();
+        for (Check c : raw) {
+            int i = tested.indexOf(c);
+            if (i < 0) {
+                checks.add(c);
+                continue;
+            }
+            Verdict verdict = adjusted[i] >= ALPHA ? Verdict.NOT_SHOWN
+                    : c.verdict() == Verdict.SUPPORTED ? Verdict.SUPPORTED : Verdict.CONTRADICTED;
+            checks.add(new Check(c.left(), c.op(), c.right(), c.nLeft(), c.nRight(), c.test(), c.meanLeft(),
+                    c.meanRight(), c.difference(), c.standardError(), c.degreesOfFreedom(), c.statistic(), c.pValue(),
+                    adjusted[i], c.ciLow(), c.ciHigh(), c.equalVarianceP(), verdict));
+        }
+        return checks;
     }
 
-    private Check check(Report report, String left, String op, String right) {
-        Map<Long, Double> a = accuracies(report, left);
-        Map<Long, Double> b = accuracies(report, right);
+    /**
+     * One comparison before adjustment; its verdict field carries the direction of the evidence
+     * (SUPPORTED: towards the claim, CONTRADICTED: against it), or NO_DATA.
+     */
+    private Check check(Cells cells, Map<String, Evidence.Pooled> pools, String left, String op, String right) {
+        Map<Long, Double> a = cells.accuracies(left);
+        Map<Long, Double> b = cells.accuracies(right);
         if (a.size() < MIN_RUNS || b.size() < MIN_RUNS) {
-            return new Check(left, op, right, a.size(), b.size(), false, mean(a), mean(b), Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, Verdict.NO_DATA);
+            return new Check(left, op, right, a.size(), b.size(), "paired", mean(a.values()), mean(b.values()),
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Verdict.NO_DATA);
         }
         List<Long> common = a.keySet().stream().filter(b::containsKey).toList();
-        boolean paired = common.size() >= MIN_RUNS;
+        int nLeft = a.size();
+        int nRight = b.size();
+        String test;
         double difference;
         double se;
         double df;
-        double p;
-        if (paired) {
-            double[] x = common.stream().mapToDouble(a::get).toArray();
-            double[] y = common.stream().mapToDouble(b::get).toArray();
-            double[] d = new double[x.length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = x[i] - y[i];
-            }
+        double equalVarianceP = Double.NaN;
+        if (common.size() >= MIN_RUNS) {
+            double[] d = common.stream().mapToDouble(s -> a.get(s) - b.get(s)).toArray();
+            nLeft = d.length;
+            nRight = d.length;
             difference = mean(d);
-            se = Math.sqrt(variance(d, difference) / d.length);
-            df = d.length - 1;
-            p = se > 0 ? TTest.withDefaults().pairedTest(x, y).getPValue() : (difference == 0 ? 1 : 0);
+            Evidence.Pooled pooled = model == Model.POOLED_OVER_SIZES && Cells.size(left).equals(Cells.size(right))
+                    ? pools.computeIfAbsent(Cells.base(left) + " " + Cells.base(right), k -> cells.pool(left, right))
+                    : null;
+            if (pooled != null && pooled.usable()) {
+                test = "pooled";
+                se = Math.sqrt(pooled.variance() / d.length);
+                df = pooled.degreesOfFreedom();
+                equalVarianceP = pooled.equalVarianceP();
+            } else {
+                test = "paired";
+                se = Math.sqrt(variance(d) / d.length);
+                df = d.length - 1;
+                equalVarianceP = pooled == null ? Double.NaN : pooled.equalVarianceP();
+            }
         } else {
             double[] x = a.values().stream().mapToDouble(v -> v).toArray();
             double[] y = b.values().stream().mapToDouble(v -> v).toArray();
+            test = "welch";
             difference = mean(x) - mean(y);
-            se = Math.sqrt(variance(x, mean(x)) / x.length + variance(y, mean(y)) / y.length);
-            TTest.Result r = TTest.withDefaults().with(DataDispersion.HETEROSCEDASTIC).test(x, y);
-            df = r.getDegreesOfFreedom();
-            p = se > 0 ? r.getPValue() : (difference == 0 ? 1 : 0);
+            se = Math.sqrt(variance(x) / x.length + variance(y) / y.length);
+            df = TTest.withDefaults().with(DataDispersion.HETEROSCEDASTIC).test(x, y).getDegreesOfFreedom();
         }
-        double t95 = se > 0 ? TDistribution.of(df).inverseCumulativeProbability(1 - ALPHA / 2) : 0;
-        double t90 = se > 0 ? TDistribution.of(df).inverseCumulativeProbability(1 - ALPHA) : 0;
-        double low = difference - t95 * se;
-        double high = difference + t95 * se;
-        Verdict verdict;
-        if (op.equals("~")) {
-            if (difference - t90 * se > -margin && difference + t90 * se < margin) {
-                verdict = Verdict.SUPPORTED;
-            } else if (low >= margin || high <= -margin) {
-                verdict = Verdict.CONTRADICTED;
-            } else {
-                verdict = Verdict.INCONCLUSIVE;
-            }
-        } else {
-            double sign = op.equals(">") ? 1 : -1;
-            if (p < ALPHA && sign * difference > 0) {
-                verdict = Verdict.SUPPORTED;
-            } else if (p < ALPHA && sign * difference < 0) {
-                verdict = Verdict.CONTRADICTED;
-            } else {
-                verdict = Verdict.INCONCLUSIVE;
-            }
+        Evidence e = Evidence.ofDifference(difference, se, df, op, margin);
+        return new Check(left, op, right, nLeft, nRight, test, mean(a.values()), mean(b.values()), difference, se, df,
+                e.statistic(), e.pValue(), Double.NaN, e.ciLow(), e.ciHigh(), equalVarianceP,
+                e.direction() > 0 ? Verdict.SUPPORTED : Verdict.CONTRADICTED);
+    }
+
+    /** "LEFT - RIGHT shrinks|grows": the slope of the paired gains against ln(size), seed as a block. */
+    private static Check trend(Cells cells, String left, String right, String way) {
+        List<double[]> points = new ArrayList<>();
+        for (String size : cells.sizes) {
+            Map<Long, Double> a = cells.accuracies(left + "@" + size);
+            Map<Long, Double> b = cells.accuracies(right + "@" + size);
+            a.forEach((seed, acc) -> {
+                if (b.containsKey(seed)) {
+                    points.add(new double[] {seed, Cells.examples(size), acc - b.get(seed)});
+                }
+            });
         }
-        return new Check(left, op, right, paired ? common.size() : a.size(), paired ? common.size() : b.size(), paired,
-                mean(a), mean(b), difference, se, p, low, high, verdict);
+        long sizes = points.stream().mapToDouble(p -> p[1]).distinct().count();
+        Evidence e = sizes >= 2 ? Evidence.trend(points, way.equals("grows") ? 1 : -1) : null;
+        if (e == null) {
+            return new Check(left + " - " + right, way, "", points.size(), (int) sizes, "trend", Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, Verdict.NO_DATA);
+        }
+        return new Check(left + " - " + right, way, "", points.size(), (int) sizes, "trend", Double.NaN, Double.NaN,
+                e.estimate(), e.standardError(), e.degreesOfFreedom(), e.statistic(), e.pValue(), Double.NaN,
+                e.ciLow(), e.ciHigh(), Double.NaN, e.direction() > 0 ? Verdict.SUPPORTED : Verdict.CONTRADICTED);
     }
 
     private static Verdict combine(List<Check> checks) {
         if (checks.stream().anyMatch(c -> c.verdict() == Verdict.CONTRADICTED)) {
             return Verdict.CONTRADICTED;
         }
-        if (checks.stream().anyMatch(c -> c.verdict() == Verdict.NO_DATA)) {
+        if (checks.isEmpty() || checks.stream().anyMatch(c -> c.verdict() == Verdict.NO_DATA)) {
             return Verdict.NO_DATA;
         }
-        long supported = checks.stream().filter(c -> c.verdict() == Verdict.SUPPORTED).count();
-        if (supported == checks.size()) {
-            return Verdict.SUPPORTED;
-        }
-        return supported > 0 ? Verdict.PARTLY : Verdict.INCONCLUSIVE;
+        return checks.stream().allMatch(c -> c.verdict() == Verdict.SUPPORTED) ? Verdict.SUPPORTED
+                : Verdict.NOT_SHOWN;
     }
 
-    /** Test accuracy in percent of each evaluated run of the cell "arch/reg@size", by seed. */
-    private static Map<Long, Double> accuracies(Report report, String cell) {
-        int slash = cell.indexOf('/');
-        int at = cell.lastIndexOf('@');
-        String architecture = cell.substring(0, slash);
-        String regularizer = cell.substring(slash + 1, at);
-        String size = cell.substring(at + 1);
-        Map<Long, Double> bySeed = new TreeMap<>();
-        report.cell(new Report.Row(architecture, size), regularizer).ifPresent(c -> {
-            for (RunRecord r : c.runs()) {
-                if (r.status() == RunStatus.EVALUATED && r.testAccuracy() != null) {
-                    bySeed.put(r.seed(), 100 * r.testAccuracy());
-                }
-            }
-        });
-        return bySeed;
-    }
-
-    private static double mean(Map<Long, Double> values) {
-        return values.isEmpty() ? Double.NaN : values.values().stream().mapToDouble(v -> v).average().orElseThrow();
+    private static double mean(java.util.Collection<Double> values) {
+        return values.isEmpty() ? Double.NaN : values.stream().mapToDouble(v -> v).average().orElseThrow();
     }
 
     private static double mean(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += v;
-        }
-        return s / x.length;
+        return Arrays.stream(x).average().orElse(Double.NaN);
     }
 
-    private static double variance(double[] x, double mean) {
-        double s = 0;
-        for (double v : x) {
-            s += (v - mean) * (v - mean);
-        }
-        return s / (x.length - 1);
+    private static double variance(double[] x) {
+        return org.apache.commons.statistics.descriptive.Variance.of(x).getAsDouble();
     }
 
     /** "SUPPORTED" as a reader reads it. */
     public static String label(Verdict v) {
         return switch (v) {
             case SUPPORTED -> "supported";
-            case PARTLY -> "partly supported";
-            case INCONCLUSIVE -> "inconclusive";
+            case NOT_SHOWN -> "not shown";
             case CONTRADICTED -> "contradicted";
             case NO_DATA -> "not enough runs";
         };

@@ -301,11 +301,14 @@ final class HtmlReport {
         if (results.isEmpty()) {
             return;
         }
-        h.append("<h2>Claims</h2>\n<p>Each of the paper's claims, tested on these runs (report.md gives the numbers ")
-                .append("and the tests).</p>\n<ul>\n");
+        h.append("<h2>Claims</h2>\n<p>Each of the paper's claims, tested on these runs (report.md gives every ")
+                .append("comparison with its raw and adjusted p). ").append(esc(Claims.RULE)).append("</p>\n<ul>\n");
         for (Claims.Result r : results) {
+            long shown = r.checks().stream().filter(c -> c.verdict() == Claims.Verdict.SUPPORTED).count();
+            long against = r.checks().stream().filter(c -> c.verdict() == Claims.Verdict.CONTRADICTED).count();
             h.append("<li><strong>").append(esc(r.text())).append("</strong>: ").append(esc(Claims.label(r.verdict())))
-                    .append("</li>\n");
+                    .append(" (").append(r.checks().size()).append(" comparisons: ").append(shown)
+                    .append(" shown as claimed, ").append(against).append(" shown against)</li>\n");
         }
         h.append("</ul>\n");
     }

@@ -58,6 +58,11 @@ final class JsonReport {
             number(cell, "replicationSd", c.observed() == null ? null : c.observed().sd());
             curve(cell, report.curve(c).orElse(null));
         }
+        if (!report.claims().isEmpty()) {
+            root.put("claimsRule", Claims.RULE);
+            root.put("claimsModel", report.claimsModel().label());
+            number(root, "claimsMargin", report.claimsMargin());
+        }
         ArrayNode claims = root.putArray("claims");
         for (Claims.Result r : report.claims()) {
             ObjectNode claim = claims.addObject();
@@ -69,6 +74,7 @@ final class JsonReport {
                 check.put("left", c.left());
                 check.put("op", c.op());
                 check.put("right", c.right());
+                check.put("test", c.test());
                 check.put("paired", c.paired());
                 check.put("nLeft", c.nLeft());
                 check.put("nRight", c.nRight());
@@ -76,7 +82,11 @@ final class JsonReport {
                 number(check, "meanRight", c.meanRight());
                 number(check, "difference", c.difference());
                 number(check, "standardError", c.standardError());
+                number(check, "degreesOfFreedom", c.degreesOfFreedom());
+                number(check, "statistic", c.statistic());
                 number(check, "pValue", c.pValue());
+                number(check, "adjustedP", c.adjustedP());
+                number(check, "equalVarianceP", c.equalVarianceP());
                 number(check, "ciLow", c.ciLow());
                 number(check, "ciHigh", c.ciHigh());
                 check.put("verdict", c.verdict().name());

@@ -130,6 +130,11 @@ public final class Report {
         return claims.evaluate(this);
     }
 
+    /** How the claims' comparisons estimate their variance. */
+    public Claims.Model claimsModel() {
+        return claims.model();
+    }
+
     /** The margin of the claims' equivalence tests, in points. */
     public double claimsMargin() {
         return claims.margin();

@@ -172,27 +172,56 @@ public final class ReportWriter {
         if (results.isEmpty()) {
             return;
         }
-        md.append("\n## Claims\n\n")
-                .append("Each comparison is a t-test of the difference in test accuracy (points), paired over the ")
-                .append("seeds both cells ran (same training subsets) where it can be, else Welch's; 95% confidence ")
-                .append("interval. \"A > B\" is supported when p < 0.05 in the claimed direction; \"A ~ B\" when the ")
-                .append("90% interval lies within ±").append(num(report.claimsMargin()))
-                .append(" points (two one-sided tests).\n\n");
+        md.append("\n## Claims\n\n").append(Claims.RULE).append("\n\n")
+                .append("A comparison is a t-test of the difference in test accuracy (points), paired over the seeds ")
+                .append("both cells ran (same training subsets) where it can be, else Welch's; 95% confidence ")
+                .append("interval. \"A ~ B\" is shown when the 90% interval lies within ±").append(num(report.claimsMargin()))
+                .append(" points (two one-sided tests), shown against when the difference is beyond the margin. ")
+                .append(modelText(report)).append("\"A - B shrinks\" is the slope of the paired gains against ")
+                .append("ln(size) with seed as a block (gain_si = α_seed + β·ln size_s), given per doubling of the size.")
+                .append(" p: raw; adj. p: Holm within the claim.\n\n");
         for (Claims.Result r : results) {
             md.append("- **").append(r.text()).append("**: ").append(Claims.label(r.verdict())).append('\n');
             for (Claims.Check c : r.checks()) {
-                md.append("  - ").append(c.left()).append(' ').append(c.op()).append(' ').append(c.right()).append(": ");
+                md.append("  - ").append(c.left()).append(' ').append(c.op())
+                        .append(c.right().isEmpty() ? "" : " " + c.right()).append(": ");
                 if (c.verdict() == Claims.Verdict.NO_DATA) {
                     md.append("not enough runs (n = ").append(c.nLeft()).append(", ").append(c.nRight()).append(")\n");
                     continue;
                 }
-                md.append(fmt(c.meanLeft())).append(" vs ").append(fmt(c.meanRight())).append(", Δ ")
-                        .append(signed(c.difference())).append(" [").append(fmt(c.ciLow())).append(", ")
-                        .append(fmt(c.ciHigh())).append("], p ").append(pValue(c.pValue())).append(", ")
-                        .append(c.paired() ? "paired, n = " + c.nLeft() : "Welch, n = " + c.nLeft() + " and " + c.nRight())
-                        .append(": ").append(Claims.label(c.verdict())).append('\n');
+                if (c.test().equals("trend")) {
+                    md.append(signed(c.difference())).append(" per doubling [").append(fmt(c.ciLow())).append(", ")
+                            .append(fmt(c.ciHigh())).append("], ").append(c.nLeft()).append(" paired gains at ")
+                            .append(c.nRight()).append(" sizes");
+                } else {
+                    md.append(fmt(c.meanLeft())).append(" vs ").append(fmt(c.meanRight())).append(", Δ ")
+                            .append(signed(c.difference())).append(" [").append(fmt(c.ciLow())).append(", ")
+                            .append(fmt(c.ciHigh())).append("], ").append(testText(c));
+                }
+                md.append(", df ").append(c.degreesOfFreedom() == Math.rint(c.degreesOfFreedom())
+                        ? num(c.degreesOfFreedom()) : String.format(Locale.ROOT, "%.1f", c.degreesOfFreedom())).append(", p ").append(pValue(c.pValue()))
+                        .append(", adj. p ").append(pValue(c.adjustedP())).append(": ")
+                        .append(Claims.label(c.verdict())).append('\n');
             }
         }
+    }
+
+    private static String modelText(Report report) {
+        return report.claimsModel() == Claims.Model.POOLED_OVER_SIZES
+                ? "Model: paired differences with their variance pooled over all training sizes of the two regularizers "
+                        + "(df = Σ(n_size − 1)); a pair whose differences fail the Brown–Forsythe test of equal "
+                        + "variance across sizes (p < 0.05, given as BF p) is tested size by size instead. "
+                : "";
+    }
+
+    private static String testText(Claims.Check c) {
+        return switch (c.test()) {
+            case "pooled" -> "paired, n = " + c.nLeft() + ", variance pooled over sizes (BF p "
+                    + pValue(c.equalVarianceP()) + ")";
+            case "welch" -> "Welch, n = " + c.nLeft() + " and " + c.nRight();
+            default -> "paired, n = " + c.nLeft() + (Double.isNaN(c.equalVarianceP()) ? ""
+                    : " (not pooled: BF p " + pValue(c.equalVarianceP()) + ")");
+        };
     }
 
     private static String signed(double v) {

@@ -62,9 +62,75 @@ class ClaimsTest {
                 "better | dropout/spectreg > dropout/frobreg",
                 "mixed | dropout/spectreg ~ dropout/frobreg; dropout/spectreg ~ dropout/jacreg"), "t").evaluate(report);
         assertEquals(Claims.Verdict.SUPPORTED, results.get(0).verdict());
-        assertEquals(Claims.Verdict.INCONCLUSIVE, results.get(1).verdict());
-        assertEquals(Claims.Verdict.INCONCLUSIVE, results.get(2).verdict());
-        assertEquals(Claims.Verdict.PARTLY, results.get(3).verdict());
+        assertEquals(Claims.Verdict.NOT_SHOWN, results.get(1).verdict());
+        assertEquals(Claims.Verdict.NOT_SHOWN, results.get(2).verdict());
+        // one comparison shown, the other not: the claim is not shown (there is no "partly")
+        Claims.Result mixed = results.get(3);
+        assertEquals(Claims.Verdict.NOT_SHOWN, mixed.verdict());
+        assertEquals(Claims.Verdict.SUPPORTED, mixed.checks().get(0).verdict());
+        assertEquals(Claims.Verdict.NOT_SHOWN, mixed.checks().get(1).verdict());
+    }
+
+    @Test
+    void holmsCorrectionInsideTheClaimTurnsALoneSmallPIntoNotShown() {
+        // a beats b on its own (differences 0.1 0.4 0.05 0.3 0.15: p 0.037); with four comparisons that show
+        // nothing (c to f are a plus noise of mean 0), Holm multiplies the smallest p by 5
+        Report report = report(List.of(
+                cell("dropout", "a", "500", 95.0, 95.6, 95.3, 95.9, 95.2),
+                cell("dropout", "b", "500", 94.9, 95.2, 95.25, 95.6, 95.05),
+                cell("dropout", "c", "500", 95.5, 95.0, 95.7, 95.6, 95.3),
+                cell("dropout", "d", "500", 94.6, 96.1, 95.1, 96.2, 95.1),
+                cell("dropout", "e", "500", 95.3, 95.4, 95.9, 95.4, 95.1),
+                cell("dropout", "f", "500", 94.4, 96.0, 95.4, 96.4, 94.9)));
+        Claims.Result alone = Claims.parse(List.of("x | dropout/a > dropout/b"), "t").evaluate(report).get(0);
+        assertTrue(alone.checks().get(0).pValue() < 0.05, "raw p " + alone.checks().get(0).pValue());
+        assertEquals(Claims.Verdict.SUPPORTED, alone.verdict());
+        Claims.Result best = Claims.parse(List.of("a is best | dropout/a > *"), "t").evaluate(report).get(0);
+        assertEquals(List.of("dropout/b@500", "dropout/c@500", "dropout/d@500", "dropout/e@500", "dropout/f@500"),
+                best.checks().stream().map(Claims.Check::right).toList(), "'*' is every other cell of the size");
+        Claims.Check vsB = best.checks().get(0);
+        assertEquals(alone.checks().get(0).pValue(), vsB.pValue(), 1e-15);
+        assertTrue(vsB.adjustedP() >= 0.05, "Holm-adjusted p " + vsB.adjustedP());
+        assertEquals(Claims.Verdict.NOT_SHOWN, vsB.verdict());
+        assertEquals(Claims.Verdict.NOT_SHOWN, best.verdict());
+    }
+
+    @Test
+    void holmMatchesTheStepDownDefinition() {
+        // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+        double[] adjusted = Evidence.holm(new double[] {0.01, 0.04, 0.03, 0.005});
+        assertEquals(0.03, adjusted[0], 1e-15);
+        assertEquals(0.06, adjusted[1], 1e-15);
+        assertEquals(0.06, adjusted[2], 1e-15);
+        assertEquals(0.02, adjusted[3], 1e-15);
+    }
+
+    @Test
+    void aTrendIsTheSlopeOfTheGainsAgainstLogSize() {
+        // gains 1.0, 0.6, 0.2 at 500, 1000, 2000 fall by 0.4 per doubling on each seed (seed levels differ)
+        List<List<RunRecord>> cells = new ArrayList<>();
+        double[][] gains = {{1.0, 0.6, 0.2}, {1.1, 0.7, 0.3}, {0.9, 0.5, 0.1}};
+        String[] sizes = {"500", "1000", "2000"};
+        for (int s = 0; s < 3; s++) {
+            double[] none = {95.0 + s, 95.2 + s, 95.1 + s, 95.3 + s};
+            double[] reg = new double[4];
+            for (int i = 0; i < 4; i++) {
+                reg[i] = none[i] + gains[i % 3][s] + (i == 3 ? 0.05 * (s - 1) : 0);
+            }
+            cells.add(cell("dropout", "none", sizes[s], none));
+            cells.add(cell("dropout", "doubleback", sizes[s], reg));
+        }
+        Claims.Check c = Claims.parse(List.of("helps most with little data | dropout/doubleback - dropout/none shrinks"),
+                "t").evaluate(report(cells)).get(0).checks().get(0);
+        assertEquals("trend", c.test());
+        assertEquals(12, c.nLeft());
+        assertEquals(3, c.nRight());
+        assertTrue(Math.abs(c.difference() + 0.4) < 0.02, "slope per doubling " + c.difference());
+        assertEquals(12 - 4 - 1, c.degreesOfFreedom(), "points - seeds - 1");
+        assertEquals(Claims.Verdict.SUPPORTED, c.verdict());
+        Claims.Check grows = Claims.parse(List.of("x | dropout/doubleback - dropout/none grows"), "t")
+                .evaluate(report(cells)).get(0).checks().get(0);
+        assertEquals(Claims.Verdict.CONTRADICTED, grows.verdict());
     }
 
     @Test
@@ -95,6 +161,14 @@ class ClaimsTest {
         assertTrue(e.getMessage().startsWith("c2.claims:1: expected 'TEXT | LEFT OP RIGHT'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Claims.parse(List.of("margin = wide"), "c2.claims"));
         assertTrue(e.getMessage().startsWith("c2.claims:1: margin must be a number"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Claims.parse(List.of("model = pooled"), "c4.claims"));
+        assertEquals("c4.claims:1: model must be 'per-size' or 'pooled-over-sizes', was 'pooled'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Claims.parse(List.of("x | dropout/a ~ *"), "c6.claims"));
+        assertTrue(e.getMessage().startsWith("c6.claims:1: 'dropout/a ~ *' is not"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Claims.parse(List.of("x | dropout/a@500 - dropout/b shrinks"), "c4.claims"));
+        assertTrue(e.getMessage().startsWith("c4.claims:1: 'dropout/a@500 - dropout/b shrinks' is not"), e.getMessage());
     }
 
     @Test
