@@ -180,6 +180,17 @@ public final class ReportWriter {
                 .append(modelText(report)).append("\"A - B shrinks\" is the slope of the paired gains against ")
                 .append("ln(size) with seed as a block (gain_si = α_seed + β·ln size_s), given per doubling of the size.")
                 .append(" p: raw; adj. p: Holm within the claim.\n\n");
+        md.append("| claim | verdict | comparisons | shown as claimed | shown against | not shown |\n|---|---|---|---|---|---|\n");
+        for (Claims.Result r : results) {
+            md.append("| ").append(r.text().replace("|", "\\|")).append(" | ").append(Claims.label(r.verdict()))
+                    .append(" | ").append(r.checks().size());
+            for (Claims.Verdict v : List.of(Claims.Verdict.SUPPORTED, Claims.Verdict.CONTRADICTED,
+                    Claims.Verdict.NOT_SHOWN)) {
+                md.append(" | ").append(r.checks().stream().filter(c -> c.verdict() == v).count());
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
         for (Claims.Result r : results) {
             md.append("- **").append(r.text()).append("**: ").append(Claims.label(r.verdict())).append('\n');
             for (Claims.Check c : r.checks()) {

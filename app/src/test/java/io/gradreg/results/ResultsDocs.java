@@ -1,0 +1,352 @@
+package io.gradreg.results;
+
+import io.gradreg.report.ExpectedResults;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.commons.statistics.descriptive.Mean;
+import org.apache.commons.statistics.descriptive.StandardDeviation;
+import org.apache.commons.statistics.descriptive.Variance;
+import org.apache.commons.statistics.distribution.TDistribution;
+import org.apache.commons.statistics.inference.TTest;
+
+/**
+ * The numbers of the results docs, checked against the committed data they come from.
+ *
+ * <p>A number in the prose carries a tag right after it, an HTML comment that renders as nothing:
+ * <pre>
+ * SpectReg 97.34 (0.13)&lt;!--= c6-protocol dropout/spectreg: mean sd --&gt;
+ * 0.44&lt;!--= c6-protocol dropout/spectreg - dropout/jacreg: diff --&gt; below JacReg, p 1.3e-05&lt;!--= c6-protocol dropout/spectreg - dropout/jacreg: p --&gt;
+ * </pre>
+ * The tag names a source, a cell (or two, paired by seed) and the quantities of the numbers just
+ * before it on the same line, in order. Sources: an experiment id (its runs file under
+ * docs/results/), {@code ID.paper} and {@code ID.repl} (the job's expected and observed tables),
+ * and an ablation table ({@code ablations}, {@code ablations-c6-weight}: docs/results/*.tsv). A
+ * number written without a sign is compared with the quantity's absolute value (the words around
+ * it say which way); with a sign, exactly. Blocks between {@code <!--= table ID -->} or
+ * {@code <!--= claims ID -->} and {@code <!--= end -->} are copies of the accuracy table and the
+ * claims table of the experiment's generated report.md. Accuracy-like numbers (90.00-99.99), sds in
+ * parentheses, signed differences and p-values that carry no tag are reported as untracked.
+ */
+final class ResultsDocs {
+
+    static final Path RESULTS = Path.of("docs", "results");
+
+    private static final Pattern TAG = Pattern.compile("<!--=\\s*(.*?)\\s*-->");
+    private static final Pattern NUMBER = Pattern.compile(
+            "(?<![\\w.])[+\\-−]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?(?:[eE][+\\-−]?\\d+)?");
+    private static final Pattern UNTRACKED = Pattern.compile("(?<![\\w.])(?:9\\d\\.\\d\\d(?!\\d)"
+            + "|\\(0\\.\\d\\d\\)|[+−]\\d\\.\\d\\d(?!\\d)|\\bp\\s*(?:=|<|≈)?\\s*\\d\\.\\d+(?:e-\\d+)?)");
+
+    /** Accuracy in percent by cell, then by seed. */
+    private final Map<String, Map<String, Map<Long, Double>>> sources = new HashMap<>();
+    private final Map<String, ExpectedResults> references = new HashMap<>();
+    private final Map<String, Path> reports = new HashMap<>();
+
+    static ResultsDocs load(Path jobs) {
+        ResultsDocs docs = new ResultsDocs();
+        try (Stream<Path> files = Files.walk(RESULTS)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".runs.json")) {
+                    RunsFile runs = RunsFile.read(file);
+                    Map<String, Map<Long, Double>> cells = new TreeMap<>();
+                    for (RunsFile.Run r : runs.runs()) {
+                        if ("EVALUATED".equals(r.status()) && r.testAccuracy() != null) {
+                            cells.computeIfAbsent(r.architecture() + "/" + r.regularizer() + "@" + r.trainSize(),
+                                    k -> new TreeMap<>()).put(r.seed(), 100 * r.testAccuracy());
+                        }
+                    }
+                    docs.sources.put(runs.experimentId(), cells);
+                    docs.reports.put(runs.experimentId(), file.resolveSibling("report.md"));
+                    String job = runs.job().name();
+                    for (String kind : List.of("expected", "observed")) {
+                        Path table = jobs.resolve(job + "." + kind + ".csv");
+                        if (Files.exists(table)) {
+                            docs.references.put(runs.experimentId() + (kind.equals("expected") ? ".paper" : ".repl"),
+                                    ExpectedResults.read(table));
+                        }
+                    }
+                } else if (name.endsWith(".tsv")) {
+                    docs.sources.put(name.substring(0, name.length() - 4), ablation(file));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return docs;
+    }
+
+    /** A table of `gradreg train` output lines: (name-sN | reg, weight, seed), ..., "test accuracy X%". */
+    private static Map<String, Map<Long, Double>> ablation(Path file) throws IOException {
+        Map<String, Map<Long, Double>> cells = new TreeMap<>();
+        Pattern accuracy = Pattern.compile("test accuracy (\\d+\\.\\d+)%");
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.split("\t");
+            Matcher m = accuracy.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            String cell;
+            long seed;
+            Matcher named = Pattern.compile("(.*)-s(\\d+)").matcher(f[0]);
+            if (named.matches()) {
+                cell = named.group(1);
+                seed = Long.parseLong(named.group(2));
+            } else {
+                cell = f[0] + "/" + f[1];
+                seed = Long.parseLong(f[2]);
+            }
+            cells.computeIfAbsent(cell, k -> new TreeMap<>()).put(seed, Double.parseDouble(m.group(1)));
+        }
+        return cells;
+    }
+
+    /** Every problem of one document: wrong numbers, unknown tags, stale blocks, untracked numbers. */
+    List<String> check(String doc, String text) {
+        List<String> problems = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        boolean code = false;
+        String block = null;
+        int blockStart = 0;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String at = doc + ":" + (i + 1) + ": ";
+            if (line.strip().startsWith("```")) {
+                code = !code;
+                continue;
+            }
+            Matcher blockTag = Pattern.compile("^<!--=\\s*(table|claims|end)\\s*(\\S*)\\s*-->$").matcher(line.strip());
+            if (!code && blockTag.matches()) {
+                if (blockTag.group(1).equals("end")) {
+                    if (block == null) {
+                        problems.add(at + "'end' without a block");
+                    } else {
+                        String want = generated(block);
+                        String have = String.join("\n", Arrays.asList(lines).subList(blockStart, i));
+                        if (!want.strip().equals(have.strip())) {
+                            problems.add(doc + ":" + blockStart + ": the block '" + block + "' is not the generated "
+                                    + "table (fill it: mvn test -Dtest=ResultsDocsTest -Dgradreg.docs.fill=true)");
+                        }
+                    }
+                    block = null;
+                } else {
+                    block = blockTag.group(1) + " " + blockTag.group(2);
+                    blockStart = i + 1;
+                }
+                continue;
+            }
+            if (code || block != null) {
+                continue;
+            }
+            problems.addAll(checkLine(at, line));
+        }
+        if (block != null) {
+            problems.add(doc + ": the block '" + block + "' has no '<!--= end -->'");
+        }
+        return problems;
+    }
+
+    private List<String> checkLine(String at, String line) {
+        List<String> problems = new ArrayList<>();
+        StringBuilder untagged = new StringBuilder();
+        Matcher tag = TAG.matcher(line);
+        int from = 0;
+        while (tag.find()) {
+            String before = line.substring(from, tag.start());
+            String[] spec = tag.group(1).split(":", 2);
+            List<String> quantities = spec.length < 2 ? List.of() : List.of(spec[1].strip().split("\\s+"));
+            List<String> numbers = new ArrayList<>();
+            List<int[]> spans = new ArrayList<>();
+            Matcher n = NUMBER.matcher(before);
+            while (n.find()) {
+                numbers.add(n.group());
+                spans.add(new int[] {n.start(), n.end()});
+            }
+            if (quantities.isEmpty() || numbers.size() < quantities.size()) {
+                problems.add(at + "the tag '" + tag.group(1) + "' needs 'SOURCE CELL: QUANTITY ...' after as many "
+                        + "numbers (found " + numbers.size() + ")");
+            } else {
+                int first = numbers.size() - quantities.size();
+                for (int q = 0; q < quantities.size(); q++) {
+                    String written = numbers.get(first + q);
+                    try {
+                        double value = value(spec[0].strip(), quantities.get(q));
+                        if (!agrees(written, value)) {
+                            problems.add(at + written + " is " + spec[0].strip() + " " + quantities.get(q) + " = "
+                                    + value);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        problems.add(at + e.getMessage());
+                    }
+                }
+                before = before.substring(0, spans.get(first)[0]);
+            }
+            untagged.append(before).append(' ');
+            from = tag.end();
+        }
+        untagged.append(line.substring(from));
+        Matcher u = UNTRACKED.matcher(untagged.toString().replaceAll("<!--.*?-->", ""));
+        while (u.find()) {
+            problems.add(at + "'" + u.group() + "' is not tagged with the data it comes from");
+        }
+        return problems;
+    }
+
+    /** The quantity of one tag: "SOURCE CELL" or "SOURCE CELL - CELL", a quantity name. */
+    double value(String target, String quantity) {
+        String[] t = target.split("\\s+");
+        String source = t[0];
+        if (references.containsKey(source)) {
+            String[] c = cell(t[1]);
+            ExpectedResults.Expected e = references.get(source).get(c[0], c[2], c[1])
+                    .orElseThrow(() -> new IllegalArgumentException(source + " has no cell " + t[1]));
+            return switch (quantity) {
+                case "mean" -> e.accuracy();
+                case "sd" -> e.sd();
+                default -> throw new IllegalArgumentException("a reference has 'mean' and 'sd', not '" + quantity + "'");
+            };
+        }
+        Map<String, Map<Long, Double>> cells = sources.get(source);
+        if (cells == null) {
+            throw new IllegalArgumentException("unknown source '" + source + "' (known: " + sources.keySet() + ", "
+                    + references.keySet() + ")");
+        }
+        Map<Long, Double> a = runs(cells, source, t[1]);
+        if (t.length == 2) {
+            double[] x = a.values().stream().mapToDouble(v -> v).toArray();
+            if (quantity.matches("s\\d+")) {
+                Double v = a.get(Long.parseLong(quantity.substring(1)));
+                if (v == null) {
+                    throw new IllegalArgumentException(source + " " + t[1] + " has no run with seed " + quantity);
+                }
+                return v;
+            }
+            return switch (quantity) {
+                case "mean" -> Mean.of(x).getAsDouble();
+                case "sd" -> StandardDeviation.of(x).getAsDouble();
+                case "n" -> x.length;
+                case "min" -> Arrays.stream(x).min().orElseThrow();
+                case "max" -> Arrays.stream(x).max().orElseThrow();
+                default -> throw new IllegalArgumentException("a cell has mean, sd, n, min, max or sSEED, not '"
+                        + quantity + "'");
+            };
+        }
+        if (t.length != 4 || !t[2].equals("-")) {
+            throw new IllegalArgumentException("'" + target + "' is not 'SOURCE CELL' or 'SOURCE CELL - CELL'");
+        }
+        Map<Long, Double> b = runs(cells, source, t[3]);
+        List<Long> seeds = a.keySet().stream().filter(b::containsKey).toList();
+        double[] x = seeds.stream().mapToDouble(a::get).toArray();
+        double[] y = seeds.stream().mapToDouble(b::get).toArray();
+        double[] d = seeds.stream().mapToDouble(s -> a.get(s) - b.get(s)).toArray();
+        double mean = Arrays.stream(d).average().orElse(Double.NaN);
+        double se = Math.sqrt(Variance.of(d).getAsDouble() / d.length);
+        double half = se * TDistribution.of(d.length - 1.0).inverseSurvivalProbability(0.025);
+        return switch (quantity) {
+            case "diff" -> mean;
+            case "p" -> TTest.withDefaults().pairedTest(x, y).getPValue();
+            case "lo" -> mean - half;
+            case "hi" -> mean + half;
+            case "n" -> d.length;
+            case "wins" -> Arrays.stream(d).filter(v -> v > 0).count();
+            case "losses" -> Arrays.stream(d).filter(v -> v < 0).count();
+            default -> throw new IllegalArgumentException("a pair has diff, p, lo, hi, n, wins or losses, not '"
+                    + quantity + "'");
+        };
+    }
+
+    private static Map<Long, Double> runs(Map<String, Map<Long, Double>> cells, String source, String cell) {
+        Map<Long, Double> runs = cells.get(cell);
+        if (runs == null) {
+            List<String> matches = cells.keySet().stream().filter(k -> k.startsWith(cell + "@")).toList();
+            if (matches.size() == 1) {
+                return cells.get(matches.get(0));
+            }
+            throw new IllegalArgumentException(source + " has no cell '" + cell + "' (cells: " + cells.keySet() + ")");
+        }
+        return runs;
+    }
+
+    /** "arch/reg[@size]" as architecture, regularizer, size ("200/class" when none is given). */
+    private static String[] cell(String cell) {
+        int slash = cell.indexOf('/');
+        int at = cell.indexOf('@');
+        return new String[] {cell.substring(0, slash), cell.substring(slash + 1, at < 0 ? cell.length() : at),
+            at < 0 ? "200/class" : cell.substring(at + 1)};
+    }
+
+    /** A written number agrees when the value rounds to it at the written precision. */
+    static boolean agrees(String written, double value) {
+        String w = written.replace('−', '-').replace(",", "");
+        boolean signed = w.startsWith("+") || w.startsWith("-");
+        double v = signed ? value : Math.abs(value);
+        int e = w.toLowerCase(Locale.ROOT).indexOf('e');
+        if (e >= 0) {
+            String mantissa = w.substring(0, e);
+            int decimals = mantissa.contains(".") ? mantissa.length() - mantissa.indexOf('.') - 1 : 0;
+            String formatted = String.format(Locale.ROOT, "%." + decimals + "e", v);
+            return new BigDecimal(formatted).compareTo(new BigDecimal(w.replace("+", ""))) == 0;
+        }
+        int decimals = w.contains(".") ? w.length() - w.indexOf('.') - 1 : 0;
+        double tolerance = 0.5 * Math.pow(10, -decimals) * (1 + 1e-9);
+        return Math.abs(Double.parseDouble(w) - v) <= tolerance;
+    }
+
+    /** The generated table a block copies: "table ID" or "claims ID" from the experiment's report.md. */
+    String generated(String block) {
+        String[] b = block.split(" ");
+        Path report = reports.get(b[1]);
+        if (report == null) {
+            return "(unknown experiment '" + b[1] + "')";
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String header = b[0].equals("table") ? "| architecture | train size |" : "| claim | verdict |";
+        int start = 0;
+        while (start < lines.size() && !lines.get(start).startsWith(header)) {
+            start++;
+        }
+        int end = start;
+        while (end < lines.size() && lines.get(end).startsWith("|")) {
+            end++;
+        }
+        return String.join("\n", lines.subList(start, end));
+    }
+
+    /** The text with every block replaced by its generated table. */
+    String fill(String text) {
+        String[] lines = text.split("\n", -1);
+        StringBuilder out = new StringBuilder();
+        String block = null;
+        for (String line : lines) {
+            Matcher m = Pattern.compile("^<!--=\\s*(table|claims|end)\\s*(\\S*)\\s*-->$").matcher(line.strip());
+            if (m.matches() && m.group(1).equals("end") && block != null) {
+                out.append(generated(block)).append('\n').append(line).append('\n');
+                block = null;
+            } else if (m.matches() && !m.group(1).equals("end")) {
+                block = m.group(1) + " " + m.group(2);
+                out.append(line).append('\n');
+            } else if (block == null) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.substring(0, out.length() - 1);
+    }
+}

@@ -1,0 +1,88 @@
+package io.gradreg.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every number quoted in the results docs (docs/results.md, docs/results/README.md, ablations.md,
+ * each experiment's README) agrees with the committed runs files and tables ({@link ResultsDocs}).
+ * With {@code -Dgradreg.docs.fill=true} the generated blocks are rewritten from the reports first.
+ */
+class ResultsDocsTest {
+
+    private static ResultsDocs docs;
+
+    @BeforeAll
+    static void load() {
+        docs = ResultsDocs.load(Path.of("jobs"));
+    }
+
+    static List<Path> documents() throws IOException {
+        List<Path> files = new ArrayList<>(List.of(Path.of("docs", "results.md")));
+        try (Stream<Path> walk = Files.walk(ResultsDocs.RESULTS)) {
+            walk.filter(p -> p.getFileName().toString().endsWith(".md"))
+                    .filter(p -> !p.getFileName().toString().startsWith("report")).sorted().forEach(files::add);
+        }
+        return files;
+    }
+
+    @Test
+    void everyNumberInTheResultsDocsAgreesWithItsData() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path doc : documents()) {
+            String text = Files.readString(doc);
+            if (Boolean.getBoolean("gradreg.docs.fill")) {
+                String filled = docs.fill(text);
+                if (!filled.equals(text)) {
+                    Files.writeString(doc, filled);
+                    text = filled;
+                }
+            }
+            problems.addAll(docs.check(doc.toString(), text));
+        }
+        assertTrue(problems.isEmpty(), problems.size() + " problems:\n" + String.join("\n", problems));
+    }
+
+    @Test
+    void aPlantedWrongDigitIsFound() {
+        // C2 dropout/SpectReg is 97.56 (0.13) over its ten runs; the docs once quoted 0.10
+        String right = "SpectReg 97.56 (0.13)<!--= c2-protocol dropout/spectreg: mean sd --> with dropout";
+        assertEquals(List.of(), docs.check("t.md", right));
+        List<String> wrong = docs.check("t.md", right.replace("(0.13)", "(0.10)"));
+        assertEquals(1, wrong.size(), wrong.toString());
+        assertTrue(wrong.get(0).startsWith("t.md:1: 0.10 is c2-protocol dropout/spectreg sd = 0.128"), wrong.get(0));
+        List<String> digit = docs.check("t.md", right.replace("97.56", "97.65"));
+        assertTrue(digit.get(0).startsWith("t.md:1: 97.65 is c2-protocol dropout/spectreg mean"), digit.toString());
+    }
+
+    @Test
+    void pairedQuantitiesSignsAndUntaggedNumbers() {
+        // C6: SpectReg is below JacReg on every seed
+        String pair = "−0.44<!--= c6-protocol dropout/spectreg - dropout/jacreg: diff --> on 0 of 10"
+                + "<!--= c6-protocol dropout/spectreg - dropout/jacreg: wins n -->";
+        assertEquals(List.of(), docs.check("t.md", pair));
+        assertEquals(1, docs.check("t.md", pair.replace("−0.44", "+0.44")).size(), "a signed number keeps its sign");
+        assertEquals(List.of(), docs.check("t.md", pair.replace("−0.44", "0.44")), "unsigned: the words give the sign");
+        List<String> untracked = docs.check("t.md", "the baseline at 96.78 (0.36), p 0.22, +0.37 on every seed");
+        assertEquals(4, untracked.size(), untracked.toString());
+        assertEquals(List.of(), docs.check("t.md", "```\n97.12 in a code block\n```"));
+    }
+
+    @Test
+    void writtenNumbersAgreeAtTheirPrecision() {
+        assertTrue(ResultsDocs.agrees("97.56", 97.5649));
+        assertTrue(ResultsDocs.agrees("2.0e-04", 1.96e-4));
+        assertTrue(ResultsDocs.agrees("1,000", 1000));
+        assertTrue(!ResultsDocs.agrees("97.56", 97.5549));
+        assertTrue(!ResultsDocs.agrees("3.0e-04", 1.96e-4));
+    }
+}
