@@ -33,7 +33,18 @@ import org.apache.commons.statistics.inference.TTest;
  * The tag names a source, a cell (or two, paired by seed) and the quantities of the numbers just
  * before it on the same line, in order. Sources: an experiment id (its runs file under
  * docs/results/), {@code ID.paper} and {@code ID.repl} (the job's expected and observed tables),
- * and an ablation table ({@code ablations}, {@code ablations-c6-weight}: docs/results/*.tsv). A
+ * and an ablation table ({@code ablations}, {@code ablations-c6-weight}: docs/results/*.tsv).
+ * Targets and their quantities:
+ * <ul>
+ * <li>{@code CELL}: mean, sd, n, min, max, sSEED (the run of that seed);</li>
+ * <li>{@code CELL - CELL} (paired by seed): diff, sdd (sd of the differences), p (paired t), lo, hi
+ * (95% interval), n, wins, losses (seeds where the left is above, below);</li>
+ * <li>{@code CELL - paper}: diff, se, p (Welch against the paper's mean and sd of 10 runs);</li>
+ * <li>{@code *} (the whole experiment): n (evaluated runs), cells, hours (sum of training time);</li>
+ * <li>{@code claim LEFT OP RIGHT} (a comparison of the claims in report.json, named as there):
+ * diff, p, adjp, lo, hi.</li>
+ * </ul>
+ * A CELL is ARCH/REG[@SIZE] (the size may be left out when the experiment has one). A
  * number written without a sign is compared with the quantity's absolute value (the words around
  * it say which way); with a sign, exactly. Blocks between {@code <!--= table ID -->} or
  * {@code <!--= claims ID -->} and {@code <!--= end -->} are copies of the accuracy table and the
@@ -54,6 +65,7 @@ final class ResultsDocs {
     private final Map<String, Map<String, Map<Long, Double>>> sources = new HashMap<>();
     private final Map<String, ExpectedResults> references = new HashMap<>();
     private final Map<String, Path> reports = new HashMap<>();
+    private final Map<String, Double> trainSeconds = new HashMap<>();
 
     static ResultsDocs load(Path jobs) {
         ResultsDocs docs = new ResultsDocs();
@@ -70,6 +82,8 @@ final class ResultsDocs {
                         }
                     }
                     docs.sources.put(runs.experimentId(), cells);
+                    docs.trainSeconds.put(runs.experimentId(), runs.runs().stream()
+                            .mapToDouble(r -> r.trainSeconds() == null ? 0 : r.trainSeconds()).sum());
                     docs.reports.put(runs.experimentId(), file.resolveSibling("report.md"));
                     String job = runs.job().name();
                     for (String kind : List.of("expected", "observed")) {
@@ -224,7 +238,22 @@ final class ResultsDocs {
             throw new IllegalArgumentException("unknown source '" + source + "' (known: " + sources.keySet() + ", "
                     + references.keySet() + ")");
         }
+        if (t.length == 2 && t[1].equals("*")) {
+            return switch (quantity) {
+                case "n" -> cells.values().stream().mapToInt(Map::size).sum();
+                case "cells" -> cells.size();
+                case "hours" -> trainSeconds.getOrDefault(source, Double.NaN) / 3600;
+                default -> throw new IllegalArgumentException("an experiment ('*') has n, cells or hours, not '"
+                        + quantity + "'");
+            };
+        }
+        if (t.length == 5 && t[1].equals("claim")) {
+            return claimed(source, t[2] + " " + t[3] + " " + t[4], quantity);
+        }
         Map<Long, Double> a = runs(cells, source, t[1]);
+        if (t.length == 4 && t[3].equals("paper")) {
+            return vsPaper(source, t[1], a, quantity);
+        }
         if (t.length == 2) {
             double[] x = a.values().stream().mapToDouble(v -> v).toArray();
             if (quantity.matches("s\\d+")) {
@@ -257,15 +286,69 @@ final class ResultsDocs {
         double half = se * TDistribution.of(d.length - 1.0).inverseSurvivalProbability(0.025);
         return switch (quantity) {
             case "diff" -> mean;
+            case "sdd" -> StandardDeviation.of(d).getAsDouble();
             case "p" -> TTest.withDefaults().pairedTest(x, y).getPValue();
             case "lo" -> mean - half;
             case "hi" -> mean + half;
             case "n" -> d.length;
             case "wins" -> Arrays.stream(d).filter(v -> v > 0).count();
             case "losses" -> Arrays.stream(d).filter(v -> v < 0).count();
-            default -> throw new IllegalArgumentException("a pair has diff, p, lo, hi, n, wins or losses, not '"
+            default -> throw new IllegalArgumentException("a pair has diff, sdd, p, lo, hi, n, wins or losses, not '"
                     + quantity + "'");
         };
+    }
+
+    /** A cell against the paper's: ours − paper, its standard error and the Welch p (the paper's cells are 10 runs). */
+    private double vsPaper(String source, String cell, Map<Long, Double> a, String quantity) {
+        ExpectedResults paper = references.get(source + ".paper");
+        String[] c = cell(cell.contains("@") ? cell : runsKey(source, cell));
+        ExpectedResults.Expected e = paper == null ? null : paper.get(c[0], c[2], c[1]).orElse(null);
+        if (e == null) {
+            throw new IllegalArgumentException(source + " has no paper's number for " + cell);
+        }
+        double[] x = a.values().stream().mapToDouble(v -> v).toArray();
+        double m = Mean.of(x).getAsDouble();
+        double v = Variance.of(x).getAsDouble();
+        return switch (quantity) {
+            case "diff" -> m - e.accuracy();
+            case "se" -> Math.sqrt(v / x.length + e.sd() * e.sd() / 10);
+            case "p" -> TTest.withDefaults().with(org.apache.commons.statistics.inference.DataDispersion.HETEROSCEDASTIC)
+                    .test(m, v, x.length, e.accuracy(), e.sd() * e.sd(), 10).getPValue();
+            default -> throw new IllegalArgumentException("a cell against the paper has diff, se or p, not '"
+                    + quantity + "'");
+        };
+    }
+
+    private String runsKey(String source, String cell) {
+        return sources.get(source).keySet().stream().filter(k -> k.startsWith(cell + "@")).findFirst().orElse(cell);
+    }
+
+    /** A comparison of the experiment's report.json claims, "LEFT OP RIGHT" as the report names it. */
+    private double claimed(String source, String comparison, String quantity) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(reports.get(source).resolveSibling("report.json").toFile());
+            for (com.fasterxml.jackson.databind.JsonNode claim : report.get("claims")) {
+                for (com.fasterxml.jackson.databind.JsonNode c : claim.get("comparisons")) {
+                    String name = c.get("left").asText() + " " + c.get("op").asText() + " " + c.get("right").asText();
+                    if (name.strip().equals(comparison)) {
+                        String field = switch (quantity) {
+                            case "diff" -> "difference";
+                            case "p" -> "pValue";
+                            case "adjp" -> "adjustedP";
+                            case "lo" -> "ciLow";
+                            case "hi" -> "ciHigh";
+                            default -> throw new IllegalArgumentException("a claim's comparison has diff, p, adjp, "
+                                    + "lo or hi, not '" + quantity + "'");
+                        };
+                        return c.get(field).asDouble();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalArgumentException(source + "'s report.json has no comparison '" + comparison + "'");
     }
 
     private static Map<Long, Double> runs(Map<String, Map<Long, Double>> cells, String source, String cell) {

@@ -78,6 +78,16 @@ class ResultsDocsTest {
     }
 
     @Test
+    void experimentsPapersAndClaimsAreSources() {
+        String text = "C2 has 90<!--= c2-protocol *: n --> runs; baseline 96.77<!--= c2-protocol baseline/none: mean --> "
+                + "against the paper's 96.99<!--= c2-protocol.paper baseline/none: mean -->, −0.22 ± 0.12, p 0.097"
+                + "<!--= c2-protocol baseline/none - paper: diff se p -->; C6 SpectReg below JacReg, adj. p 2.5e-05"
+                + "<!--= c6-protocol claim dropout/spectreg@200/class > dropout/jacreg@200/class: adjp -->";
+        assertEquals(List.of(), docs.check("t.md", text));
+        assertEquals(1, docs.check("t.md", text.replace("p 0.097", "p 0.079")).size());
+    }
+
+    @Test
     void writtenNumbersAgreeAtTheirPrecision() {
         assertTrue(ResultsDocs.agrees("97.56", 97.5649));
         assertTrue(ResultsDocs.agrees("2.0e-04", 1.96e-4));
