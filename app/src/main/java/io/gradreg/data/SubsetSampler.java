@@ -74,7 +74,7 @@ public final class SubsetSampler {
     }
 
     /** Moves a uniform random {@code k}-subset of {@code a} to its first k positions. */
-    private static void partialShuffle(int[] a, int k, SplittableRandom random) {
+    static void partialShuffle(int[] a, int k, SplittableRandom random) {
         for (int i = 0; i < k; i++) {
             int j = i + random.nextInt(a.length - i);
             int t = a[i];
