@@ -41,8 +41,8 @@ import org.apache.commons.statistics.inference.TTest;
  * (95% interval), n, wins, losses (seeds where the left is above, below);</li>
  * <li>{@code CELL - paper}: diff, se, p (Welch against the paper's mean and sd of 10 runs);</li>
  * <li>{@code *} (the whole experiment): n (evaluated runs), cells, hours (sum of training time);</li>
- * <li>{@code claim LEFT OP RIGHT} (a comparison of the claims in report.json, named as there):
- * diff, p, adjp, lo, hi.</li>
+ * <li>{@code claim LEFT OP RIGHT} (a comparison of the claims in report.json, named as there, a
+ * trend as {@code claim A - B shrinks}): diff, p, adjp, lo, hi, df, bfp (its Brown–Forsythe p).</li>
  * </ul>
  * A CELL is ARCH/REG[@SIZE] (the size may be left out when the experiment has one). A
  * number written without a sign is compared with the quantity's absolute value (the words around
@@ -247,8 +247,8 @@ final class ResultsDocs {
                         + quantity + "'");
             };
         }
-        if (t.length == 5 && t[1].equals("claim")) {
-            return claimed(source, t[2] + " " + t[3] + " " + t[4], quantity);
+        if (t.length >= 4 && t[1].equals("claim")) {
+            return claimed(source, String.join(" ", Arrays.asList(t).subList(2, t.length)), quantity);
         }
         Map<Long, Double> a = runs(cells, source, t[1]);
         if (t.length == 4 && t[3].equals("paper")) {
@@ -336,10 +336,12 @@ final class ResultsDocs {
                             case "diff" -> "difference";
                             case "p" -> "pValue";
                             case "adjp" -> "adjustedP";
+                            case "df" -> "degreesOfFreedom";
+                            case "bfp" -> "equalVarianceP";
                             case "lo" -> "ciLow";
                             case "hi" -> "ciHigh";
                             default -> throw new IllegalArgumentException("a claim's comparison has diff, p, adjp, "
-                                    + "lo or hi, not '" + quantity + "'");
+                                    + "lo, hi, df or bfp, not '" + quantity + "'");
                         };
                         return c.get(field).asDouble();
                     }

@@ -85,6 +85,8 @@ class ResultsDocsTest {
                 + "<!--= c6-protocol claim dropout/spectreg@200/class > dropout/jacreg@200/class: adjp -->";
         assertEquals(List.of(), docs.check("t.md", text));
         assertEquals(1, docs.check("t.md", text.replace("p 0.097", "p 0.079")).size());
+        String trend = "−0.12 per doubling, df 23<!--= c4-protocol claim dropout/doubleback - dropout/none shrinks: diff df -->";
+        assertEquals(List.of(), docs.check("t.md", trend));
     }
 
     @Test
