@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.autograd.InputGradients;
 import io.gradreg.autograd.TorchPenaltyContext;
+import io.gradreg.spi.ParameterSpec;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
@@ -21,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Checks a regularizer the way gradreg trains it: the penalty is computed through gradreg's own
@@ -80,16 +83,54 @@ public final class PenaltyCheck {
     }
 
     /**
-     * All checks: {@link #assertFiniteScalar}, {@link #assertMatchesPerExampleDefinition},
-     * {@link #assertParameterGradients}, {@link #assertPerExampleMean} and
-     * {@link #assertStableUnderGarbageCollection}.
+     * All checks. The penalty must first be a finite scalar; then every other check runs and the
+     * failures are reported together, the most specific first, so the message that names the fix
+     * leads: {@link #assertPerExampleMean} (a missing or doubled 1/B),
+     * {@link #assertStableUnderGarbageCollection} (a number freed before the backward pass),
+     * {@link #assertMatchesPerExampleDefinition} (any other wrong value) and
+     * {@link #assertParameterGradients} (a value right but cut from the graph).
      */
     public void assertAll(ToDoubleFunction<Example> perExampleDefinition) {
         assertFiniteScalar();
-        assertMatchesPerExampleDefinition(perExampleDefinition);
-        assertParameterGradients();
-        assertPerExampleMean();
-        assertStableUnderGarbageCollection();
+        Assertions.assertAll(name + " fails the kit's checks (the most specific first)",
+                this::assertPerExampleMean,
+                this::assertStableUnderGarbageCollection,
+                () -> assertMatchesPerExampleDefinition(perExampleDefinition),
+                this::assertParameterGradients);
+    }
+
+    /**
+     * {@link #assertAll} for every value the author lists of every parameter of {@code provider},
+     * each with the other parameters at their defaults. Every parameter needs at least one value
+     * besides its default: a bug behind {@code if (temperature != 1)} passes at the default.
+     *
+     * @param values for each parameter name, the values to check (the default may be among them)
+     * @param definition the per-example penalty for the given parameter values (all of them, with
+     *     defaults filled in)
+     */
+    public static void assertEveryValue(RegularizerProvider provider, Map<String, List<String>> values,
+            Function<Map<String, String>, ToDoubleFunction<Example>> definition, double weight) {
+        for (ParameterSpec spec : provider.parameters()) {
+            List<String> listed = values.getOrDefault(spec.name(), List.of());
+            if (listed.stream().allMatch(v -> v.equals(spec.defaultValue()))) {
+                fail("regularizer '" + provider.name() + "': list at least one value of parameter '" + spec.name()
+                        + "' besides its default " + spec.defaultValue() + " (a bug behind a test of that value would "
+                        + "pass at the default alone)");
+            }
+        }
+        for (String unknown : values.keySet()) {
+            if (provider.parameters().stream().noneMatch(p -> p.name().equals(unknown))) {
+                fail("regularizer '" + provider.name() + "' has no parameter '" + unknown + "'");
+            }
+        }
+        for (Map.Entry<String, List<String>> parameter : values.entrySet()) {
+            for (String value : parameter.getValue()) {
+                RegularizerParameters parameters = RegularizerParameters.of(provider, Map.of(parameter.getKey(), value));
+                PenaltyCheck check = new PenaltyCheck("regularizer '" + provider.name() + "' with " + parameter.getKey()
+                        + "=" + value, provider.create(parameters)).weight(weight);
+                check.assertAll(definition.apply(parameters.asMap()));
+            }
+        }
     }
 
     /** The penalty of the kit's minibatch is a scalar and finite; returns it. */

@@ -53,6 +53,61 @@ class PenaltyCheckTest {
     }
 
     @Test
+    void assertAllLeadsWithTheMostSpecificFailure() {
+        // a missing 1/B breaks the mean and the definition; the message that names the fix comes first
+        String message = assertThrows(org.opentest4j.MultipleFailuresError.class,
+                () -> PenaltyCheck.of("unscaled", PenaltyCheckTest::gradientNorm)
+                        .assertAll(PenaltyCheckTest::definition)).getMessage();
+        int mean = message.indexOf("divide the sum over examples by context.batchSize()");
+        int definition = message.indexOf("does not compute its definition");
+        assertTrue(mean > 0 && definition > mean, message);
+        assertTrue(message.startsWith("regularizer 'unscaled' fails the kit's checks (the most specific first)"),
+                message);
+    }
+
+    /** (1/B) sum_i s * ||d loss_i / d x_i||^2, with a bug when s is not 1: the square root is dropped. */
+    private static final io.gradreg.spi.RegularizerProvider SCALED = new io.gradreg.spi.RegularizerProvider() {
+        @Override
+        public String name() {
+            return "scaled";
+        }
+
+        @Override
+        public String description() {
+            return "s times the squared input gradient";
+        }
+
+        @Override
+        public java.util.List<io.gradreg.spi.ParameterSpec> parameters() {
+            return java.util.List.of(new io.gradreg.spi.ParameterSpec("s", "scale", "1"));
+        }
+
+        @Override
+        public Regularizer create(io.gradreg.spi.RegularizerParameters parameters) {
+            double scale = parameters.getDouble("s");
+            if (scale == 1) {
+                return SQUARED;
+            }
+            return context -> Scalars.mul(context.inputGradient(context.loss()).abs().sum(),
+                    scale * context.batchSize());
+        }
+    };
+
+    @Test
+    void everyListedParameterValueIsChecked() {
+        java.util.function.Function<java.util.Map<String, String>, java.util.function.ToDoubleFunction<Example>> def =
+                p -> e -> Double.parseDouble(p.get("s")) * definition(e);
+        // at the default alone the bug cannot show, and the kit says so
+        String unlisted = assertThrows(AssertionFailedError.class, () -> PenaltyCheck.assertEveryValue(SCALED,
+                java.util.Map.of("s", java.util.List.of("1")), def, 1)).getMessage();
+        assertEquals("regularizer 'scaled': list at least one value of parameter 's' besides its default 1 (a bug "
+                + "behind a test of that value would pass at the default alone)", unlisted);
+        String failed = assertThrows(org.opentest4j.MultipleFailuresError.class, () -> PenaltyCheck.assertEveryValue(
+                SCALED, java.util.Map.of("s", java.util.List.of("1", "2")), def, 1)).getMessage();
+        assertTrue(failed.startsWith("regularizer 'scaled' with s=2 fails the kit's checks"), failed);
+    }
+
+    @Test
     void aPenaltyCutFromTheGraphFailsTheGradientCheck() {
         // The right value, but the input gradient is a constant to backpropagation: no second-order term.
         Regularizer detached = context -> Scalars.mul(
