@@ -121,6 +121,20 @@ class ExperimentSpecTest {
     }
 
     @Test
+    void theBatchNormAblationIsC2sBatchNormRowAtFiveSeedsWithTheSettingsItsParametersSay() {
+        ExperimentSpec reference = parse("ablation-batchnorm");
+        ExperimentSpec c2 = parse("c2-dropout-batchnorm");
+        assertEquals(10, reference.runs().size());
+        for (RunSpec run : reference.runs()) {
+            assertEquals(c2.run(run.key()).config(), run.config(), run.key()); // C2's runs 0-4, to the configuration
+            assertEquals(c2.run(run.key()).jobWeight(), run.jobWeight(), run.key());
+        }
+        BatchNormSettings tf = parse("ablation-batchnorm", "bn-momentum", "0.99", "bn-epsilon", "1e-3").runs().get(0)
+                .config().batchNorm();
+        assertEquals(BatchNormSettings.DEFAULT.withMomentum(0.99).withEpsilon(1e-3), tf);
+    }
+
+    @Test
     void protocolOptionsForTheAblationsDefaultToTheClassicNetwork() {
         var classic = parse("c6-jacobian-norms").runs().get(0).config();
         assertEquals(Initialization.GLOROT_UNIFORM, classic.initialization());
