@@ -3,6 +3,7 @@ package io.gradreg.batch;
 import io.gradreg.data.Mnist;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
@@ -35,6 +36,12 @@ import java.util.stream.Collectors;
  *   adam-epsilon    Adam's epsilon                           1e-8
  *   init            glorot-uniform or truncated-normal       glorot-uniform
  *   conv2-padding   valid (LeNet-5) or same (TF tutorials)   valid
+ *   bn-momentum     batchnorm: weight of the old running     0.9
+ *                   statistics, in [0, 1) (TensorFlow's 0.99)
+ *   bn-epsilon      batchnorm: added to the variance         1e-5
+ *   bn-placement    batchnorm: before-relu or after-relu     before-relu
+ *   bn-layers       batchnorm: all hidden layers, or conv    all
+ *                   (the two convolutions only)
  *   partitions      runs trained in parallel, one PyTorch    2
  *                   thread each ('threads' is its deprecated alias)
  *   checkpoint-every  minibatches between checkpoints        500
@@ -121,7 +128,8 @@ public final class ExperimentSpec {
                 .beta2(r.nonNegativeDouble("beta2", Double.toString(d.beta2())))
                 .epsilon(r.positiveDouble("adam-epsilon", Double.toString(d.epsilon())))
                 .initialization(r.parsed("init", d.initialization().id(), Initialization::parse))
-                .conv2Same(r.parsed("conv2-padding", d.conv2Same() ? "same" : "valid", ExperimentSpec::conv2Same));
+                .conv2Same(r.parsed("conv2-padding", d.conv2Same() ? "same" : "valid", ExperimentSpec::conv2Same))
+                .batchNorm(batchNorm(r, d.batchNorm()));
         WeightConvention convention;
         try {
             convention = WeightConvention.parse(r.string(WEIGHT_CONVENTION, WeightConvention.MEAN.id()));
@@ -131,6 +139,10 @@ public final class ExperimentSpec {
         // 'partitions', or its old name 'threads' (with a warning): a parameter of either name
         // overrides the job file's property of either name; within one source the new name wins
         List<String> warnings = new ArrayList<>();
+        if (!architectures.contains(Architecture.BATCHNORM) && p.keySet().stream().anyMatch(BATCH_NORM_KEYS::contains)) {
+            warnings.add("job properties " + String.join(", ", BATCH_NORM_KEYS) + " change only the batchnorm "
+                    + "architecture, which this job does not train");
+        }
         if (p.containsKey(DEPRECATED_PARTITIONS)) {
             warnings.add("job property '" + DEPRECATED_PARTITIONS + "' is deprecated; call it '" + PARTITIONS
                     + "' (runs trained in parallel)");
@@ -177,6 +189,17 @@ public final class ExperimentSpec {
     static final int MAX_RUNS = 100_000;
     static final int MAX_MINIBATCHES = 100_000_000;
     static final int MAX_PARTITIONS = 256;
+
+    /** The job properties of {@link BatchNormSettings}. */
+    static final List<String> BATCH_NORM_KEYS = List.of("bn-momentum", "bn-epsilon", "bn-placement", "bn-layers");
+
+    private static BatchNormSettings batchNorm(JobProperties r, BatchNormSettings d) {
+        return new BatchNormSettings(
+                r.parsed("bn-momentum", Double.toString(d.momentum()), BatchNormSettings::parseMomentum),
+                r.parsed("bn-epsilon", Double.toString(d.epsilon()), BatchNormSettings::parseEpsilon),
+                r.parsed("bn-placement", d.placement().id(), BatchNormSettings.Placement::parse),
+                r.parsed("bn-layers", d.layers().id(), BatchNormSettings.Layers::parse));
+    }
 
     /** 'valid' (false) or 'same' (true). */
     public static boolean conv2Same(String text) {

@@ -39,6 +39,7 @@ final class JobProperties {
     static final Set<String> KNOWN = Set.of("experiment", "description", "architectures", "regularizers",
             "weight-convention", "train-sizes", "runs", "seed", "minibatches", "batch-size", "learning-rate",
             "lr-decay-at", "lr-decay", "weight-decay", "beta1", "beta2", "adam-epsilon", "init", "conv2-padding",
+            "bn-momentum", "bn-epsilon", "bn-placement", "bn-layers",
             "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims");
 
     /** Prefix of the job parameters gradreg sets itself (shard, experiment id, plan); never set by users. */

@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.store.Plans;
 import io.gradreg.store.StoreException;
@@ -31,24 +33,43 @@ final class PlanCodec {
     record StoredRun(String key, int runIndex, double jobWeight, StoredConfig config) {
     }
 
-    /** {@link TrainingConfig} with every field spelled out in plain types. */
+    /**
+     * {@link TrainingConfig} with every field spelled out in plain types. {@code batchNorm} is
+     * absent (null) when it is {@link BatchNormSettings#DEFAULT}: plans stored before it existed
+     * read as they trained, and a plan with the default settings keeps its text and id.
+     */
     record StoredConfig(String architecture, String regularizer, double weight, Map<String, String> regularizerParameters,
             String subset, int minibatches, int batchSize, double learningRate, List<Double> decayAt, double decayFactor,
             double beta1, double beta2, double epsilon, double weightDecay, long seed, String precision,
-            String initialization, boolean conv2Same) {
+            String initialization, boolean conv2Same, @JsonInclude(JsonInclude.Include.NON_NULL) StoredBatchNorm batchNorm) {
 
         static StoredConfig of(TrainingConfig c) {
             return new StoredConfig(c.architecture().id(), c.regularizer(), c.weight(),
                     new TreeMap<>(c.regularizerParameters()), c.subset().toString(), c.minibatches(), c.batchSize(),
                     c.learningRate(), c.decayAt(), c.decayFactor(), c.beta1(), c.beta2(), c.epsilon(), c.weightDecay(),
-                    c.seed(), c.precision().name(), c.initialization().id(), c.conv2Same());
+                    c.seed(), c.precision().name(), c.initialization().id(), c.conv2Same(),
+                    c.batchNorm().equals(BatchNormSettings.DEFAULT) ? null : StoredBatchNorm.of(c.batchNorm()));
         }
 
         TrainingConfig toConfig() {
             return new TrainingConfig(Architecture.parse(architecture), regularizer, weight, regularizerParameters,
                     SubsetSpec.parse(subset), minibatches, batchSize, learningRate, decayAt, decayFactor, beta1, beta2,
                     epsilon, weightDecay, seed, TrainingConfig.Precision.valueOf(precision),
-                    Initialization.parse(initialization), conv2Same);
+                    Initialization.parse(initialization), conv2Same,
+                    batchNorm == null ? BatchNormSettings.DEFAULT : batchNorm.toSettings());
+        }
+    }
+
+    /** {@link BatchNormSettings} in plain types. */
+    record StoredBatchNorm(double momentum, double epsilon, String placement, String layers) {
+
+        static StoredBatchNorm of(BatchNormSettings b) {
+            return new StoredBatchNorm(b.momentum(), b.epsilon(), b.placement().id(), b.layers().id());
+        }
+
+        BatchNormSettings toSettings() {
+            return new BatchNormSettings(momentum, epsilon, BatchNormSettings.Placement.parse(placement),
+                    BatchNormSettings.Layers.parse(layers));
         }
     }
 

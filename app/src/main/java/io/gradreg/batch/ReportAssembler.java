@@ -1,5 +1,7 @@
 package io.gradreg.batch;
 
+import io.gradreg.model.Architecture;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.report.Claims;
 import io.gradreg.report.ExpectedResults;
@@ -10,6 +12,7 @@ import io.gradreg.store.JobSources;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import io.gradreg.store.ResultsStore;
+import io.gradreg.training.TrainingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -39,6 +42,7 @@ public class ReportAssembler {
         Map<String, Map<String, String>> parameters = Map.of();
         WeightConvention convention = WeightConvention.MEAN;
         Map<String, Double> jobWeights = new HashMap<>();
+        String batchNorm = null;
         var source = store.jobs().get(instanceId);
         if (source.isPresent()) {
             Plan plan = plans.ofJob(source.get());
@@ -46,6 +50,9 @@ public class ReportAssembler {
             parameters = settings.regularizerParameters();
             convention = settings.convention();
             plan.runs().forEach(run -> jobWeights.put(run.key(), run.jobWeight()));
+            batchNorm = plan.runs().stream().map(RunSpec::config).filter(c -> c.architecture() == Architecture.BATCHNORM)
+                    .map(TrainingConfig::batchNorm).filter(b -> !b.equals(BatchNormSettings.DEFAULT))
+                    .map(BatchNormSettings::properties).findFirst().orElse(null);
             Path base = Path.of(source.get().source()).toAbsolutePath().getParent();
             Optional<Path> file = besideTheJob(base, settings.expected());
             if (file.isPresent()) {
@@ -66,7 +73,7 @@ public class ReportAssembler {
         return Report.of(instanceId, store.runs().of(instanceId), expected, observed, convention, jobWeights)
                 .withRegularizerParameters(parameters).withClaims(claims)
                 .withCurves(store.curves().of(instanceId))
-                .withProvenance(provenance(source.orElse(null)));
+                .withProvenance(provenance(source.orElse(null))).withBatchNorm(batchNorm);
     }
 
     /** The report's footer: this build, the job as started, the kind of database (no URL: it may hold credentials). */

@@ -2,6 +2,7 @@ package io.gradreg.cli;
 
 import io.gradreg.batch.Workspace;
 import io.gradreg.data.Mnist;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.RunTrainer;
 import io.gradreg.training.TrainingConfig;
@@ -76,6 +77,9 @@ class TrainCommand implements Callable<Integer> {
                 config.architecture().id(), config.regularizer(), training.weight, training.weightConvention,
                 config.weight(), config.subset(),
                 config.minibatches(), config.seed());
+        if (!config.batchNorm().equals(BatchNormSettings.DEFAULT)) {
+            out.println(config.batchNorm().properties());
+        }
         out.printf(Locale.ROOT, "test accuracy %.2f%% (test loss %.4f), final train loss %.4f, penalty %.4g, %.1f s%n",
                 100 * result.test().accuracy(), result.test().loss(), result.finalLoss(), result.finalPenalty(),
                 result.trainSeconds());

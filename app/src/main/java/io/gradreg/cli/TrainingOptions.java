@@ -3,6 +3,7 @@ package io.gradreg.cli;
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.batch.ExperimentSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
@@ -91,6 +92,24 @@ class TrainingOptions {
                 + "(default: ${DEFAULT-VALUE})")
     String conv2Padding;
 
+    @Option(names = "--bn-momentum", paramLabel = "M",
+            description = "batchnorm: running statistics = M x running + (1 - M) x batch; TensorFlow's default is 0.99 "
+                + "(default: ${DEFAULT-VALUE})")
+    String bnMomentum;
+
+    @Option(names = "--bn-epsilon", paramLabel = "EPS",
+            description = "batchnorm: added to the variance; TensorFlow's default is 1e-3 (default: ${DEFAULT-VALUE})")
+    String bnEpsilon;
+
+    @Option(names = "--bn-placement", paramLabel = "before-relu|after-relu",
+            description = "batchnorm: each batch norm before or after its layer's ReLU (default: ${DEFAULT-VALUE})")
+    String bnPlacement;
+
+    @Option(names = "--bn-layers", paramLabel = "all|conv",
+            description = "batchnorm: batch norm after every hidden layer, or after the two convolutions only "
+                + "(default: ${DEFAULT-VALUE})")
+    String bnLayers;
+
     @Option(names = {"-s", "--seed"}, description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -122,6 +141,9 @@ class TrainingOptions {
                 .epsilon(epsilon)
                 .initialization(Initialization.parse(init))
                 .conv2Same(ExperimentSpec.conv2Same(conv2Padding))
+                .batchNorm(new BatchNormSettings(BatchNormSettings.parseMomentum(bnMomentum),
+                        BatchNormSettings.parseEpsilon(bnEpsilon), BatchNormSettings.Placement.parse(bnPlacement),
+                        BatchNormSettings.Layers.parse(bnLayers)))
                 .seed(seed)
                 .build();
     }
@@ -148,6 +170,10 @@ class TrainingOptions {
                 Map.entry("--adam-epsilon", Double.toString(D.epsilon())),
                 Map.entry("--init", D.initialization().id()),
                 Map.entry("--conv2-padding", D.conv2Same() ? "same" : "valid"),
+                Map.entry("--bn-momentum", Double.toString(D.batchNorm().momentum())),
+                Map.entry("--bn-epsilon", Double.toString(D.batchNorm().epsilon())),
+                Map.entry("--bn-placement", D.batchNorm().placement().id()),
+                Map.entry("--bn-layers", D.batchNorm().layers().id()),
                 Map.entry("--seed", Long.toString(D.seed())));
 
         @Override

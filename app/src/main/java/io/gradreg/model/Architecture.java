@@ -10,7 +10,10 @@ public enum Architecture {
     BASELINE,
     /** Dropout (rate 0.5) after the last hidden dense layer. */
     DROPOUT,
-    /** Batch normalization after each convolution and each hidden dense layer, before ReLU. */
+    /**
+     * Batch normalization as {@link BatchNormSettings} say: by default after each convolution and
+     * each hidden dense layer, before ReLU.
+     */
     BATCHNORM;
 
     public String id() {

@@ -47,6 +47,9 @@ final class HtmlReport {
                 .append(esc(String.join(", ", report.cells().stream().map(c -> c.architecture() + "/" + c.regularizer()
                         + "/" + c.trainSize() + " = " + ReportWriter.num(c.jobWeight())).toList())))
                 .append(".</p>\n");
+        if (report.batchNorm() != null) {
+            h.append("<p>Batch normalization (batchnorm runs): ").append(esc(report.batchNorm())).append(".</p>\n");
+        }
         String chart = accuracyChart(report);
         if (chart != null) {
             h.append("<h2>Test accuracy</h2>\n").append(chart);

@@ -30,6 +30,9 @@ final class JsonReport {
             ObjectNode p = parameters.putObject(name);
             values.forEach(p::put);
         });
+        if (report.batchNorm() != null) {
+            root.put("batchNorm", report.batchNorm());
+        }
         ArrayNode cells = root.putArray("cells");
         for (Report.Cell c : report.cells()) {
             ObjectNode cell = cells.addObject();

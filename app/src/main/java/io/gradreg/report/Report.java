@@ -60,12 +60,14 @@ public final class Report {
     private final Claims claims;
     private final Map<String, List<CurvePoint>> curves;
     private final Provenance provenance;
+    private final String batchNorm;
 
     private Report(String experiment, long instanceId, List<Row> rows, List<String> columns,
             Map<io.gradreg.store.Cell, Cell> cells,
             List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
             WeightConvention weightConvention, Claims claims, Map<String, List<CurvePoint>> curves,
-            Provenance provenance) {
+            Provenance provenance, String batchNorm) {
+        this.batchNorm = batchNorm;
         this.weightConvention = weightConvention;
         this.claims = claims;
         this.curves = curves;
@@ -84,25 +86,39 @@ public final class Report {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
         parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
         return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted),
-                weightConvention, claims, curves, provenance);
+                weightConvention, claims, curves, provenance, batchNorm);
     }
 
     /** This report, testing the job's claims ({@link Claims}). */
     public Report withClaims(Claims claims) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance);
+                claims, curves, provenance, batchNorm);
     }
 
     /** This report, with the runs' training curves (by run key; runs without one are left out). */
     public Report withCurves(Map<String, List<CurvePoint>> curves) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, Map.copyOf(curves), provenance);
+                claims, Map.copyOf(curves), provenance, batchNorm);
     }
 
     /** This report, saying where it comes from. */
     public Report withProvenance(Provenance provenance) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance);
+                claims, curves, provenance, batchNorm);
+    }
+
+    /**
+     * This report, naming the batch-norm settings of its batchnorm runs when they are not the
+     * defaults, as job properties ({@code bn-momentum=0.99 …}); null: the defaults.
+     */
+    public Report withBatchNorm(String properties) {
+        return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
+                claims, curves, provenance, properties);
+    }
+
+    /** The batch-norm settings that differ from the defaults, as job properties; null when none do. */
+    public String batchNorm() {
+        return batchNorm;
     }
 
     /** Where the report comes from; null when not given. */
@@ -201,7 +217,7 @@ public final class Report {
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
-                Map.of(), convention, Claims.none(), Map.of(), null);
+                Map.of(), convention, Claims.none(), Map.of(), null, null);
     }
 
     public String experiment() {

@@ -91,6 +91,9 @@ public final class ReportWriter {
                             .collect(Collectors.joining(" ")))
                     .collect(Collectors.joining(", "))).append(" (others: their defaults).\n");
         }
+        if (report.batchNorm() != null) {
+            md.append("\nBatch normalization (batchnorm runs): ").append(report.batchNorm()).append(".\n");
+        }
         md.append("\nSeeds: run i of every cell uses seed ").append(seedText(report)).append(".\n");
         comparison(report, md);
         claims(report, md);

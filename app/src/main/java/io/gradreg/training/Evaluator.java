@@ -64,7 +64,7 @@ public final class Evaluator {
     public static Evaluation ofCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist mnist) {
         DataType dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(),
+            Block model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(), config.batchNorm(),
                     new SplittableRandom(0), () -> null); // the initial values are overwritten below
             model.initialize(manager, dataType, LeNet5.inputShape(1));
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {

@@ -2,6 +2,7 @@ package io.gradreg.training;
 
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ public record TrainingConfig(
         long seed,
         Precision precision,
         Initialization initialization,
-        boolean conv2Same) {
+        boolean conv2Same,
+        BatchNormSettings batchNorm) {
 
     /** Floating-point type of parameters and activations. */
     public enum Precision {
@@ -44,6 +46,7 @@ public record TrainingConfig(
         Objects.requireNonNull(regularizer, "regularizer");
         Objects.requireNonNull(subset, "subset");
         Objects.requireNonNull(initialization, "initialization");
+        Objects.requireNonNull(batchNorm, "batchNorm");
         regularizerParameters = Map.copyOf(regularizerParameters);
         decayAt = List.copyOf(decayAt);
         check(minibatches > 0, "minibatches must be positive, was " + minibatches);
@@ -75,7 +78,7 @@ public record TrainingConfig(
                 .regularizerParameters(regularizerParameters).subset(subset).minibatches(minibatches)
                 .batchSize(batchSize).learningRate(learningRate).decayAt(decayAt).decayFactor(decayFactor)
                 .beta1(beta1).beta2(beta2).epsilon(epsilon).weightDecay(weightDecay).seed(seed).precision(precision)
-                .initialization(initialization).conv2Same(conv2Same);
+                .initialization(initialization).conv2Same(conv2Same).batchNorm(batchNorm);
     }
 
     /** Learning rate for minibatch {@code step} (0-based): multiplied by the factor at each decay point. */
@@ -109,6 +112,7 @@ public record TrainingConfig(
         private Precision precision = Precision.FLOAT32;
         private Initialization initialization = Initialization.GLOROT_UNIFORM;
         private boolean conv2Same;
+        private BatchNormSettings batchNorm = BatchNormSettings.DEFAULT;
 
         public Builder architecture(Architecture v) { architecture = v; return this; }
         public Builder regularizer(String v) { regularizer = v; return this; }
@@ -128,11 +132,12 @@ public record TrainingConfig(
         public Builder precision(Precision v) { precision = v; return this; }
         public Builder initialization(Initialization v) { initialization = v; return this; }
         public Builder conv2Same(boolean v) { conv2Same = v; return this; }
+        public Builder batchNorm(BatchNormSettings v) { batchNorm = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(architecture, regularizer, weight, regularizerParameters, subset, minibatches,
                     batchSize, learningRate, decayAt, decayFactor, beta1, beta2, epsilon, weightDecay, seed, precision,
-                    initialization, conv2Same);
+                    initialization, conv2Same, batchNorm);
         }
     }
 }

@@ -83,7 +83,7 @@ public final class TrainingRun implements AutoCloseable {
         this.regularizer = penalty.regularizer();
         this.dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         this.manager = parent.newSubManager();
-        this.model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(),
+        this.model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(), config.batchNorm(),
                 Streams.of(config.seed(), Streams.INIT, 0),
                 () -> dropoutRandom);
         model.initialize(manager, dataType, LeNet5.inputShape(config.batchSize()));

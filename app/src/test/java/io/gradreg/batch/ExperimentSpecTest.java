@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gradreg.model.Architecture;
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
@@ -89,6 +90,48 @@ class ExperimentSpecTest {
         assertEquals(WeightConvention.MEAN, spec.weightConvention());
         assertEquals(50, spec.run("baseline/doubleback/200/class#0").config().weight());
         assertEquals(0.01, spec.run("baseline/spectreg/200/class#0").config().weight());
+    }
+
+    @Test
+    void batchNormSettingsAreJobPropertiesDefaultingToTheNetworkThatTrainedC2() {
+        assertEquals(BatchNormSettings.DEFAULT, parse("c2-dropout-batchnorm").runs().get(0).config().batchNorm());
+        ExperimentSpec tf = parse("c2-dropout-batchnorm", "bn-momentum", "0.99", "bn-epsilon", "1e-3",
+                "bn-placement", "after-relu", "bn-layers", "conv");
+        assertEquals(new BatchNormSettings(0.99, 1e-3, BatchNormSettings.Placement.AFTER_RELU,
+                BatchNormSettings.Layers.CONV), tf.run("batchnorm/none/200/class#3").config().batchNorm());
+        assertEquals(java.util.List.of(), tf.warnings());
+        assertEquals(java.util.List.of("job properties bn-momentum, bn-epsilon, bn-placement, bn-layers change only the "
+                + "batchnorm architecture, which this job does not train"),
+                parse("c6-jacobian-norms", "bn-layers", "conv").warnings());
+        java.util.Map<String, String> errors = new java.util.LinkedHashMap<>();
+        errors.put("bn-momentum=1", "job property 'bn-momentum': batch-norm momentum must be in [0, 1), was 1.0");
+        errors.put("bn-momentum=-0.1", "job property 'bn-momentum': batch-norm momentum must be in [0, 1), was -0.1");
+        errors.put("bn-momentum=high", "job property 'bn-momentum': batch-norm momentum must be a number, was 'high'");
+        errors.put("bn-epsilon=0", "job property 'bn-epsilon': batch-norm epsilon must be a positive number, was 0.0");
+        errors.put("bn-epsilon=NaN", "job property 'bn-epsilon': batch-norm epsilon must be a positive number, was NaN");
+        errors.put("bn-placement=inside", "job property 'bn-placement': unknown batch-norm placement 'inside'; "
+                + "expected one of before-relu, after-relu");
+        errors.put("bn-layers=dense", "job property 'bn-layers': unknown batch-norm layers 'dense'; "
+                + "expected one of all, conv");
+        errors.forEach((property, message) -> {
+            String[] kv = property.split("=");
+            assertEquals(message, assertThrows(IllegalArgumentException.class,
+                    () -> parse("c2-dropout-batchnorm", kv[0], kv[1])).getMessage(), property);
+        });
+    }
+
+    @Test
+    void theBatchNormAblationIsC2sBatchNormRowAtFiveSeedsWithTheSettingsItsParametersSay() {
+        ExperimentSpec reference = parse("ablation-batchnorm");
+        ExperimentSpec c2 = parse("c2-dropout-batchnorm");
+        assertEquals(10, reference.runs().size());
+        for (RunSpec run : reference.runs()) {
+            assertEquals(c2.run(run.key()).config(), run.config(), run.key()); // C2's runs 0-4, to the configuration
+            assertEquals(c2.run(run.key()).jobWeight(), run.jobWeight(), run.key());
+        }
+        BatchNormSettings tf = parse("ablation-batchnorm", "bn-momentum", "0.99", "bn-epsilon", "1e-3").runs().get(0)
+                .config().batchNorm();
+        assertEquals(BatchNormSettings.DEFAULT.withMomentum(0.99).withEpsilon(1e-3), tf);
     }
 
     @Test

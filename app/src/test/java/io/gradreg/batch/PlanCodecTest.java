@@ -1,10 +1,12 @@
 package io.gradreg.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.store.StoreException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,33 @@ class PlanCodecTest {
         assertEquals(PlanCodec.id(settings, runsA), PlanCodec.id(settings, List.copyOf(runsA)));
         assertNotEquals(PlanCodec.id(settings, runsA), PlanCodec.id(settings, runsB));
         assertEquals(PlanCodec.write(a.settings()), PlanCodec.write(ExperimentSpecTest.parse("quickstart").settings()));
+    }
+
+    @Test
+    void plansOfTheShippedJobsKeepTheIdsTheyHadBeforeBatchNormSettingsExisted() {
+        // ids computed by the build before BatchNormSettings (eff1473): default settings add nothing to a plan
+        assertEquals("640f918f133507e0a7892ac463adee9a7875ad551fe09dbd720ace4625550c3e", planId(ExperimentSpecTest.parse("c2-dropout-batchnorm")));
+        assertEquals("4627ca66f4760682fca0e925d4d7319beeee45ab2ad38bdeeb143874edab9aee", planId(ExperimentSpecTest.parse("c6-jacobian-norms")));
+    }
+
+    @Test
+    void batchNormSettingsAreStoredReadBackAndMakeAnotherPlan() {
+        ExperimentSpec tf = ExperimentSpecTest.parse("c2-dropout-batchnorm", "bn-momentum", "0.99", "bn-epsilon", "1e-3",
+                "bn-placement", "after-relu", "bn-layers", "conv");
+        RunSpec run = tf.run("batchnorm/spectreg/200/class#0");
+        String text = PlanCodec.write(run);
+        assertTrue(text.contains("\"batchNorm\":{\"momentum\":0.99,\"epsilon\":0.001,\"placement\":\"after-relu\","
+                + "\"layers\":\"conv\"}"), text);
+        assertEquals(new BatchNormSettings(0.99, 1e-3, BatchNormSettings.Placement.AFTER_RELU,
+                BatchNormSettings.Layers.CONV), PlanCodec.readRun("p", text).config().batchNorm());
+        ExperimentSpec momentumOnly = ExperimentSpecTest.parse("c2-dropout-batchnorm", "bn-momentum", "0.99");
+        assertNotEquals(planId(ExperimentSpecTest.parse("c2-dropout-batchnorm")), planId(momentumOnly));
+        assertNotEquals(planId(tf), planId(momentumOnly));
+        assertFalse(PlanCodec.write(ExperimentSpecTest.parse("c2-dropout-batchnorm").runs().get(0)).contains("batchNorm"));
+    }
+
+    private static String planId(ExperimentSpec spec) {
+        return PlanCodec.encode(spec).id();
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.gradreg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.training.TrainingConfig;
 import java.util.List;
@@ -46,5 +48,28 @@ class TrainingOptionsTest {
     @Test
     void defaultsAreTheConfigurationBuildersOwn() {
         assertEquals(TrainingConfig.builder().build(), parse().toConfig(Regularizers.builtIn()));
+    }
+
+    @Test
+    void batchNormOptionsMakeTheSettingsTheJobPropertiesOfTheSameNameMake() {
+        Regularizers regularizers = Regularizers.builtIn();
+        assertEquals(new BatchNormSettings(0.99, 1e-3, BatchNormSettings.Placement.AFTER_RELU,
+                BatchNormSettings.Layers.CONV), parse("-a", "batchnorm", "--bn-momentum", "0.99", "--bn-epsilon", "1e-3",
+                "--bn-placement", "after-relu", "--bn-layers", "conv").toConfig(regularizers).batchNorm());
+        assertEquals(BatchNormSettings.DEFAULT, parse("-a", "batchnorm").toConfig(regularizers).batchNorm());
+        assertEquals("batch-norm momentum must be in [0, 1), was 1.5", assertThrows(IllegalArgumentException.class,
+                () -> parse("--bn-momentum", "1.5").toConfig(regularizers)).getMessage());
+        assertEquals("unknown batch-norm layers 'dense'; expected one of all, conv", assertThrows(
+                IllegalArgumentException.class, () -> parse("--bn-layers", "dense").toConfig(regularizers)).getMessage());
+    }
+
+    @Test
+    void helpNamesEveryBatchNormOptionWithItsDefault() {
+        String help = new CommandLine(new TrainCommand()).getUsageMessage();
+        for (String line : List.of("--bn-momentum=M", "(default: 0.9)", "--bn-epsilon=EPS", "(default: 1.0E-5)",
+                "--bn-placement=before-relu|after-relu", "(default: before-relu)", "--bn-layers=all|conv",
+                "(default: all)")) {
+            assertTrue(help.contains(line), line + " in\n" + help);
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gradreg.model.BatchNormSettings;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import java.nio.file.Path;
@@ -67,6 +68,21 @@ class ReportTest {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void batchNormSettingsOtherThanTheDefaultsAreNamedInEveryFormat() {
+        Report report = Report.of(7, List.of(run("none", 0, RunStatus.EVALUATED, 0.97)), ExpectedResults.none());
+        assertFalse(ReportWriter.markdown(report).contains("Batch normalization"), "defaults: not named");
+        assertFalse(ReportWriter.json(report).contains("batchNorm"), "defaults: not named");
+        String tf = new BatchNormSettings(0.99, 1e-3, BatchNormSettings.Placement.AFTER_RELU,
+                BatchNormSettings.Layers.CONV).properties();
+        assertEquals("bn-momentum=0.99 bn-epsilon=0.001 bn-placement=after-relu bn-layers=conv", tf);
+        Report named = report.withBatchNorm(tf);
+        assertTrue(ReportWriter.markdown(named).contains("\nBatch normalization (batchnorm runs): bn-momentum=0.99 "
+                + "bn-epsilon=0.001 bn-placement=after-relu bn-layers=conv.\n"), ReportWriter.markdown(named));
+        assertTrue(ReportWriter.json(named).contains("\"batchNorm\" : \"" + tf + "\""), ReportWriter.json(named));
+        assertTrue(ReportWriter.html(named).contains("<p>Batch normalization (batchnorm runs): " + tf + ".</p>"));
     }
 
     @Test
