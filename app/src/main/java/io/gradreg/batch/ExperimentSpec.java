@@ -105,6 +105,7 @@ public final class ExperimentSpec {
             }
             return size;
         });
+        r.checkWeightKeys(names, architectures, parameters.stringPropertyNames(), regularizers);
         Map<String, Map<String, String>> regularizerParameters = r.regularizerParameters(names, regularizers);
         int runCount = r.positiveInt("runs", "10", MAX_RUNS);
         if ((long) runCount * architectures.size() * names.size() * sizes.size() > MAX_RUNS) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
@@ -223,6 +224,52 @@ final class JobProperties {
             }
         });
         return byName;
+    }
+
+    /**
+     * Refuses a {@code weight.*} property that no run reads: a misspelt regularizer or architecture
+     * (-p weight.spectrg=0.1) would otherwise leave the job's own weight in place without a word.
+     * Names the closest key a run would read. A job file's own weights may name any existing
+     * regularizer (a parameter may leave it out of the run); overrides must be read.
+     */
+    void checkWeightKeys(List<String> names, List<Architecture> architectures, Set<String> overridden,
+            Regularizers regularizers) {
+        Set<String> read = new TreeSet<>();
+        for (String name : names) {
+            read.add("weight." + name);
+            for (Architecture a : architectures) {
+                read.add("weight." + a.id() + "." + name);
+            }
+        }
+        for (String key : p.keySet()) {
+            if (key.startsWith("weight.") && !read.contains(key)
+                    && (overridden.contains(key) || !namesKnownRegularizer(key, regularizers))) {
+                LevenshteinDistance distance = new LevenshteinDistance(3);
+                String closest = read.stream().filter(k -> distance.apply(k, key) >= 0)
+                        .min(java.util.Comparator.comparingInt((String k) -> distance.apply(k, key)).thenComparing(k -> k))
+                        .orElse(null);
+                throw new IllegalArgumentException("job property '" + key + "' is the weight of no run of this job"
+                        + (closest != null ? "; did you mean '" + closest + "'?" : "") + " (regularizers: "
+                        + String.join(" ", names) + "; architectures: " + architectures.stream().map(Architecture::id)
+                                .collect(java.util.stream.Collectors.joining(" ")) + ")");
+            }
+        }
+    }
+
+    /** A job file may weigh regularizers the run's parameters deselect, as long as they exist. */
+    private static boolean namesKnownRegularizer(String key, Regularizers regularizers) {
+        String[] parts = key.split("\\.");
+        try {
+            if (parts.length == 3) {
+                Architecture.parse(parts[1]);
+            } else if (parts.length != 2) {
+                return false;
+            }
+            regularizers.get(parts[parts.length - 1]);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** weight.ARCH.NAME, else weight.NAME: one number, or SIZE:WEIGHT pairs. */

@@ -20,7 +20,8 @@ public enum WeightConvention {
      * The paper's units (Varga et al. 2017; the replication report's Table 8): weights as published,
      * converted with each regularizer's declared scale (DoubleBack: 1/B; the others: 1).
      */
-    PAPER("paper", "the paper's, as published (Varga et al. 2017; the replication report's Table 8)");
+    PAPER("paper", "the paper's units, those of its published weights (Varga et al. 2017; the replication report's "
+            + "Table 8); the values are the job's as run, overrides included");
 
     private final String id;
     private final String meaning;

@@ -77,6 +77,20 @@ class ExperimentSpecTest {
     }
 
     @Test
+    void aWeightThatNoRunReadsIsRefusedWithTheClosestKey() {
+        assertEquals("job property 'weight.spectrg' is the weight of no run of this job; did you mean "
+                + "'weight.spectreg'? (regularizers: spectreg jacreg frobreg; architectures: dropout)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> parse("c6-jacobian-norms", "weight.spectrg", "0.1")).getMessage());
+        assertEquals("job property 'weight.baseline.spectreg' is the weight of no run of this job (regularizers: "
+                + "spectreg jacreg frobreg; architectures: dropout)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> parse("c6-jacobian-norms", "weight.baseline.spectreg", "0.1")).getMessage());
+        assertEquals(0.1, parse("c6-jacobian-norms", "weight.dropout.spectreg", "0.1")
+                .run("dropout/spectreg/200/class#0").config().weight(), 1e-12);
+    }
+
+    @Test
     void theC4AndC6JobsTrainTheReportsDropoutNetwork() {
         assertEquals(java.util.Set.of(Architecture.DROPOUT), parse("c4-train-size").runs().stream()
                 .map(r -> r.config().architecture()).collect(java.util.stream.Collectors.toSet()));

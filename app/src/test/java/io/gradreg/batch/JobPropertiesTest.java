@@ -25,7 +25,7 @@ class JobPropertiesTest {
 
     @Test
     void weightsParametersAndGradregsOwnKeysAreNotUnknown() {
-        ExperimentSpecTest.parse("quickstart", "weight.dropout.spectreg", "0.01", "gradreg.plan", "x");
+        ExperimentSpecTest.parse("quickstart", "weight.baseline.spectreg", "0.01", "gradreg.plan", "x");
     }
 
     @Test
