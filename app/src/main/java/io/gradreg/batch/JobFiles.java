@@ -60,8 +60,10 @@ public final class JobFiles {
             path = jobsDir.resolve(nameOrPath.endsWith(".xml") ? nameOrPath : nameOrPath + ".xml");
         }
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("no job '" + nameOrPath + "': not a file, and not one of the jobs in "
-                    + jobsDir + " (" + String.join(", ", names()) + ")");
+            List<String> names = names();
+            throw new IllegalArgumentException("no job '" + nameOrPath + "': not a file, and " + (names.isEmpty()
+                    ? noJobs() : "not one of the jobs in " + jobsDir.toAbsolutePath() + " (" + String.join(", ", names)
+                            + ")"));
         }
         String xml;
         try {
@@ -70,6 +72,13 @@ public final class JobFiles {
             throw new IllegalArgumentException("cannot read job file " + path + ": " + e.getMessage());
         }
         return parse(xml, path.toString());
+    }
+
+    /** Why the jobs directory lists nothing, and the setting that moves it. */
+    public String noJobs() {
+        return "the jobs directory " + jobsDir.toAbsolutePath() + (Files.isDirectory(jobsDir) ? " has no job files"
+                : " does not exist") + " (set gradreg.jobs-dir or GRADREG_JOBS_DIR to the jobs/ of a gradreg "
+                + "checkout, which bin/gradreg does when it is unset)";
     }
 
     /** Parses job XML text; {@code source} names it in messages. */

@@ -22,6 +22,9 @@ class JobsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         JobFiles files = launcher.jobFiles();
+        if (files.names().isEmpty()) {
+            throw new IllegalArgumentException("no jobs to list: " + files.noJobs());
+        }
         for (String name : files.names()) {
             String description;
             try {

@@ -67,9 +67,31 @@ class LauncherScriptIT {
         assertFalse(r.err.contains("Exception"));
     }
 
+    @Test
+    void outsideTheCheckoutTheCheckoutsJobsAndDataAreFound() throws Exception {
+        Path elsewhere = Files.createDirectories(workDir.resolve("elsewhere"));
+        Result r = run(elsewhere, Map.of("GRADREG_JOBS_DIR", "", "GRADREG_DATA_DIR", ""), "jobs");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.lines().anyMatch(l -> l.startsWith("quickstart ")), r.out);
+        Path empty = Files.createDirectories(workDir.resolve("no-jobs"));
+        Result none = run(elsewhere, Map.of("GRADREG_JOBS_DIR", empty.toString()), "jobs");
+        assertEquals(2, none.exit, none.out + none.err);
+        assertEquals("gradreg: no jobs to list: the jobs directory " + empty + " has no job files (set gradreg.jobs-dir "
+                + "or GRADREG_JOBS_DIR to the jobs/ of a gradreg checkout, which bin/gradreg does when it is unset)\n",
+                none.err);
+    }
+
     private Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(null, env, args);
+    }
+
+    private Result run(Path directory, Map<String, String> env, String... args) throws IOException,
+            InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of("sh", SCRIPT.toString()),
                 Stream.of(args)).toList());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         for (String variable : List.of("GRADREG_MALLOC", "LD_PRELOAD", "MALLOC_MMAP_THRESHOLD_",
                 "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")) {
             builder.environment().remove(variable);
@@ -78,6 +100,7 @@ class LauncherScriptIT {
         builder.environment().put("GRADREG_DATA_DIR", Path.of("data/mnist").toAbsolutePath().toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().putAll(env);
+        builder.environment().values().removeIf(String::isEmpty); // "" in env: unset
         Path out = workDir.resolve("out.txt");
         Path err = workDir.resolve("err.txt");
         Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
