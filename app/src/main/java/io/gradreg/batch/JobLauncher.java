@@ -67,6 +67,35 @@ public class JobLauncher {
      */
     public Started start(String nameOrPath, Properties parameters, Shard shard, String experimentId) {
         metrics.check();
+        Prepared p = prepare(nameOrPath, parameters, shard, experimentId);
+        ResultsStore store = workspace.store();
+        Properties jobParameters = new Properties();
+        jobParameters.putAll(parameters);
+        if (p.sharding() != null) {
+            p.sharding().addTo(jobParameters);
+        }
+        Plan plan = plans.save(p.spec());
+        jobParameters.setProperty(RunningJob.PLAN, plan.id());
+        long execution = launch(p.job().job(), p.job().name(), p.job().source(), p.job().xml(), jobParameters,
+                plan.id());
+        long instance = operator.getJobInstance(execution).getInstanceId();
+        long results = p.sharding() == null ? instance
+                : store.experiments().join(p.sharding().experimentId(), p.sharding().fingerprint(), p.job().name(),
+                        instance, shard.index(), shard.count()).resultsInstance();
+        return alive(new Started(execution, results, plan, p.sharding(), p.spec().warnings(),
+                ExecutionHeartbeat.start(store.claims(), results, execution, workspace.runLeaseSeconds())));
+    }
+
+    /** A job checked and planned, ready to start: what {@code gradreg run --dry-run} shows. */
+    public record Prepared(JobFiles.LoadedJob job, ExperimentSpec spec, Sharding sharding, List<RunSpec> share) {
+    }
+
+    /**
+     * Everything {@link #start} checks before it starts anything (the job file and its reference
+     * files, the parameters, the plan, the data, the database and a shard's experiment), and the
+     * runs this process would train; nothing is written.
+     */
+    public Prepared prepare(String nameOrPath, Properties parameters, Shard shard, String experimentId) {
         for (String key : parameters.stringPropertyNames()) {
             if (key.startsWith(JobProperties.RESERVED)) {
                 throw new IllegalArgumentException("job parameter '" + key + "' is reserved: gradreg sets the "
@@ -85,25 +114,14 @@ public class JobLauncher {
         }
         workspace.mnist();
         workspace.database().check();
-        ResultsStore store = workspace.store();
-        Properties jobParameters = new Properties();
-        jobParameters.putAll(parameters);
         Sharding sharding = null;
         if (shard != null) {
             sharding = Sharding.of(shard, experimentId, job.name(), job.xml(), parameters);
             String fingerprint = sharding.fingerprint();
-            store.experiments().get(sharding.experimentId()).ifPresent(e -> Experiments.checkCompatible(e, fingerprint));
-            sharding.addTo(jobParameters);
+            workspace.store().experiments().get(sharding.experimentId())
+                    .ifPresent(e -> Experiments.checkCompatible(e, fingerprint));
         }
-        Plan plan = plans.save(spec);
-        jobParameters.setProperty(RunningJob.PLAN, plan.id());
-        long execution = launch(job.job(), job.name(), job.source(), job.xml(), jobParameters, plan.id());
-        long instance = operator.getJobInstance(execution).getInstanceId();
-        long results = sharding == null ? instance
-                : store.experiments().join(sharding.experimentId(), sharding.fingerprint(), job.name(), instance,
-                        shard.index(), shard.count()).resultsInstance();
-        return alive(new Started(execution, results, plan, sharding, spec.warnings(),
-                ExecutionHeartbeat.start(store.claims(), results, execution, workspace.runLeaseSeconds())));
+        return new Prepared(job, spec, sharding, shard == null ? spec.runs() : shard.share(spec.runs()));
     }
 
     /**

@@ -37,6 +37,11 @@ class RunCommand implements Callable<Integer> {
                 + "file and parameters, so shards started alike agree)"})
     String experimentId;
 
+    @Option(names = "--dry-run", description = {"check everything a run checks (job file, parameters, reference "
+        + "files, data, database, a shard's experiment) and print the plan: the cells, their weights and the runs this "
+        + "process would train; start nothing"})
+    boolean dryRun;
+
     @Inject
     JobLauncher launcher;
 
@@ -51,6 +56,13 @@ class RunCommand implements Callable<Integer> {
         Properties parameters = new Properties();
         params.forEach(parameters::setProperty);
         Shard sharding = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv()).orElse(null);
+        if (dryRun) {
+            JobLauncher.Prepared prepared = launcher.prepare(job, parameters, sharding, experimentId);
+            prepared.spec().warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
+            spec.commandLine().getOut().print(DryRun.describe(prepared));
+            spec.commandLine().getOut().flush();
+            return ExitCode.OK.code();
+        }
         JobLauncher.Started started = launcher.start(job, parameters, sharding, experimentId);
         started.warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());

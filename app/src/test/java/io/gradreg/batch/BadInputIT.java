@@ -49,6 +49,7 @@ class BadInputIT {
         "regularizers|none none|job property 'regularizers' lists 'none' twice",
         "experiment|../../esc|job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names report directories), was '../../esc'",
         "runs|100000000|job property 'runs' must be at most 100000, was 100000000",
+        "weight.spectrg|0.1|job property 'weight.spectrg' is the weight of no run of this job; did you mean 'weight.spectreg'? (regularizers: none spectreg doubleback; architectures: baseline)",
         "gradreg.plan|x|job parameter 'gradreg.plan' is reserved: gradreg sets the gradreg.* parameters itself (use --shard and --experiment-id)"
     })
     void badParameterIsRefusedBeforeAnythingRuns(String key, String value, String message) throws Exception {
@@ -58,12 +59,27 @@ class BadInputIT {
     }
 
     @Test
+    void aDryRunChecksAndPrintsThePlanAndStartsNothing() throws Exception {
+        Gradreg g = new Gradreg(dir, Map.of());
+        Gradreg.Result r = g.run("run", "quickstart", "--dry-run", "-p", "weight.spectreg=0.003");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("baseline/spectreg/50/class"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("baseline/spectreg/50/class") && l.contains(" 0.003 ")),
+                r.out());
+        assertTrue(r.out().contains("Nothing was started."), r.out());
+        noExecution(g);
+        refused(g.run("run", "quickstart", "--dry-run", "-p", "runz=1"),
+                "unknown job property 'runz'; did you mean 'runs'? (the properties: README.md, \"Job properties\")");
+    }
+
+    @Test
     void unknownJobListsTheKnownOnes() throws Exception {
         Gradreg g = new Gradreg(dir, Map.of());
         Gradreg.Result r = g.run("run", "nope");
         assertEquals(2, r.exit());
         assertTrue(r.errorLine().startsWith("gradreg: no job 'nope': not a file, and not one of the jobs in "), r.err());
-        assertTrue(r.errorLine().endsWith("(c2-dropout-batchnorm, c4-train-size, c6-jacobian-norms, quickstart)"), r.err());
+        assertTrue(r.errorLine().endsWith("(ablation-batchnorm, c2-dropout-batchnorm, c4-train-size, c6-jacobian-norms, "
+                + "quickstart)"), r.err());
     }
 
     @Test
