@@ -79,8 +79,11 @@ final class Gradreg {
      * it open (gradreg's URL stores DB_CLOSE_DELAY=-1 in it) until {@link #closeIfServed}.
      */
     Connection connect() throws SQLException {
-        String url = env.getOrDefault("GRADREG_DB_URL", "jdbc:h2:file:" + workDir.resolve("gradreg") + ";AUTO_SERVER=TRUE");
-        return DriverManager.getConnection(url, env.getOrDefault("GRADREG_DB_USER", ""),
+        if (!env.containsKey("GRADREG_DB_URL")) { // with the password gradreg keeps beside the database
+            return io.gradreg.store.Database.embedded(workDir, env.getOrDefault("GRADREG_DB_USER", ""),
+                    env.getOrDefault("GRADREG_DB_PASSWORD", ""), 0).getConnection();
+        }
+        return DriverManager.getConnection(env.get("GRADREG_DB_URL"), env.getOrDefault("GRADREG_DB_USER", ""),
                 env.getOrDefault("GRADREG_DB_PASSWORD", ""));
     }
 
