@@ -103,4 +103,17 @@ final class Gradreg {
             }
         }
     }
+
+    /** {@code a} followed by {@code b}: a command line and more options. */
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** {@code r}, which must have exited 0 (else its output is the failure). */
+    static Result ok(Result r) {
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.out() + r.err());
+        return r;
+    }
 }
