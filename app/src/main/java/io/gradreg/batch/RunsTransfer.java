@@ -251,9 +251,10 @@ public class RunsTransfer {
             throw new IllegalArgumentException(fileName + ": its experiment id '" + printable(file.experimentId())
                     + "' is not one: letters, digits, '.', '_' and '-', at most 64, as for -p experiment");
         }
-        if (!file.job().file().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,250}\\.xml")) {
-            throw new IllegalArgumentException(fileName + ": its job file name '" + printable(file.job().file())
-                    + "' is not a file name (NAME.xml, no directory)");
+        String jobFile = file.job().file();
+        if (jobFile.contains("/") || jobFile.contains("\\") || jobFile.equals(".") || jobFile.equals("..")) {
+            throw new IllegalArgumentException(fileName + ": its job file name '" + printable(jobFile)
+                    + "' is not a file name (it names the job file, without a directory)");
         }
         Properties parameters = new Properties();
         file.job().parameters().forEach((key, value) -> {

@@ -150,6 +150,17 @@ class RunsFileTest {
         assertMessage(tooMany, tooMany + ": it holds 100001 runs; an experiment plans at most 100000");
     }
 
+    @Test
+    void theCommittedRunsFilesPassEveryCheck() throws Exception {
+        try (var files = Files.walk(Path.of("docs/results"))) {
+            List<Path> runsFiles = files.filter(f -> f.toString().endsWith(".runs.json")).toList();
+            assertEquals(3, runsFiles.size(), runsFiles.toString());
+            for (Path f : runsFiles) {
+                assertTrue(RunsFile.read(f).runs().size() >= 30, f.toString());
+            }
+        }
+    }
+
     private static Path write(Path dir, RunsFile f) throws Exception {
         Path path = Files.createTempFile(dir, "f", ".runs.json");
         f.write(path);
