@@ -199,35 +199,42 @@ public class RunsTransfer {
                 .orElseGet(target::get);
         int[] recorded = {0};
         long[] into = {instance};
-        store.inOneTransaction("import " + fileName, () -> {
-            if (created) {
-                Properties recordedParameters = new Properties();
-                recordedParameters.putAll(parameters);
-                recordedParameters.setProperty("gradreg.experiment-id", file.experimentId());
-                recordedParameters.setProperty("gradreg.imported-from", file.exportedBy());
-                Path local = workspace.jobsDir().resolve(file.job().file());
-                store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString()
-                        : file.job().file(), file.job().xml(), recordedParameters, plans.save(spec).id());
-            }
-            into[0] = existing.isPresent() ? instance
-                    : store.experiments().join(file.experimentId(), fingerprint, file.job().name(), instance, 0, 1)
-                            .resultsInstance();
-            drawn.values().forEach(c -> store.subsets().record(into[0], c.subset().toString(), c.seed(),
-                    TrainingRun.drawSubset(c, workspace.mnist())));
-            int order = 0;
-            for (RunSpec r : spec.runs()) {
-                TrainingConfig c = r.config();
-                store.runs().plan(RunRecord.planned(into[0], RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
-                        c.seed(), c.minibatches()), order++);
-            }
-            Map<String, List<CurvePoint>> curves = new HashMap<>();
-            for (RunsFile.Run run : file.runs()) {
-                if (run.curve() != null) {
-                    curves.put(run.key(), fromFile(run.curve()));
+        try {
+            store.inOneTransaction("import " + fileName, () -> {
+                if (created) {
+                    Properties recordedParameters = new Properties();
+                    recordedParameters.putAll(parameters);
+                    recordedParameters.setProperty("gradreg.experiment-id", file.experimentId());
+                    recordedParameters.setProperty("gradreg.imported-from", file.exportedBy());
+                    Path local = workspace.jobsDir().resolve(file.job().file());
+                    store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString()
+                            : file.job().file(), file.job().xml(), recordedParameters, plans.save(spec).id());
                 }
+                into[0] = existing.isPresent() ? instance
+                        : store.experiments().join(file.experimentId(), fingerprint, file.job().name(), instance, 0, 1)
+                                .resultsInstance();
+                drawn.values().forEach(c -> store.subsets().record(into[0], c.subset().toString(), c.seed(),
+                        TrainingRun.drawSubset(c, workspace.mnist())));
+                int order = 0;
+                for (RunSpec r : spec.runs()) {
+                    TrainingConfig c = r.config();
+                    store.runs().plan(RunRecord.planned(into[0], RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
+                            c.seed(), c.minibatches()), order++);
+                }
+                Map<String, List<CurvePoint>> curves = new HashMap<>();
+                for (RunsFile.Run run : file.runs()) {
+                    if (run.curve() != null) {
+                        curves.put(run.key(), fromFile(run.curve()));
+                    }
+                }
+                recorded[0] = store.runs().recordImported(into[0], records, curves);
+            });
+        } catch (RuntimeException e) {
+            if (created) { // the store has nothing of it: neither should JBeret's tables
+                removeQuietly(instance);
             }
-            recorded[0] = store.runs().recordImported(into[0], records, curves);
-        });
+            throw e;
+        }
         Path local = workspace.jobsDir().resolve(file.job().file());
         String localDiffers = null;
         try {
@@ -239,6 +246,14 @@ public class RunsTransfer {
         }
         return new Imported(file.experimentId(), into[0], created, records.size(), recorded[0], alreadyPresent, differing,
                 spec.runs().size(), localDiffers);
+    }
+
+    private void removeQuietly(long jobInstance) {
+        try {
+            launcher.repository().removeJobInstance(jobInstance);
+        } catch (RuntimeException e) {
+            // an empty job instance without a job source: listed by nothing, harmless
+        }
     }
 
     /**
