@@ -83,13 +83,17 @@ public final class JobFiles {
 
     /** Parses job XML text; {@code source} names it in messages. */
     public static LoadedJob parse(String xml, String source) {
+        if (xml.length() > JobShape.MAX_BYTES) {
+            throw new IllegalArgumentException(source + ": " + xml.length() + " characters, more than a job file holds (at "
+                    + "most " + JobShape.MAX_BYTES + ")");
+        }
         checkWellFormed(xml, source);
+        Job job;
         try {
-            Job job = JobParser.parseJob(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+            job = JobParser.parseJob(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
                     JobFiles.class.getClassLoader(), (publicId, systemId, base, ns) -> {
                         throw new XMLStreamException("external entities are not allowed (" + systemId + ")");
                     });
-            return new LoadedJob(job, source, xml);
         } catch (XMLStreamException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNumber();
             throw new IllegalArgumentException(source + (line > 0 ? ":" + line : "") + ": not a valid Jakarta Batch job: "
@@ -97,6 +101,8 @@ public final class JobFiles {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(source + ": not a valid Jakarta Batch job: " + e.getMessage());
         }
+        JobShape.check(job, source);
+        return new LoadedJob(job, source, xml);
     }
 
     private static void checkWellFormed(String xml, String source) {
@@ -106,7 +112,17 @@ public final class JobFiles {
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.newSAXParser().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
-                    new DefaultHandler());
+                    new DefaultHandler() {
+                        private int steps;
+
+                        @Override
+                        public void startElement(String uri, String localName, String qName,
+                                org.xml.sax.Attributes attributes) throws SAXException {
+                            if (localName.equals("step") && ++steps > JobShape.MAX_STEPS) {
+                                throw new SAXException("more than " + JobShape.MAX_STEPS + " steps; a gradreg job has 4");
+                            }
+                        }
+                    });
         } catch (SAXParseException e) {
             throw new IllegalArgumentException(source + ":" + e.getLineNumber() + ": malformed XML: " + e.getMessage());
         } catch (SAXException | ParserConfigurationException | IOException e) {

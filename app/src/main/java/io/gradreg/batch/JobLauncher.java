@@ -104,6 +104,7 @@ public class JobLauncher {
         }
         JobFiles.LoadedJob job = jobFiles().load(nameOrPath);
         ExperimentSpec spec = plans.parse(job.properties(), parameters);
+        ReferenceFiles.read(job.source(), spec.settings()); // a malformed one is bad input now, not after training
         if (shard == null && experimentId != null) {
             throw new IllegalArgumentException("--experiment-id names an experiment run as shards; give --shard INDEX/COUNT "
                     + "too (or run in a Kubernetes Indexed Job with GRADREG_SHARDS set)");

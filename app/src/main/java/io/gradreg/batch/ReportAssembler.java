@@ -3,8 +3,6 @@ package io.gradreg.batch;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
 import io.gradreg.regularizer.WeightConvention;
-import io.gradreg.report.Claims;
-import io.gradreg.report.ExpectedResults;
 import io.gradreg.report.Provenance;
 import io.gradreg.report.Report;
 import io.gradreg.results.BuildInfo;
@@ -15,11 +13,9 @@ import io.gradreg.store.ResultsStore;
 import io.gradreg.training.TrainingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Builds the report of a job instance from the store (its runs and its stored plan) and the
@@ -36,9 +32,7 @@ public class ReportAssembler {
 
     public Report build(long instanceId) {
         ResultsStore store = workspace.store();
-        ExpectedResults expected = ExpectedResults.none();
-        ExpectedResults observed = ExpectedResults.none();
-        Claims claims = Claims.none();
+        ReferenceFiles references = ReferenceFiles.none();
         Map<String, Map<String, String>> parameters = Map.of();
         WeightConvention convention = WeightConvention.MEAN;
         Map<String, Double> jobWeights = new HashMap<>();
@@ -53,25 +47,10 @@ public class ReportAssembler {
             batchNorm = plan.runs().stream().map(RunSpec::config).filter(c -> c.architecture() == Architecture.BATCHNORM)
                     .map(TrainingConfig::batchNorm).filter(b -> !b.equals(BatchNormSettings.DEFAULT))
                     .map(BatchNormSettings::properties).findFirst().orElse(null);
-            Path base = Path.of(source.get().source()).toAbsolutePath().getParent();
-            Optional<Path> file = besideTheJob(base, settings.expected());
-            if (file.isPresent()) {
-                expected = ExpectedResults.read(file.get());
-            }
-            file = besideTheJob(base, settings.observed());
-            if (file.isPresent()) {
-                observed = ExpectedResults.read(file.get());
-            }
-            // the claims file: job property 'claims', by default <job file name>.claims beside the job
-            Path jobFile = Path.of(source.get().source()).getFileName();
-            String defaultClaims = jobFile == null ? null : jobFile.toString().replaceFirst("\\.xml$", "") + ".claims";
-            file = besideTheJob(base, settings.claims() != null ? settings.claims() : defaultClaims);
-            if (file.isPresent()) {
-                claims = Claims.read(file.get());
-            }
+            references = ReferenceFiles.readStored(source.get().source(), settings);
         }
-        return Report.of(instanceId, store.runs().of(instanceId), expected, observed, convention, jobWeights)
-                .withRegularizerParameters(parameters).withClaims(claims)
+        return Report.of(instanceId, store.runs().of(instanceId), references.expected(), references.observed(), convention,
+                jobWeights).withRegularizerParameters(parameters).withClaims(references.claims())
                 .withCurves(store.curves().of(instanceId))
                 .withProvenance(provenance(source.orElse(null))).withBatchNorm(batchNorm);
     }
@@ -87,15 +66,6 @@ public class ReportAssembler {
         return new Provenance(BuildInfo.current().describe(), source.jobName(), file == null ? null : file.toString(),
                 RunsTransfer.sha256(source.xml()), database,
                 source.createdAt() == null ? null : source.createdAt().truncatedTo(ChronoUnit.SECONDS), now);
-    }
-
-    /** A file a job property names, relative to the job file, if it exists. */
-    private static Optional<Path> besideTheJob(Path jobDir, String name) {
-        if (name == null || name.isBlank()) {
-            return Optional.empty();
-        }
-        Path path = jobDir == null ? Path.of(name) : jobDir.resolve(name);
-        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
     }
 
     public Path directory(String experiment, long instanceId) {

@@ -99,23 +99,34 @@ public class RunsTransfer {
             int alreadyPresent, int differing, int planned, String localJobDiffers) {
     }
 
-    /** Imports a checked runs file ({@link RunsFile#read}); see the class comment for what is refused. */
+    /**
+     * Imports a checked runs file ({@link RunsFile#read}); see the class comment for what is
+     * refused. Everything is checked before anything is written, and the store's tables are
+     * written in one transaction.
+     */
     public Imported importRuns(RunsFile file, String fileName) {
         ResultsStore store = workspace.store();
+        Properties parameters = checkedParameters(file, fileName);
         JobFiles.LoadedJob job = JobFiles.parse(file.job().xml(), file.job().file());
-        Properties parameters = new Properties();
-        parameters.putAll(file.job().parameters());
         ExperimentSpec spec;
         try {
             spec = plans.parse(job.properties(), parameters);
+            ReferenceFiles.checkNames(spec.settings());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(fileName + ": its job cannot be planned by this gradreg: " + e.getMessage());
+        }
+        String fingerprint = Sharding.fingerprint(file.job().xml(), parameters);
+        if (!job.name().equals(file.job().name()) || !spec.experiment().equals(file.experiment())
+                || !fingerprint.equals(file.job().fingerprint())) {
+            throw new IllegalArgumentException(fileName + ": its job's name, experiment or fingerprint is not the one "
+                    + "its job XML and parameters give; the file is inconsistent (export it again)");
         }
         Map<String, RunSpec> plan = new LinkedHashMap<>();
         spec.runs().forEach(r -> plan.put(r.key(), r));
 
         // 1. every run is one the job plans, with the configuration the job gives it
         List<RunRecord> records = new ArrayList<>();
+        Map<String, TrainingConfig> drawn = new LinkedHashMap<>();
         for (RunsFile.Run run : file.runs()) {
             RunSpec planned = plan.get(run.key());
             if (planned == null) {
@@ -128,26 +139,26 @@ public class RunsTransfer {
                         + "plans " + describe(planned.config()) + "; the file is inconsistent");
             }
             records.add(toRecord(run, spec.experiment()));
+            drawn.putIfAbsent(run.trainSize() + "@" + run.seed(), planned.config());
         }
 
-        // 2. each run trained on the subset this gradreg draws for its size and seed
-        Map<String, int[]> subsets = new LinkedHashMap<>();
-        for (RunSpec r : spec.runs()) {
-            subsets.computeIfAbsent(r.config().subset() + "@" + r.config().seed(),
-                    k -> TrainingRun.drawSubset(r.config(), workspace.mnist()));
-        }
+        // 2. each run trained on the subset this gradreg draws for its size and seed (one subset in
+        // memory at a time: a plan's seeds can be many)
+        Map<String, String> checksums = new HashMap<>();
+        drawn.forEach((k, c) -> checksums.put(k, Subsets.checksum(TrainingRun.drawSubset(c, workspace.mnist()))));
         for (RunsFile.Run run : file.runs()) {
-            String drawn = Subsets.checksum(subsets.get(run.trainSize() + "@" + run.seed()));
-            if (!drawn.equals(run.subsetSha256())) {
+            String checksum = checksums.get(run.trainSize() + "@" + run.seed());
+            if (!checksum.equals(run.subsetSha256())) {
                 throw new IllegalArgumentException(fileName + ": run " + run.key() + " trained on the subset with "
-                        + "checksum " + run.subsetSha256() + ", but this gradreg draws " + drawn + " for size "
+                        + "checksum " + run.subsetSha256() + ", but this gradreg draws " + checksum + " for size "
                         + run.trainSize() + " and seed " + run.seed() + " (other MNIST files, or another sampler); "
                         + "its result is not comparable");
             }
         }
 
         // 3. no conflict with what this store holds under the same experiment id: an experiment of
-        // that id, or a job run without shards in this very store (its id is derived, not recorded)
+        // that id (planned by the same job and parameters), or a job run without shards in this
+        // very store (its id is derived, not recorded)
         Optional<Experiments.Experiment> existing = store.experiments().get(file.experimentId());
         Optional<Long> target = existing.map(Experiments.Experiment::resultsInstance)
                 .or(() -> unshardedInstance(file.experimentId()));
@@ -174,41 +185,56 @@ public class RunsTransfer {
             }
         }
 
-        // 4. plan the experiment (once), then record the runs
-        if (existing.isEmpty() && target.isPresent()) {
-            existing = Optional.of(store.experiments().join(file.experimentId(), file.job().fingerprint(), file.job().name(),
-                    target.get(), 0, 1));
+        // runs that agree, of a job that does not: its other runs and weights are another experiment
+        if (existing.isPresent() && !existing.get().fingerprint().equals(fingerprint)) {
+            throw new IllegalArgumentException(fileName + ": experiment '" + file.experimentId() + "' in "
+                    + workspace.database().describe() + " was planned by another job file or other parameters; nothing "
+                    + "was imported. Import into another store, or export the experiment again under another --experiment-id");
         }
-        boolean created = existing.isEmpty();
-        long instance;
-        if (created) {
-            instance = launcher.newJobInstance(job);
-            Properties recorded = new Properties();
-            recorded.putAll(parameters);
-            recorded.setProperty("gradreg.experiment-id", file.experimentId());
-            recorded.setProperty("gradreg.imported-from", file.exportedBy());
-            Path local = workspace.jobsDir().resolve(file.job().file());
-            store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString() : file.job().file(),
-                    file.job().xml(), recorded, plans.save(spec).id());
-            instance = store.experiments().join(file.experimentId(), file.job().fingerprint(), file.job().name(), instance,
-                    0, 1).resultsInstance();
-        } else {
-            instance = existing.get().resultsInstance();
-        }
-        int order = 0;
-        for (RunSpec r : spec.runs()) {
-            TrainingConfig c = r.config();
-            store.subsets().record(instance, c.subset().toString(), c.seed(), subsets.get(c.subset() + "@" + c.seed()));
-            store.runs().plan(RunRecord.planned(instance, RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
-                    c.seed(), c.minibatches()), order++);
-        }
-        Map<String, List<CurvePoint>> curves = new HashMap<>();
-        for (RunsFile.Run run : file.runs()) {
-            if (run.curve() != null) {
-                curves.put(run.key(), fromFile(run.curve()));
+
+        // 4. plan the experiment (once), then record the runs, in one transaction of the store
+        // (JBeret numbers the job instance of a new experiment in its own tables first)
+        boolean created = existing.isEmpty() && target.isEmpty();
+        long instance = created ? launcher.newJobInstance(job) : existing.map(Experiments.Experiment::resultsInstance)
+                .orElseGet(target::get);
+        int[] recorded = {0};
+        long[] into = {instance};
+        try {
+            store.inOneTransaction("import " + fileName, () -> {
+                if (created) {
+                    Properties recordedParameters = new Properties();
+                    recordedParameters.putAll(parameters);
+                    recordedParameters.setProperty("gradreg.experiment-id", file.experimentId());
+                    recordedParameters.setProperty("gradreg.imported-from", file.exportedBy());
+                    Path local = workspace.jobsDir().resolve(file.job().file());
+                    store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString()
+                            : file.job().file(), file.job().xml(), recordedParameters, plans.save(spec).id());
+                }
+                into[0] = existing.isPresent() ? instance
+                        : store.experiments().join(file.experimentId(), fingerprint, file.job().name(), instance, 0, 1)
+                                .resultsInstance();
+                drawn.values().forEach(c -> store.subsets().record(into[0], c.subset().toString(), c.seed(),
+                        TrainingRun.drawSubset(c, workspace.mnist())));
+                int order = 0;
+                for (RunSpec r : spec.runs()) {
+                    TrainingConfig c = r.config();
+                    store.runs().plan(RunRecord.planned(into[0], RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
+                            c.seed(), c.minibatches()), order++);
+                }
+                Map<String, List<CurvePoint>> curves = new HashMap<>();
+                for (RunsFile.Run run : file.runs()) {
+                    if (run.curve() != null) {
+                        curves.put(run.key(), fromFile(run.curve()));
+                    }
+                }
+                recorded[0] = store.runs().recordImported(into[0], records, curves);
+            });
+        } catch (RuntimeException e) {
+            if (created) { // the store has nothing of it: neither should JBeret's tables
+                removeQuietly(instance);
             }
+            throw e;
         }
-        int recorded = store.runs().recordImported(instance, records, curves);
         Path local = workspace.jobsDir().resolve(file.job().file());
         String localDiffers = null;
         try {
@@ -218,8 +244,49 @@ public class RunsTransfer {
         } catch (java.io.IOException e) {
             localDiffers = local + " (unreadable: " + e.getMessage() + ")";
         }
-        return new Imported(file.experimentId(), instance, created, records.size(), recorded, alreadyPresent, differing,
+        return new Imported(file.experimentId(), into[0], created, records.size(), recorded[0], alreadyPresent, differing,
                 spec.runs().size(), localDiffers);
+    }
+
+    private void removeQuietly(long jobInstance) {
+        try {
+            launcher.repository().removeJobInstance(jobInstance);
+        } catch (RuntimeException e) {
+            // an empty job instance without a job source: listed by nothing, harmless
+        }
+    }
+
+    /**
+     * The file's job parameters, checked as {@code -p} would be, with what it says of itself: an
+     * experiment id by the rule of {@code -p experiment} (it names directories and files), a job
+     * file name without a directory.
+     */
+    private static Properties checkedParameters(RunsFile file, String fileName) {
+        if (!ExperimentSpec.SAFE_NAME.matcher(file.experimentId()).matches()) {
+            throw new IllegalArgumentException(fileName + ": its experiment id '" + printable(file.experimentId())
+                    + "' is not one: letters, digits, '.', '_' and '-', at most 64, as for -p experiment");
+        }
+        String jobFile = file.job().file();
+        if (jobFile.contains("/") || jobFile.contains("\\") || jobFile.equals(".") || jobFile.equals("..")) {
+            throw new IllegalArgumentException(fileName + ": its job file name '" + printable(jobFile)
+                    + "' is not a file name (it names the job file, without a directory)");
+        }
+        Properties parameters = new Properties();
+        file.job().parameters().forEach((key, value) -> {
+            if (key.startsWith(JobProperties.RESERVED)) {
+                throw new IllegalArgumentException(fileName + ": job parameter '" + printable(key) + "' is reserved: "
+                        + "gradreg sets the " + JobProperties.RESERVED + "* parameters itself");
+            }
+            parameters.setProperty(key, value);
+        });
+        return parameters;
+    }
+
+    /** Text from a file, fit for a one-line message. */
+    private static String printable(String text) {
+        String shown = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 
     /** A run's curve as the runs file's columns; null for none. */

@@ -11,6 +11,8 @@ import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.CurveRecorder;
+import io.gradreg.training.Evaluation;
+import io.gradreg.training.Evaluator;
 import io.gradreg.training.TrainingException;
 import io.gradreg.training.TrainingListener;
 import io.gradreg.training.TrainingLoop;
@@ -25,8 +27,8 @@ import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
 
 /**
- * Step "train", one partition: trains one run, resuming from its last checkpoint, and records the
- * final parameters. A run already trained (e.g. before a restart) is not trained again. A run that
+ * Step "train", one partition: trains one run, resuming from its last checkpoint, records the
+ * final parameters and evaluates them at once (then they leave the store). A run already trained (e.g. before a restart) is not trained again. A run that
  * diverges or whose regularizer throws is recorded as failed; the other partitions go on.
  *
  * <p>The run is trained only under a claim (a lease in the database, renewed as training goes
@@ -161,14 +163,33 @@ public class TrainBatchlet extends AbstractBatchlet {
                 store.claims().release(claim);
                 return "STOPPED";
             }
-            store.runs().markTrained(claim, training.minibatchesDone(), training.checkpoint(), training.lastLoss(),
+            byte[] trained = training.checkpoint();
+            store.runs().markTrained(claim, training.minibatchesDone(), trained, training.lastLoss(),
                     training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe(),
                     curve.drain());
-            return "TRAINED";
+            return evaluateNow(store, instance, run, trained) ? "EVALUATED" : "TRAINED";
         } catch (TrainingException | RegularizerException e) {
             store.runs().markFailed(claim, e.getMessage(), curve.drain());
             return "FAILED";
         }
+    }
+
+    /**
+     * Evaluates a run as soon as it is trained, from the parameters just recorded, as the evaluate
+     * step would: they then leave the store at once ({@code markEvaluated} deletes them), so the
+     * store holds the parameters of the runs in flight only, not of every run trained before the
+     * evaluate step. Evaluation that fails leaves the run TRAINED for the evaluate step, which
+     * also takes the runs of a process that died in between.
+     */
+    private boolean evaluateNow(ResultsStore store, long instance, RunSpec run, byte[] trained) {
+        Evaluation test;
+        try {
+            test = Evaluator.ofCheckpoint(run.config(), trained, workspace.mnist());
+        } catch (TrainingException e) {
+            return false;
+        }
+        store.runs().markEvaluated(instance, runKey, test.accuracy(), test.loss());
+        return true;
     }
 
     private static void sleep(long millis) {

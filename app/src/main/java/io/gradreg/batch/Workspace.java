@@ -91,22 +91,25 @@ public class Workspace {
 
     public synchronized Database database() {
         if (database == null) {
-            String url = dbUrl.filter(u -> !u.isBlank()).orElseGet(() -> {
+            Optional<String> url = dbUrl.filter(u -> !u.isBlank());
+            if (url.isPresent()) {
+                database = new Database(url.get(), dbUser.orElse(""), dbPassword.orElse(""), Math.max(0, outageSeconds));
+            } else {
                 try {
                     createOwnerOnly(workDir);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot create the working directory " + workDir, e);
                 }
-                return Database.embeddedUrl(workDir);
-            });
-            database = new Database(url, dbUser.orElse(""), dbPassword.orElse(""), Math.max(0, outageSeconds));
+                database = Database.embedded(workDir, dbUser.orElse(""), dbPassword.orElse(""), Math.max(0, outageSeconds));
+            }
         }
         return database;
     }
 
     /**
-     * Creates the working directory, if it does not exist, readable by its owner only: it holds the
-     * embedded database and the key its server admits clients with (in the H2 lock file).
+     * Creates the working directory, if it does not exist, readable by its owner only. The embedded
+     * database's files are private whatever the directory's mode (a user's {@code mkdir} makes it
+     * 0755): see {@link Database#embedded}.
      */
     static void createOwnerOnly(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {

@@ -19,8 +19,11 @@ import picocli.CommandLine.Spec;
             + "under their experiment id: shards trained in stores that never shared a database combine into one "
             + "report ('gradreg report --experiment ID').",
             "Importing a file again changes nothing. A file is refused as a whole, and nothing is written, when a "
-            + "run conflicts with one stored under the same experiment id, when its training subset is not the one "
-            + "this gradreg draws for its size and seed, or when its job does not plan it."})
+            + "field is missing, unknown, repeated or impossible (a NaN, a negative count, a control character), when "
+            + "its experiment id or job would be refused by 'gradreg run', when the experiment stored under its id was "
+            + "planned by another job or parameters, when a run conflicts with one stored under that id, when its "
+            + "training subset is not the one this gradreg draws for its size and seed, or when its job does not plan "
+            + "it."})
 class ImportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "runs files (*.runs.json)")

@@ -17,8 +17,29 @@ import java.util.function.Supplier;
  * ... so that a scrape config can list them), and when all are taken any free port; the caller
  * logs the address actually used. Port 0 means any free port from the start. Metrics never stop a
  * job: only an address that cannot be bound at all (e.g. an unknown host) is an error.
+ *
+ * <p>Slow clients: the JDK's server reads a request on the thread that handles it, so requests are
+ * handled by a few threads of their own (one client that sends half a request holds one, not
+ * the server), and a request not read within {@value #REQUEST_SECONDS} s, or a response not
+ * taken within that time, has its connection closed (the JDK server's own limits,
+ * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, which it reads once: set here unless
+ * given on the command line).
  */
 public final class MetricsServer implements AutoCloseable {
+
+    /** Seconds a client has to send its request, and to take the response. */
+    static final int REQUEST_SECONDS = 10;
+
+    /** Threads serving requests: a scraper or two per job, plus room for slow clients. */
+    static final int THREADS = 4;
+
+    static {
+        for (String limit : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, Integer.toString(REQUEST_SECONDS));
+            }
+        }
+    }
 
     public static final String PATH = "/q/metrics";
     /** Consecutive ports tried from the configured one before falling back to any free port. */
@@ -55,6 +76,12 @@ public final class MetricsServer implements AutoCloseable {
                 }
             }
         });
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(THREADS, task -> {
+            Thread t = new Thread(task, "gradreg-metrics-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
         return new MetricsServer(server, host, port);
     }
@@ -107,5 +134,6 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Metrics configuration (application.properties, or the environment variable in parentheses).
  *
  * <pre>
- *   gradreg.metrics.host             (GRADREG_METRICS_HOST)             address of /q/metrics         0.0.0.0
+ *   gradreg.metrics.host             (GRADREG_METRICS_HOST)             address of /q/metrics         127.0.0.1
  *   gradreg.metrics.port             (GRADREG_METRICS_PORT)             its port; taken: the next free
  *                                                                       one (see MetricsServer); 0: any  9494
  *   gradreg.metrics.pushgateway-url  (GRADREG_METRICS_PUSHGATEWAY_URL)  push there too when set          unset
@@ -26,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MetricsSettings {
 
-    @ConfigProperty(name = "gradreg.metrics.host", defaultValue = "0.0.0.0")
+    @ConfigProperty(name = "gradreg.metrics.host", defaultValue = "127.0.0.1")
     String host;
 
     @ConfigProperty(name = "gradreg.metrics.port", defaultValue = "9494")

@@ -72,10 +72,23 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
     public record Curve(List<Integer> minibatch, List<Double> loss, List<Double> penalty, List<Double> learningRate) {
     }
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** At most this many runs, as a job may plan ({@code -p} bounds an experiment the same way). */
+    public static final int MAX_RUNS = 100_000;
+
+    /** At most this many bytes: a C4 file of 450 runs with 100-point curves is about 1 MB. */
+    public static final long MAX_BYTES = 256L << 20;
+
+    /** Known fields once each, numbers as numbers (no {@code "1"} or {@code 2.5} for an integer), strings bounded. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder(new com.fasterxml.jackson.core.JsonFactoryBuilder()
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxStringLength(RunsFileChecks.MAX_TEXT).build())
+                    .build())
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     /** Writes this file atomically: a reader never sees half of it. */
@@ -96,6 +109,14 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
     /** Reads and checks a runs file; every problem is an IllegalArgumentException naming the file and the field. */
     public static RunsFile read(Path file) {
         RunsFile f;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new IllegalArgumentException(file + " is " + Files.size(file) + " bytes, more than a runs file holds "
+                        + "(at most " + MAX_BYTES + "); split the export by experiment");
+            }
+        } catch (IOException e) {
+            // reported by the read below
+        }
         try (InputStream in = Files.newInputStream(file)) {
             f = MAPPER.readValue(in, RunsFile.class);
         } catch (JacksonException e) {
@@ -127,88 +148,7 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
             throw new IllegalArgumentException(file + " has format version " + formatVersion + "; this gradreg reads "
                     + "versions " + OLDEST_VERSION + " to " + VERSION + " (export it again with this gradreg's version)");
         }
-        require(file, "experimentId", experimentId);
-        require(file, "experiment", experiment);
-        if (job == null) {
-            throw new IllegalArgumentException(file + ": field \"job\" is missing");
-        }
-        require(file, "job.name", job.name());
-        require(file, "job.xml", job.xml());
-        require(file, "job.fingerprint", job.fingerprint());
-        if (job.parameters() == null) {
-            throw new IllegalArgumentException(file + ": field \"job.parameters\" is missing");
-        }
-        if (runs == null) {
-            throw new IllegalArgumentException(file + ": field \"runs\" is missing");
-        }
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            Run r = runs.get(i);
-            String at = "runs[" + i + "]";
-            if (r == null) {
-                throw new IllegalArgumentException(file + ": " + at + " is null");
-            }
-            require(file, at + ".key", r.key());
-            require(file, at + ".architecture", r.architecture());
-            require(file, at + ".regularizer", r.regularizer());
-            require(file, at + ".trainSize", r.trainSize());
-            require(file, at + ".subsetSha256", r.subsetSha256());
-            require(file, at + ".status", r.status());
-            for (Object[] field : new Object[][] {{"weight", r.weight()}, {"runIndex", r.runIndex()}, {"seed", r.seed()},
-                {"minibatches", r.minibatches()}, {"minibatchesDone", r.minibatchesDone()}}) {
-                if (field[1] == null) {
-                    throw new IllegalArgumentException(file + ": field \"" + at + "." + field[0] + "\" is missing");
-                }
-            }
-            if (!r.status().equals("EVALUATED") && !r.status().equals("FAILED")) {
-                throw new IllegalArgumentException(file + ": " + at + " (" + r.key() + ") has status " + quote(r.status())
-                        + "; a runs file holds finished runs only (EVALUATED or FAILED)");
-            }
-            if (r.status().equals("EVALUATED") && (r.testAccuracy() == null || r.testAccuracy() < 0
-                    || r.testAccuracy() > 1)) {
-                throw new IllegalArgumentException(file + ": " + at + " (" + r.key() + ") is EVALUATED but its "
-                        + "\"testAccuracy\" is " + r.testAccuracy() + " (a fraction in [0, 1])");
-            }
-            checkCurve(file, at, r);
-            if (keys.contains(r.key())) {
-                throw new IllegalArgumentException(file + ": run " + r.key() + " appears twice");
-            }
-            keys.add(r.key());
-        }
-    }
-
-    private static void checkCurve(Path file, String at, Run r) {
-        Curve c = r.curve();
-        if (c == null) {
-            return;
-        }
-        String where = file + ": " + at + ".curve (" + r.key() + ")";
-        if (c.minibatch() == null || c.loss() == null || c.penalty() == null || c.learningRate() == null) {
-            throw new IllegalArgumentException(where + " needs the columns minibatch, loss, penalty and learningRate");
-        }
-        int n = c.minibatch().size();
-        if (c.loss().size() != n || c.penalty().size() != n || c.learningRate().size() != n) {
-            throw new IllegalArgumentException(where + ": its columns differ in length (minibatch " + n + ", loss "
-                    + c.loss().size() + ", penalty " + c.penalty().size() + ", learningRate " + c.learningRate().size() + ")");
-        }
-        int previous = 0;
-        for (int i = 0; i < n; i++) {
-            Integer m = c.minibatch().get(i);
-            if (m == null || m <= previous || m > r.minibatchesDone()) {
-                throw new IllegalArgumentException(where + ": minibatch[" + i + "] is " + m + "; minibatches must increase "
-                        + "from 1 to the run's minibatchesDone (" + r.minibatchesDone() + ")");
-            }
-            previous = m;
-            if (c.loss().get(i) == null || c.penalty().get(i) == null || c.learningRate().get(i) == null) {
-                throw new IllegalArgumentException(where + ": point " + i + " (minibatch " + m + ") has a null value");
-            }
-        }
-    }
-
-    private static void require(Path file, String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(file + ": field \"" + field + "\" is missing or empty");
-        }
+        new RunsFileChecks(file.toString()).check(this);
     }
 
     private static String quote(String s) {

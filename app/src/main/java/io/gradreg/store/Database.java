@@ -31,7 +31,9 @@ public final class Database implements DataSource {
     private final String user;
     private final String password;
     private final long outageMillis;
+    private final EmbeddedH2 embedded;
     private volatile boolean outageReported;
+    private volatile boolean databaseFileCreated;
 
     public Database(String url, String user, String password) {
         this(url, user, password, 60);
@@ -42,10 +44,26 @@ public final class Database implements DataSource {
      *     job has started (connections, and every store operation), before giving up
      */
     public Database(String url, String user, String password, int outageSeconds) {
+        this(url, user, password, outageSeconds, null);
+    }
+
+    private Database(String url, String user, String password, int outageSeconds, EmbeddedH2 embedded) {
         this.url = url;
         this.user = user == null ? "" : user;
         this.password = password == null ? "" : password;
         this.outageMillis = outageSeconds * 1000L;
+        this.embedded = embedded;
+    }
+
+    /**
+     * The embedded H2 database of {@code workDir} ({@link #embeddedUrl}), private to its user: its
+     * files owner-only and its server admitting only the password kept owner-only beside it
+     * ({@link EmbeddedH2}), unless {@code password} is given. The directory must exist.
+     */
+    public static Database embedded(Path workDir, String user, String password, int outageSeconds) {
+        EmbeddedH2 files = new EmbeddedH2(workDir);
+        String secret = password == null || password.isEmpty() ? files.password() : password;
+        return new Database(embeddedUrl(workDir), user, secret, outageSeconds, files);
     }
 
     /** How long an outage is ridden out, in milliseconds. */
@@ -221,6 +239,49 @@ public final class Database implements DataSource {
      * the store's operations retry outages around it themselves ({@code Jdbc}).
      */
     Connection connect() throws SQLException {
+        if (embedded == null) {
+            return connectRacing();
+        }
+        if (!databaseFileCreated) {
+            embedded.createDatabaseFile();
+            databaseFileCreated = true;
+        }
+        Connection c;
+        try {
+            c = connectRacing();
+        } catch (SQLException e) {
+            c = adoptPasswordless(e);
+        }
+        embedded.restrict();
+        return c;
+    }
+
+    /**
+     * A store made by a build before databases had passwords admits the empty one: it gets this
+     * store's password (older builds' processes then no longer get in). Otherwise {@code refused}.
+     */
+    private Connection adoptPasswordless(SQLException refused) throws SQLException {
+        if (!"28000".equals(refused.getSQLState()) || password.isEmpty()) {
+            throw refused;
+        }
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, user, "");
+        } catch (SQLException e) {
+            throw refused;
+        }
+        try (var statement = c.createStatement()) {
+            // the password is 64 hexadecimal digits (EmbeddedH2), the user gradreg.db.user: quoted as H2 quotes
+            statement.execute("ALTER USER \"" + user.toUpperCase(java.util.Locale.ROOT).replace("\"", "\"\"")
+                    + "\" SET PASSWORD '" + password.replace("'", "''") + "'");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private Connection connectRacing() throws SQLException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             try {

@@ -40,6 +40,9 @@ final class Jdbc {
 
     private final Database database;
 
+    /** The connection of the transaction this thread is in ({@link #transaction}), if any. */
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
+
     Jdbc(Database database) {
         this.database = database;
     }
@@ -62,6 +65,13 @@ final class Jdbc {
      * outage is waited out once, not once per layer.
      */
     private <T> T retrying(String operation, Attempt<T> attempt) {
+        if (current.get() != null) {
+            try {
+                return attempt.run();
+            } catch (SQLException e) {
+                throw new InTransaction(operation, e); // the whole transaction is repeated, or fails
+            }
+        }
         long firstFailure = 0;
         for (int i = 0; ; i++) {
             try {
@@ -81,9 +91,18 @@ final class Jdbc {
     /** Inserts one row; false (and nothing written) if its key was already recorded: the first record is kept. */
     boolean insertIfAbsent(String operation, String sql, Binder binder) {
         return retrying(operation, () -> {
-            try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                // in a transaction, a refused insert must not abort it (PostgreSQL would): a savepoint
+                var savepoint = current.get() != null ? c.setSavepoint() : null;
                 binder.bind(ps);
-                ps.executeUpdate();
+                try {
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (savepoint != null) {
+                        c.rollback(savepoint);
+                    }
+                    throw e;
+                }
                 return true;
             } catch (SQLException e) {
                 if (DUPLICATE_KEY.equals(e.getSQLState())) {
@@ -97,7 +116,7 @@ final class Jdbc {
     /** Runs one update or delete; returns the rows it changed. */
     int update(String operation, String sql, Binder binder) {
         return retrying(operation, () -> {
-            try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 binder.bind(ps);
                 return ps.executeUpdate();
             }
@@ -106,6 +125,14 @@ final class Jdbc {
 
     /** Runs {@code work} in one transaction: all of it is written, or (on any exception) none. */
     void inTransaction(String operation, Work work) {
+        Connection joined = current.get();
+        if (joined != null) {
+            retrying(operation, () -> {
+                work.run(joined);
+                return null;
+            });
+            return;
+        }
         retrying(operation, () -> {
             try (Connection c = database.connect()) {
                 c.setAutoCommit(false);
@@ -132,7 +159,7 @@ final class Jdbc {
 
     <T> List<T> query(String operation, String sql, Binder binder, Mapper<T> mapper) {
         return retrying(operation, () -> {
-            try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 binder.bind(ps);
                 List<T> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -143,6 +170,77 @@ final class Jdbc {
                 return rows;
             }
         });
+    }
+
+    /**
+     * Runs {@code work} so that every store operation it makes on this thread joins one
+     * transaction: all of it is written, or (on any exception) none. An outage repeats the whole.
+     */
+    void transaction(String operation, Runnable work) {
+        if (current.get() != null) {
+            work.run();
+            return;
+        }
+        retrying(operation, () -> {
+            try (Connection c = database.connect()) {
+                c.setAutoCommit(false);
+                current.set(c);
+                try {
+                    work.run();
+                    c.commit();
+                } catch (InTransaction e) {
+                    rollback(c);
+                    throw e.getCause();
+                } catch (RuntimeException e) {
+                    rollback(c);
+                    throw e;
+                } finally {
+                    current.remove();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException broken) {
+            // the connection is gone: the database rolls the transaction back itself
+        }
+    }
+
+    /** A statement's failure inside {@link #transaction}, carried out of it to be retried or reported whole. */
+    private final class InTransaction extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InTransaction(String operation, SQLException cause) {
+            super(fail(operation, cause).getMessage(), cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    /** The transaction's connection, which closing leaves open, or a new one. */
+    private Connection connection() throws SQLException {
+        Connection c = current.get();
+        if (c == null) {
+            return database.connect();
+        }
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     StoreException fail(String operation, SQLException e) {

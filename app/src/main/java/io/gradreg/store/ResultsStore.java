@@ -36,10 +36,11 @@ public final class ResultsStore {
     private final Runs runs;
     private final Experiments experiments;
     private final Curves curves;
+    private final Jdbc jdbc;
 
     public ResultsStore(Database database) {
         this.database = database;
-        Jdbc jdbc = new Jdbc(database);
+        this.jdbc = new Jdbc(database);
         this.jobs = new JobSources(jdbc);
         this.plans = new Plans(jdbc);
         this.subsets = new Subsets(jdbc);
@@ -51,6 +52,14 @@ public final class ResultsStore {
 
     public Database database() {
         return database;
+    }
+
+    /**
+     * Runs {@code work}, whose operations on this store (from this thread) all join one
+     * transaction: all of it is recorded, or, if it throws, none; an outage repeats it whole.
+     */
+    public void inOneTransaction(String operation, Runnable work) {
+        jdbc.transaction(operation, work);
     }
 
     public JobSources jobs() {

@@ -54,6 +54,11 @@ public final class Evaluator {
                 lossSum += TrainingRun.crossEntropy(logits, y).toType(DataType.FLOAT64, false).getDouble() * n;
             }
         }
+        if (!Double.isFinite(lossSum)) {
+            // never a result: a network with non-finite parameters classifies at chance with a NaN loss
+            throw new TrainingException("the trained network's test loss is " + lossSum / test.size()
+                    + " (its parameters are not finite); the run diverged");
+        }
         return new Evaluation((double) correct / test.size(), lossSum / test.size(), test.size());
     }
 

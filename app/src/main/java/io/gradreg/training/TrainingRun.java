@@ -185,8 +185,26 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         step++;
+        if (finished() && !parametersFinite()) {
+            // no later loss shows it: the last update itself made them non-finite
+            throw new TrainingException("run with seed " + config.seed() + " diverged at minibatch " + step
+                    + ": its last update made the network's parameters non-finite (loss before it " + lastLoss
+                    + "); try a smaller learning rate");
+        }
         return new TrainingListener.Progress(step, config.minibatches(), lastLoss, lastPenalty, learningRate,
                 System.nanoTime() - start);
+    }
+
+    /** Whether every trainable parameter is finite (a sum is NaN or infinite if any element is). */
+    private boolean parametersFinite() {
+        for (NDArray w : trainable) {
+            try (NDArray wide = w.toType(DataType.FLOAT64, true); NDArray sum = wide.sum()) {
+                if (!Double.isFinite(sum.getDouble())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private NDArray penalty(TorchPenaltyContext context) {

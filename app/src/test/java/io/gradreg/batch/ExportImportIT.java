@@ -1,6 +1,8 @@
 package io.gradreg.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.gradreg.batch.Gradreg.concat;
+import static io.gradreg.batch.Gradreg.ok;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,16 +141,6 @@ class ExportImportIT {
         return concat(JOB, more);
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static Gradreg.Result ok(Gradreg.Result r) {
-        assertEquals(0, r.exit(), r.out() + r.err());
-        return r;
-    }
 
     /** The report without what differs between stores by nature: instance numbers and training times. */
     private static JsonNode comparable(String json) throws Exception {

@@ -79,8 +79,11 @@ final class Gradreg {
      * it open (gradreg's URL stores DB_CLOSE_DELAY=-1 in it) until {@link #closeIfServed}.
      */
     Connection connect() throws SQLException {
-        String url = env.getOrDefault("GRADREG_DB_URL", "jdbc:h2:file:" + workDir.resolve("gradreg") + ";AUTO_SERVER=TRUE");
-        return DriverManager.getConnection(url, env.getOrDefault("GRADREG_DB_USER", ""),
+        if (!env.containsKey("GRADREG_DB_URL")) { // with the password gradreg keeps beside the database
+            return io.gradreg.store.Database.embedded(workDir, env.getOrDefault("GRADREG_DB_USER", ""),
+                    env.getOrDefault("GRADREG_DB_PASSWORD", ""), 0).getConnection();
+        }
+        return DriverManager.getConnection(env.get("GRADREG_DB_URL"), env.getOrDefault("GRADREG_DB_USER", ""),
                 env.getOrDefault("GRADREG_DB_PASSWORD", ""));
     }
 
@@ -99,5 +102,18 @@ final class Gradreg {
                 c.createStatement().execute("SHUTDOWN");
             }
         }
+    }
+
+    /** {@code a} followed by {@code b}: a command line and more options. */
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** {@code r}, which must have exited 0 (else its output is the failure). */
+    static Result ok(Result r) {
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.out() + r.err());
+        return r;
     }
 }

@@ -183,9 +183,11 @@ class KillAnywhereIT {
                 assertTrue(System.nanoTime() < deadline, "step " + target + " never started");
                 Thread.sleep(2);
             }
-            if (target.equals("train") || target.equals("evaluate")) {
+            if (target.equals("train")) {
                 Thread.sleep(random.nextInt(1500));
             }
+            // the evaluate step is brief: each run is evaluated in the train step as soon as it is
+            // trained, and the step evaluates only runs a kill left trained; it is killed on sight
         }
         if (!p.isAlive()) {
             return false;

@@ -74,4 +74,41 @@ class MetricsServerTest {
             assertEquals("x 1\n", get(server.url()));
         }
     }
+
+    @Test
+    void aClientThatSendsHalfARequestStallsNeitherOtherScrapersNorItsConnectionForever() throws Exception {
+        try (MetricsServer server = MetricsServer.start(HOST, 0, () -> "x 1\n");
+                java.net.Socket slow = new java.net.Socket(HOST, server.port())) {
+            slow.getOutputStream().write("GET /q/metrics HTTP/1.1\r\nHost: x\r\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII)); // no blank line: the request never ends
+            slow.getOutputStream().flush();
+            Thread.sleep(200);
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()))
+                        .timeout(java.time.Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("x 1\n", r.body(), "another scraper is served while the slow one sends");
+            }
+            long start = System.nanoTime();
+            slow.setSoTimeout((MetricsServer.REQUEST_SECONDS + 5) * 1000);
+            int read;
+            try {
+                read = slow.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            assertEquals(-1, read, "the server closes a request it has waited " + MetricsServer.REQUEST_SECONDS
+                    + " s for (read after " + (System.nanoTime() - start) / 1_000_000 + " ms)");
+        }
+    }
+
+    @Test
+    void metricsListenOnLoopbackUnlessToldOtherwise() throws Exception {
+        assertEquals("127.0.0.1", MetricsSettings.class.getDeclaredField("host")
+                .getAnnotation(org.eclipse.microprofile.config.inject.ConfigProperty.class).defaultValue());
+        java.util.Properties application = new java.util.Properties();
+        try (var in = MetricsSettings.class.getResourceAsStream("/application.properties")) {
+            application.load(in);
+        }
+        assertEquals("127.0.0.1", application.getProperty("gradreg.metrics.host"));
+    }
 }

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RunsFileTest {
 
+    static final String SUBSET = "ab12".repeat(16);
+
     static RunsFile.Run run(String key, String status, Double accuracy) {
-        return new RunsFile.Run(key, "baseline", "none", 0.0, "10/class", 0, 1L, "ab12", 30, 30, status, accuracy,
+        return new RunsFile.Run(key, "baseline", "none", 0.0, "10/class", 0, 1L, SUBSET, 30, 30, status, accuracy,
                 0.5, 0.1, 0.0, 1.5, null, "0.1.0 abc", null);
     }
 
@@ -100,6 +102,74 @@ class RunsFileTest {
         assertEquals(1, f.formatVersion());
         assertEquals(6, f.runs().size());
         assertTrue(f.runs().stream().allMatch(run -> run.curve() == null));
+    }
+
+    @Test
+    void valuesFromOutsideAreCheckedBeforeAnythingIsTrusted(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("u.runs.json");
+        String good = new String(Files.readAllBytes(write(dir, file(List.of(run("k", "EVALUATED", 0.9))))));
+        // a NaN accuracy, as a string Jackson would coerce to a double
+        Files.writeString(path, good.replace("\"testAccuracy\" : 0.9", "\"testAccuracy\" : \"NaN\""));
+        assertMessage(path, path + ": runs[0] (k) is EVALUATED but its \"testAccuracy\" is NaN (a fraction in [0, 1])");
+        Files.writeString(path, good.replace("\"minibatches\" : 30", "\"minibatches\" : -30"));
+        assertMessage(path, path + ": runs[0] (k): \"minibatches\" is -30.0; it must be a finite number of at least 1");
+        Files.writeString(path, good.replace("\"trainSeconds\" : 1.5", "\"trainSeconds\" : -1.5"));
+        assertMessage(path, path + ": runs[0] (k): \"trainSeconds\" is -1.5; it must be a finite number of at least 0");
+        Files.writeString(path, good.replace("\"experimentId\" : \"e1\"", "\"experimentId\" : \"e1\\u001b[2J\""));
+        assertMessage(path, path + ": field \"experimentId\" holds a control character");
+        Files.writeString(path, good.replace("\"formatVersion\" : 2", "\"formatVersion\" : 2.5"));
+        assertStartsWith(path, path + " is not a gradreg runs file: Cannot coerce Floating-point value (2.5)");
+        Files.writeString(path, good.replace("\"experiment\" : \"quickstart\"", "\"experiment\" : \"quickstart\", "
+                + "\"experiment\" : \"other\""));
+        assertStartsWith(path, path + " is not a gradreg runs file: Duplicate field 'experiment'");
+        Files.writeString(path, good.replace("\"exportedBy\" : \"0.1.0 abc\",", ""));
+        assertMessage(path, path + ": field \"exportedBy\" is missing");
+        Files.writeString(path, good.replace("\"file\" : \"quickstart.xml\",", ""));
+        assertMessage(path, path + ": field \"job.file\" is missing");
+        Files.writeString(path, good.replace("\"runs\" : \"1\"", "\"runs\" : \"1\\nexperiment=x\""));
+        assertMessage(path, path + ": job parameter 'runs' is missing or holds a control character");
+        RunsFile.Curve infinite = new RunsFile.Curve(List.of(10), List.of(Double.POSITIVE_INFINITY), List.of(0.0),
+                List.of(0.1));
+        file(List.of(withCurve(run("k", "EVALUATED", 0.9), infinite))).write(path);
+        assertStartsWith(path, path + ": runs[0].curve (k): point 0 (minibatch 10) has loss Infinity");
+    }
+
+    @Test
+    void aLargeFileIsCheckedInLinearTime(@TempDir Path dir) throws Exception {
+        // 100,000 runs (the most a plan holds), the last a duplicate: the old pairwise search took minutes
+        List<RunsFile.Run> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < RunsFile.MAX_RUNS - 1; i++) {
+            runs.add(run("baseline/none/10/class#" + i, "EVALUATED", 0.9));
+        }
+        runs.add(run("baseline/none/10/class#0", "EVALUATED", 0.9));
+        Path path = write(dir, file(runs));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertMessage(path, path + ": run baseline/none/10/class#0 appears twice"));
+        runs.add(run("baseline/none/10/class#x", "EVALUATED", 0.9));
+        Path tooMany = write(dir, file(runs));
+        assertMessage(tooMany, tooMany + ": it holds 100001 runs; an experiment plans at most 100000");
+    }
+
+    @Test
+    void theCommittedRunsFilesPassEveryCheck() throws Exception {
+        try (var files = Files.walk(Path.of("docs/results"))) {
+            List<Path> runsFiles = files.filter(f -> f.toString().endsWith(".runs.json")).toList();
+            assertEquals(3, runsFiles.size(), runsFiles.toString());
+            for (Path f : runsFiles) {
+                assertTrue(RunsFile.read(f).runs().size() >= 30, f.toString());
+            }
+        }
+    }
+
+    private static Path write(Path dir, RunsFile f) throws Exception {
+        Path path = Files.createTempFile(dir, "f", ".runs.json");
+        f.write(path);
+        return path;
+    }
+
+    private static void assertStartsWith(Path path, String expected) {
+        String message = assertThrows(IllegalArgumentException.class, () -> RunsFile.read(path)).getMessage();
+        assertTrue(message.startsWith(expected), message);
     }
 
     private static void assertMessage(Path path, String expected) {

@@ -202,6 +202,33 @@ class TrainingRunTest {
     }
 
     @Test
+    void aLastUpdateThatMakesTheParametersNonFiniteFailsTheRun() {
+        // one minibatch: its loss (before the update) is finite, the update at this rate is not
+        TrainingConfig config = TrainingConfig.builder().regularizer("none").learningRate(1e300).minibatches(1)
+                .seed(4).build();
+        TrainingException e = assertThrows(TrainingException.class,
+                () -> new RunTrainer(TestData.mnist()).train(config, TestData.penalty(config), p -> { }));
+        assertTrue(e.getMessage().startsWith("run with seed 4 diverged at minibatch 1: its last update made the "
+                + "network's parameters non-finite (loss before it "), e.getMessage());
+    }
+
+    @Test
+    void evaluationNeverReturnsANonFiniteResult() {
+        TrainingConfig config = TrainingConfig.builder().build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ai.djl.nn.Block model = io.gradreg.model.LeNet5.build(config.architecture(), config.initialization(),
+                    config.conv2Same(), new java.util.SplittableRandom(0), () -> null);
+            model.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, io.gradreg.model.LeNet5.inputShape(1));
+            model.getParameters().valueAt(0).getArray().muli(Float.NaN);
+            TrainingException e = assertThrows(TrainingException.class, () -> Evaluator.evaluate(model,
+                    new ai.djl.training.ParameterStore(manager, false), manager, ai.djl.ndarray.types.DataType.FLOAT32,
+                    TestData.mnist().test()));
+            assertEquals("the trained network's test loss is NaN (its parameters are not finite); the run diverged",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void invalidConfigurationIsRefusedWithTheReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingConfig.builder().learningRate(-1).build());
