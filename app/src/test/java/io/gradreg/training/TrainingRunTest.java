@@ -217,7 +217,7 @@ class TrainingRunTest {
         TrainingConfig config = TrainingConfig.builder().build();
         try (NDManager manager = NDManager.newBaseManager()) {
             ai.djl.nn.Block model = io.gradreg.model.LeNet5.build(config.architecture(), config.initialization(),
-                    config.conv2Same(), new java.util.SplittableRandom(0), () -> null);
+                    config.conv2Same(), config.batchNorm(), new java.util.SplittableRandom(0), () -> null);
             model.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, io.gradreg.model.LeNet5.inputShape(1));
             model.getParameters().valueAt(0).getArray().muli(Float.NaN);
             TrainingException e = assertThrows(TrainingException.class, () -> Evaluator.evaluate(model,
