@@ -11,6 +11,7 @@ import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.CurveRecorder;
+import io.gradreg.training.MemoryExhaustion;
 import io.gradreg.training.TrainingException;
 import io.gradreg.training.TrainingListener;
 import io.gradreg.training.TrainingLoop;
@@ -166,6 +167,11 @@ public class TrainBatchlet extends AbstractBatchlet {
                     curve.drain());
             return "TRAINED";
         } catch (TrainingException | RegularizerException e) {
+            if (MemoryExhaustion.in(e)) {
+                // not a result: with more memory the run trains; it stays unfinished for the next process
+                MemoryExhaustion.record(e);
+                throw e;
+            }
             store.runs().markFailed(claim, e.getMessage(), curve.drain());
             return "FAILED";
         }

@@ -1,11 +1,6 @@
 package io.gradreg.cli;
 
-import io.gradreg.data.DataFileException;
-import io.gradreg.spi.RegularizerException;
 import io.gradreg.store.Database;
-import io.gradreg.store.StoreException;
-import io.gradreg.training.TrainingException;
-import jakarta.batch.operations.BatchRuntimeException;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -19,18 +14,10 @@ class CommandLineSetup {
     CommandLine commandLine(PicocliCommandLineFactory factory) {
         return factory.create().setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
-            ExitCode code;
-            if (StoreException.isUnavailable(e)) {
-                code = ExitCode.UNAVAILABLE;
-            } else if (e instanceof DataFileException || e instanceof RegularizerException
-                    || e instanceof IllegalArgumentException || e instanceof StoreException) {
-                code = ExitCode.BAD_INPUT;
-            } else if (e instanceof TrainingException || e instanceof BatchRuntimeException) {
-                code = ExitCode.RUN_FAILED;
-            } else {
-                code = ExitCode.INTERNAL;
-            }
-            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            ExitCode code = Failures.exitCode(e);
+            String message = (code == ExitCode.OUT_OF_MEMORY ? "out of memory: " : "")
+                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            message = message.strip().replaceAll("\\s*\\R\\s*", " "); // one line, whatever the driver wrote
 
             if (System.getenv("GRADREG_DEBUG") != null) {
                 cause.printStackTrace(cmd.getErr());

@@ -14,6 +14,7 @@ import io.gradreg.report.ReportWriter;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
+import io.gradreg.training.MemoryExhaustion;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,15 @@ class JobWatcher {
 
     @Inject
     JobMetrics metrics;
+
+    /** What a share whose runs all finished, some FAILED, exits with: 'fail' (1) or 'record' (0); see ExitCode.FailedRuns. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gradreg.failed-runs", defaultValue = "fail")
+    String failedRuns;
+
+    /** Checks the settings the end of a job depends on, before it starts (a typo must not cost a night's training). */
+    ExitCode.FailedRuns failedRunsPolicy() {
+        return ExitCode.FailedRuns.parse(failedRuns);
+    }
 
     int follow(JobLauncher.Started started, PrintWriter out, PrintWriter err) throws InterruptedException {
         ResultsStore store = workspace.store();
@@ -115,6 +125,13 @@ class JobWatcher {
 
     private int finish(JobExecution e, JobLauncher.Started started, PrintWriter out, PrintWriter err) {
         long instance = started.instanceId();
+        if (MemoryExhaustion.recorded() != null) {
+            // a run ran out of memory: not a result; the same command with more memory continues it
+            err.printf("gradreg: out of memory in job execution %d: %s; give it more memory (the container's limit, or "
+                    + "-Xmx) and run the same command again (or 'gradreg restart %d')%n", e.getExecutionId(),
+                    MemoryExhaustion.recorded(), e.getExecutionId());
+            return ExitCode.OUT_OF_MEMORY.code();
+        }
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();
@@ -147,6 +164,6 @@ class JobWatcher {
                     unfinished.get(0) + (unfinished.size() > 1 ? ", ..." : ""), e.getExecutionId());
             return ExitCode.UNFINISHED.code();
         }
-        return ExitCode.ofJob(e.getBatchStatus(), failed.size()).code();
+        return ExitCode.ofJob(e.getBatchStatus(), failed.size(), failedRunsPolicy()).code();
     }
 }

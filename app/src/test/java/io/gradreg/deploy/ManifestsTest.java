@@ -102,15 +102,21 @@ class ManifestsTest {
     static final Set<String> LONG_LIVED = Set.of("ConfigMap", "Service", "StatefulSet", "Deployment", "CronJob",
             "NetworkPolicy");
 
-    /** podFailurePolicy: what each exit code does to an Indexed Job's index. */
+    /**
+     * podFailurePolicy: what each exit code does to an Indexed Job's index. A diverged run (1) is not
+     * returned by a shard that records failed runs (GRADREG_FAILED_RUNS=record); should it be, only
+     * its index fails. A bug (70) fails its index at once; maxFailedIndexes ends a bug that hits
+     * shard after shard. Memory, unfinished, I/O and the database are retried, counted.
+     */
     static final Map<ExitCode, String> INDEXED = Map.of(ExitCode.RUN_FAILED, "FailIndex", ExitCode.BAD_INPUT, "FailJob",
-            ExitCode.UNFINISHED, "Count", ExitCode.UNAVAILABLE, "Ignore");
+            ExitCode.NO_PERMISSION, "FailJob", ExitCode.INTERNAL, "FailIndex", ExitCode.OUT_OF_MEMORY, "Count",
+            ExitCode.UNFINISHED, "Count", ExitCode.IO_ERROR, "Count", ExitCode.UNAVAILABLE, "Count");
     /** ... and to a Job of one pod (the CronJob's): no index to fail, a deterministic failure fails the Job. */
     static final Map<ExitCode, String> SINGLE = Map.of(ExitCode.RUN_FAILED, "FailJob", ExitCode.BAD_INPUT, "FailJob",
-            ExitCode.UNFINISHED, "Count", ExitCode.UNAVAILABLE, "Ignore");
+            ExitCode.NO_PERMISSION, "FailJob", ExitCode.INTERNAL, "FailJob", ExitCode.OUT_OF_MEMORY, "Count",
+            ExitCode.UNFINISHED, "Count", ExitCode.IO_ERROR, "Count", ExitCode.UNAVAILABLE, "Count");
     /** ... and to the report Job, whose exit 1 means runs are missing: retrying now would not find them. */
-    static final Map<ExitCode, String> REPORT = Map.of(ExitCode.RUN_FAILED, "FailJob", ExitCode.BAD_INPUT, "FailJob",
-            ExitCode.UNAVAILABLE, "Ignore");
+    static final Map<ExitCode, String> REPORT = SINGLE;
 
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -276,6 +282,10 @@ class ManifestsTest {
         assertExitCodesMapped(c4.getSpec().getPodFailurePolicy(), INDEXED);
         assertExitCodesMapped(nightly().getSpec().getJobTemplate().getSpec().getPodFailurePolicy(), SINGLE);
         assertExitCodesMapped(experiments.get("report.yaml").getSpec().getPodFailurePolicy(), REPORT);
+        // the Indexed Job's shards record failed runs; the nightly check fails on one (exit 1)
+        assertEquals("record", env(gradreg(c4.getSpec().getTemplate()), "GRADREG_FAILED_RUNS"));
+        assertTrue(gradreg(nightly().getSpec().getJobTemplate().getSpec().getTemplate()).getEnv().stream()
+                .noneMatch(e -> e.getName().equals("GRADREG_FAILED_RUNS")), "the nightly exits 1 on a diverged run");
         int stopSeconds = Integer.parseInt(stopSecondsDefault());
         for (var t : allTemplates().entrySet()) {
             if (t.getKey().startsWith("gradreg")) {
@@ -284,6 +294,63 @@ class ManifestsTest {
                         + stopSeconds + " s to checkpoint every run (gradreg.stop-seconds)");
             }
         }
+    }
+
+    @Test
+    void noPodFailurePolicyIgnoresAnExitCode() {
+        for (PodFailurePolicy policy : List.of(experiments.get("c4-train-size.yaml").getSpec().getPodFailurePolicy(),
+                nightly().getSpec().getJobTemplate().getSpec().getPodFailurePolicy(),
+                experiments.get("report.yaml").getSpec().getPodFailurePolicy())) {
+            assertNoIgnoredExitCode(policy);
+        }
+    }
+
+    @Test
+    void fourShardsWithADivergedRunLeaveTheOtherShardsRunning() {
+        Job c4 = experiments.get("c4-train-size.yaml");
+        Container c = gradreg(c4.getSpec().getTemplate());
+        // what a shard whose share finished, one run of it diverged, exits with under the pod's settings
+        int diverged = ExitCode.ofJob(jakarta.batch.runtime.BatchStatus.COMPLETED, 1,
+                ExitCode.FailedRuns.parse(env(c, "GRADREG_FAILED_RUNS"))).code();
+        JobController job = new JobController(c4);
+        int shards = c4.getSpec().getCompletions();
+        int withADivergedRun = c4.getSpec().getMaxFailedIndexes() + 1;
+        for (int i = 0; i < withADivergedRun; i++) {
+            job.podEnded(i, diverged);
+        }
+        assertNull(job.failure, "the Job ended: " + job.failure);
+        assertEquals(shards - withADivergedRun, job.running().size(), "the other shards go on");
+        assertTrue(job.failedIndexes.isEmpty(), "diverged runs failed no index: " + job.failedIndexes);
+    }
+
+    @Test
+    void everyFailureEndsAfterBoundedRetriesAndABugDoesNotBurnPods() {
+        Job c4 = experiments.get("c4-train-size.yaml");
+        int perIndex = c4.getSpec().getBackoffLimitPerIndex() + 1;
+        for (ExitCode code : ExitCode.values()) {
+            if (code == ExitCode.OK) {
+                continue;
+            }
+            // one shard whose every pod exits with this code
+            JobController job = new JobController(c4);
+            int pods = 0;
+            while (job.failure == null && !job.failedIndexes.contains(0) && pods < 100) {
+                job.podEnded(0, code.code());
+                pods++;
+            }
+            assertTrue(pods <= perIndex, code + ": " + pods + " pods for one shard; at most " + perIndex);
+            if (code == ExitCode.INTERNAL || code == ExitCode.RUN_FAILED) {
+                assertEquals(1, pods, code + " is deterministic: one pod, no retries");
+            }
+        }
+        // a bug that hits every shard ends the Job after maxFailedIndexes + 1 pods, not 4 per index
+        JobController job = new JobController(c4);
+        int pods = 0;
+        for (int i = 0; job.failure == null && i < c4.getSpec().getCompletions(); i++, pods++) {
+            job.podEnded(i, ExitCode.INTERNAL.code());
+        }
+        assertEquals("MaxFailedIndexesExceeded", job.failure);
+        assertEquals(c4.getSpec().getMaxFailedIndexes() + 1, pods);
     }
 
     @Test
@@ -578,6 +645,72 @@ class ManifestsTest {
         }
     }
 
+    static void assertNoIgnoredExitCode(PodFailurePolicy policy) {
+        for (PodFailurePolicyRule rule : policy.getRules()) {
+            if (rule.getOnExitCodes() != null && rule.getAction().equals("Ignore")) {
+                fail("Ignore on exit codes " + rule.getOnExitCodes().getValues()
+                        + " retries without bound; Count them against the backoff limit");
+            }
+        }
+    }
+
+    /**
+     * An Indexed Job as the Job controller keeps its books (Kubernetes docs, "Backoff limit per
+     * index", "Pod failure policy"): a failed pod's exit code goes through the podFailurePolicy's
+     * first matching rule; Count adds a failure to its index, which fails once its failures exceed
+     * backoffLimitPerIndex; FailIndex fails it at once; FailJob fails the Job; once the failed
+     * indexes exceed maxFailedIndexes the Job fails and every running pod is terminated.
+     */
+    static final class JobController {
+        final Job job;
+        final Map<Integer, Integer> failures = new java.util.HashMap<>();
+        final Set<Integer> failedIndexes = new TreeSet<>();
+        final Set<Integer> succeeded = new TreeSet<>();
+        String failure;
+
+        JobController(Job job) {
+            this.job = job;
+        }
+
+        void podEnded(int index, int exitCode) {
+            assertNull(failure, "the Job has ended");
+            if (exitCode == 0) {
+                succeeded.add(index);
+                return;
+            }
+            switch (action(job.getSpec().getPodFailurePolicy(), exitCode)) {
+                case "FailJob" -> failure = "PodFailurePolicy";
+                case "FailIndex" -> failIndex(index);
+                case "Ignore" -> {
+                }
+                default -> {
+                    if (failures.merge(index, 1, Integer::sum) > job.getSpec().getBackoffLimitPerIndex()) {
+                        failIndex(index);
+                    }
+                }
+            }
+        }
+
+        private void failIndex(int index) {
+            failedIndexes.add(index);
+            Integer max = job.getSpec().getMaxFailedIndexes();
+            if (max != null && failedIndexes.size() > max) {
+                failure = "MaxFailedIndexesExceeded";
+            }
+        }
+
+        /** Indexes still to run (or running): neither succeeded nor failed, while the Job lives. */
+        Set<Integer> running() {
+            Set<Integer> left = new TreeSet<>();
+            for (int i = 0; failure == null && i < job.getSpec().getCompletions(); i++) {
+                if (!succeeded.contains(i) && !failedIndexes.contains(i)) {
+                    left.add(i);
+                }
+            }
+            return left;
+        }
+    }
+
     /** What the Job controller does with a pod whose gradreg container exited {@code code}: the first matching rule. */
     static String action(PodFailurePolicy policy, int code) {
         for (PodFailurePolicyRule rule : policy.getRules()) {
@@ -688,13 +821,24 @@ class ManifestsTest {
     void aWrongExitCodeMappingFails() throws IOException {
         String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
         // the old mapping: a diverged run retried like any failure
-        Job retried = parseOne(edit(c4, "action: FailIndex", "action: Count"), Job.class);
+        Job retried = parseOne(edit(c4, "      - action: FailIndex\n        onExitCodes:\n          containerName: gradreg\n"
+                + "          operator: In\n          values: [1]", "      - action: Count\n        onExitCodes:\n"
+                + "          containerName: gradreg\n          operator: In\n          values: [1]"), Job.class);
         assertThrows(AssertionError.class, () -> assertExitCodesMapped(retried.getSpec().getPodFailurePolicy(), INDEXED));
         // a code gradreg never returns
-        Job stale = parseOne(edit(c4, "values: [3]", "values: [4]"), Job.class);
+        Job stale = parseOne(edit(c4, "values: [3, 4, 74, 75]", "values: [3, 5, 74, 75]"), Job.class);
         AssertionError e = assertThrows(AssertionError.class,
                 () -> assertExitCodesMapped(stale.getSpec().getPodFailurePolicy(), INDEXED));
-        assertTrue(e.getMessage().contains("[4] that gradreg never returns"), e.getMessage());
+        assertTrue(e.getMessage().contains("[3, 5, 74, 75] that gradreg never returns"), e.getMessage());
+        // the old mapping: the infrastructure code ignored, retried without bound
+        Job ignored = parseOne(edit(c4, "      - action: Count\n", "      - action: Ignore\n"), Job.class);
+        assertThrows(AssertionError.class, () -> assertNoIgnoredExitCode(ignored.getSpec().getPodFailurePolicy()));
+        // the old behaviour: the shard exits 1 on a diverged run, and the fourth such shard ends the experiment
+        JobController old = new JobController(experiments.get("c4-train-size.yaml"));
+        for (int i = 0; i < 4; i++) {
+            old.podEnded(i, ExitCode.RUN_FAILED.code());
+        }
+        assertEquals("MaxFailedIndexesExceeded", old.failure);
         Job evictionsCount = parseOne(edit(c4, "type: DisruptionTarget", "type: ConfigIssue"), Job.class);
         assertThrows(AssertionError.class,
                 () -> assertExitCodesMapped(evictionsCount.getSpec().getPodFailurePolicy(), INDEXED));
