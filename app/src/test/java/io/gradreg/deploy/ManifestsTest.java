@@ -438,13 +438,31 @@ class ManifestsTest {
         for (JsonNode job : prometheus.get("scrape_configs")) {
             byRole.put(job.at("/kubernetes_sd_configs/0/role").asText(), job);
         }
-        assertEquals(Set.of("pod", "endpoints"), byRole.keySet());
+        assertEquals(Set.of("pod", "endpointslice"), byRole.keySet(), "EndpointSlices: v1 Endpoints are deprecated");
+        for (JsonNode job : prometheus.get("scrape_configs")) {
+            assertFalse(job.at("/kubernetes_sd_configs/0/namespaces/names").isEmpty(),
+                    "discovery in gradreg's namespace only, where deploy/prometheus-kubernetes-rbac.yaml's Role is");
+        }
         String relabel = byRole.get("pod").get("relabel_configs").toString();
         for (String annotation : List.of("prometheus_io_scrape", "prometheus_io_port", "prometheus_io_path")) {
             assertTrue(relabel.contains("__meta_kubernetes_pod_annotation_" + annotation), annotation + " in " + relabel);
         }
-        assertTrue(byRole.get("endpoints").get("honor_labels").asBoolean());
-        assertTrue(byRole.get("endpoints").get("relabel_configs").toString().contains(
+        // its discovery's RBAC (schema: SchemaCheckTest): read pods and EndpointSlices, nothing else
+        List<JsonNode> rbac = new ArrayList<>();
+        try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(
+                Path.of("deploy/prometheus-kubernetes-rbac.yaml").toFile())) {
+            docs.forEachRemaining(rbac::add);
+        }
+        assertEquals("Role", rbac.get(0).get("kind").asText(), "a Role, in gradreg's namespace; no ClusterRole");
+        Set<String> readable = new TreeSet<>();
+        for (JsonNode rule : rbac.get(0).get("rules")) {
+            rule.get("resources").forEach(r -> readable.add(r.asText()));
+            assertEquals("[\"get\",\"list\",\"watch\"]", rule.get("verbs").toString(), "read only");
+        }
+        assertEquals(Set.of("endpointslices", "pods"), readable);
+        assertEquals(rbac.get(0).at("/metadata/name"), rbac.get(1).at("/roleRef/name"));
+        assertTrue(byRole.get("endpointslice").get("honor_labels").asBoolean());
+        assertTrue(byRole.get("endpointslice").get("relabel_configs").toString().contains(
                 pushgatewayService.getMetadata().getName() + ";" + pushgatewayService.getSpec().getPorts().get(0).getName()));
     }
 

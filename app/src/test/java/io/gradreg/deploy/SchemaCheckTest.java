@@ -50,6 +50,7 @@ class SchemaCheckTest {
         List<Path> paths = new ArrayList<>(List.of(renderableCopy(tmp)));
         paths.addAll(ManifestsTest.yamlFiles(ManifestsTest.EXPERIMENTS));
         paths.addAll(ManifestsTest.yamlFiles(ManifestsTest.MONITORING));
+        paths.add(Path.of("deploy/prometheus-kubernetes-rbac.yaml"));
         Result r = check(paths);
         assertEquals(0, r.exit(), r.out());
         assertFalse(r.out().contains("invalid"), r.out());
@@ -59,7 +60,8 @@ class SchemaCheckTest {
                 "Deployment/gradreg-pushgateway", "Service/gradreg-pushgateway", "CronJob/gradreg-nightly",
                 "NetworkPolicy/gradreg", "NetworkPolicy/gradreg-postgres", "NetworkPolicy/gradreg-pushgateway",
                 "Job/gradreg-c4-train-size-", "Job/gradreg-report-", "PodMonitor/gradreg",
-                "ServiceMonitor/gradreg-pushgateway")) {
+                "ServiceMonitor/gradreg-pushgateway", "PrometheusRule/gradreg", "Role/gradreg-prometheus-discovery",
+                "RoleBinding/gradreg-prometheus-discovery")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("ok ") && l.endsWith(" " + object)), object + "\n" + r.out());
         }
     }
