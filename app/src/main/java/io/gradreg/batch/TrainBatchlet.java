@@ -23,6 +23,7 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.Optional;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -150,8 +151,11 @@ public class TrainBatchlet extends AbstractBatchlet {
                 }
                 store.runs().markResumed(instance, runKey, training.minibatchesDone());
             }
-            TrainingListener metrics = meters.forRun(
-                    new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), settings.experiment()), run.id());
+            // the labels JobWatcher gives the job's meters: a shard's experiment is its experiment id
+            Optional<Sharding> sharding = Sharding.from(operator.getParameters(jobContext.getExecutionId()));
+            TrainingListener metrics = meters.forRun(new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(),
+                    sharding.map(Sharding::experimentId).orElse(settings.experiment()),
+                    sharding.map(sh -> sh.shard().toString()).orElse("0/1")), run.id());
             long start = System.nanoTime();
             boolean finished = TrainingLoop.fit(training, this::stopping,
                     p -> progress.update(instance, runKey, p.minibatch()), metrics,

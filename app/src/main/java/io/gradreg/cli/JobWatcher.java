@@ -63,11 +63,16 @@ class JobWatcher {
         err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.plan().experiment(),
                 planned.size());
         err.flush();
+        // a shard's experiment is the id its shards share (in Kubernetes the Job's name), not the job's name for it
         JobLabels labels = new JobLabels(launcher.operator().getJobInstance(execution).getJobName(), execution,
-                started.plan().experiment());
+                started.sharding() == null ? started.plan().experiment() : started.sharding().experimentId(),
+                started.sharding() == null ? "0/1" : started.sharding().shard().toString());
+        // this process's share only: the shards' metrics add up to the experiment's (deploy/prometheus)
+        var share = started.share().stream().map(RunSpec::key).collect(java.util.stream.Collectors.toSet());
         GracefulStop stop = launcher.gracefulStop();
         stop.following();
-        try (started; JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
+        try (started; JobMetrics.Session session = metrics.open(labels,
+                () -> store.runs().of(instance).stream().filter(r -> share.contains(r.runKey())).toList(),
                 r -> progress.done(instance, r.runKey()), err)) {
             stop.onStop(session::pushNow);
             int code = watch(started, session, terminal, out, err);
