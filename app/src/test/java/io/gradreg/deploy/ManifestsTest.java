@@ -144,10 +144,14 @@ class ManifestsTest {
             }
         }
         experiments = new LinkedHashMap<>();
-        for (Path file : yamlFiles(EXPERIMENTS)) {
-            List<HasMetadata> parsed = parse(Files.readString(file), file.toString());
-            assertEquals(1, parsed.size(), file + ": one Job per experiment file");
-            experiments.put(file.getFileName().toString(), (Job) parsed.get(0));
+        try (Stream<Path> dirs = Files.list(EXPERIMENTS)) {
+            for (Path dir : dirs.sorted().toList()) {
+                assertEquals(List.of("job.yaml"), experimentResources(dir), dir + ": an experiment is one Job");
+                Path file = dir.resolve("job.yaml");
+                List<HasMetadata> parsed = parse(Files.readString(file), file.toString());
+                assertEquals(1, parsed.size(), file + ": one Job per experiment");
+                experiments.put(dir.getFileName().toString(), (Job) parsed.get(0));
+            }
         }
     }
 
@@ -186,7 +190,7 @@ class ManifestsTest {
     @SuppressWarnings("unchecked")
     static List<String> kustomizationResources() throws IOException {
         Map<String, Object> k = kustomization();
-        assertEquals(Set.of("apiVersion", "kind", "labels", "resources", "secretGenerator", "images"), k.keySet(),
+        assertEquals(Set.of("apiVersion", "kind", "labels", "resources", "secretGenerator", "components"), k.keySet(),
                 "kustomization fields (a typo would be ignored by this test otherwise)");
         assertEquals("kustomize.config.k8s.io/v1beta1", k.get("apiVersion"));
         assertEquals("Kustomization", k.get("kind"));
@@ -194,7 +198,17 @@ class ManifestsTest {
         Set<String> present = yamlFiles(K8S).stream().map(p -> p.getFileName().toString())
                 .filter(n -> !n.equals("kustomization.yaml")).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(present, new TreeSet<>(listed), "every manifest file is listed in kustomization.yaml, and exists");
+        assertEquals(List.of("images"), k.get("components"), "the images of deploy/k8s/images, shared with the experiments");
         return listed;
+    }
+
+    /** An experiment's kustomization: its resources; it takes the images from the shared component, and nothing else. */
+    @SuppressWarnings("unchecked")
+    static List<String> experimentResources(Path dir) throws IOException {
+        Map<String, Object> k = YAML.readValue(dir.resolve("kustomization.yaml").toFile(), Map.class);
+        assertEquals(List.of("../../images"), k.get("components"), dir + ": the images of deploy/k8s/images");
+        assertNull(k.get("images"), dir + ": images are set in deploy/k8s/images only, for every object at once");
+        return (List<String>) k.get("resources");
     }
 
     static List<Path> yamlFiles(Path dir) throws IOException {
@@ -220,8 +234,9 @@ class ManifestsTest {
         assertEquals(Set.of("ConfigMap/gradreg-jobs", "ConfigMap/gradreg-settings", "ConfigMap/gradreg-postgres-init",
                 "CronJob/gradreg-nightly", "Deployment/gradreg-pushgateway", "NetworkPolicy/gradreg",
                 "NetworkPolicy/gradreg-postgres", "NetworkPolicy/gradreg-pushgateway", "Service/gradreg-postgres",
-                "Service/gradreg-pushgateway", "StatefulSet/gradreg-postgres"), resources.keySet());
-        assertEquals(Set.of("c4-train-size.yaml", "report.yaml"), experiments.keySet());
+                "Service/gradreg-postgres-headless", "Service/gradreg-pushgateway", "StatefulSet/gradreg-postgres"),
+                resources.keySet());
+        assertEquals(Set.of("c4-train-size", "report"), experiments.keySet());
         assertLongLived(List.copyOf(resources.values()));
         experiments.values().forEach(ManifestsTest::assertCreatedNotApplied);
     }
@@ -261,6 +276,8 @@ class ManifestsTest {
         example.load(Files.newBufferedReader(K8S.resolve("database.env.example")));
         assertNotEquals("postgres", example.getProperty("GRADREG_DB_USER"), "the app's role is not the superuser");
         assertTrue(example.getProperty("GRADREG_DB_URL").startsWith("jdbc:postgresql://gradreg-postgres:5432/gradreg"));
+        assertTrue(example.getProperty("GRADREG_DB_URL").matches(".*[?&]sslmode=[a-z-]+.*"),
+                "TLS said explicitly, not left to the driver's silent fallback");
         ConfigMap init = (ConfigMap) resources.get("ConfigMap/gradreg-postgres-init");
         String script = init.getData().values().iterator().next();
         assertTrue(script.contains("CREATE ROLE :\"app_user\" LOGIN PASSWORD :'app_password' NOSUPERUSER"), script);
@@ -277,11 +294,11 @@ class ManifestsTest {
 
     @Test
     void everyPodFailurePolicyMapsTheCommandsExitCodes() {
-        Job c4 = experiments.get("c4-train-size.yaml");
+        Job c4 = experiments.get("c4-train-size");
         assertNotNull(c4.getSpec().getBackoffLimitPerIndex(), "FailIndex needs backoffLimitPerIndex");
         assertExitCodesMapped(c4.getSpec().getPodFailurePolicy(), INDEXED);
         assertExitCodesMapped(nightly().getSpec().getJobTemplate().getSpec().getPodFailurePolicy(), SINGLE);
-        assertExitCodesMapped(experiments.get("report.yaml").getSpec().getPodFailurePolicy(), REPORT);
+        assertExitCodesMapped(experiments.get("report").getSpec().getPodFailurePolicy(), REPORT);
         // the Indexed Job's shards record failed runs; the nightly check fails on one (exit 1)
         assertEquals("record", env(gradreg(c4.getSpec().getTemplate()), "GRADREG_FAILED_RUNS"));
         assertTrue(gradreg(nightly().getSpec().getJobTemplate().getSpec().getTemplate()).getEnv().stream()
@@ -298,16 +315,16 @@ class ManifestsTest {
 
     @Test
     void noPodFailurePolicyIgnoresAnExitCode() {
-        for (PodFailurePolicy policy : List.of(experiments.get("c4-train-size.yaml").getSpec().getPodFailurePolicy(),
+        for (PodFailurePolicy policy : List.of(experiments.get("c4-train-size").getSpec().getPodFailurePolicy(),
                 nightly().getSpec().getJobTemplate().getSpec().getPodFailurePolicy(),
-                experiments.get("report.yaml").getSpec().getPodFailurePolicy())) {
+                experiments.get("report").getSpec().getPodFailurePolicy())) {
             assertNoIgnoredExitCode(policy);
         }
     }
 
     @Test
     void fourShardsWithADivergedRunLeaveTheOtherShardsRunning() {
-        Job c4 = experiments.get("c4-train-size.yaml");
+        Job c4 = experiments.get("c4-train-size");
         Container c = gradreg(c4.getSpec().getTemplate());
         // what a shard whose share finished, one run of it diverged, exits with under the pod's settings
         int diverged = ExitCode.ofJob(jakarta.batch.runtime.BatchStatus.COMPLETED, 1,
@@ -325,7 +342,7 @@ class ManifestsTest {
 
     @Test
     void everyFailureEndsAfterBoundedRetriesAndABugDoesNotBurnPods() {
-        Job c4 = experiments.get("c4-train-size.yaml");
+        Job c4 = experiments.get("c4-train-size");
         int perIndex = c4.getSpec().getBackoffLimitPerIndex() + 1;
         for (ExitCode code : ExitCode.values()) {
             if (code == ExitCode.OK) {
@@ -354,8 +371,62 @@ class ManifestsTest {
     }
 
     @Test
+    void imagesAreSetInOnePlacePinnedAndPulledExplicitly() throws IOException {
+        Map<String, Map<String, String>> images = imagesComponent(Files.readString(K8S.resolve("images/kustomization.yaml")));
+        for (var t : allTemplates().entrySet()) {
+            for (Container c : t.getValue().getSpec().getContainers()) {
+                assertImageFromTheComponent(t.getKey(), c, images);
+            }
+        }
+        assertDigestPinned("postgres", images);
+    }
+
+    @Test
+    void aTagInAManifestOrAnUnpinnedPostgresFails() throws IOException {
+        String component = Files.readString(K8S.resolve("images/kustomization.yaml"));
+        Map<String, Map<String, String>> images = imagesComponent(component);
+        String postgres = Files.readString(K8S.resolve("postgres.yaml"));
+        StatefulSet tagged = parseOne(edit(postgres, "image: postgres\n", "image: postgres:15\n"), StatefulSet.class);
+        assertThrows(AssertionError.class, () -> assertImageFromTheComponent("copy",
+                tagged.getSpec().getTemplate().getSpec().getContainers().get(0), images));
+        StatefulSet implicit = parseOne(edit(postgres, "          imagePullPolicy: IfNotPresent\n", ""), StatefulSet.class);
+        assertThrows(AssertionError.class, () -> assertImageFromTheComponent("copy",
+                implicit.getSpec().getTemplate().getSpec().getContainers().get(0), images));
+        String unpinned = component.replaceAll("    digest: sha256:[0-9a-f]{64}\n", "    newTag: \"15\"\n");
+        assertThrows(AssertionError.class, () -> assertDigestPinned("postgres", imagesComponent(unpinned)));
+    }
+
+    @Test
+    void everyEmptyDirIsBoundedAndEveryContainerRequestsItsEphemeralStorage() {
+        for (var t : allTemplates().entrySet()) {
+            assertEphemeralStorageBounded(t.getKey(), t.getValue().getSpec());
+        }
+    }
+
+    @Test
+    void thePostgresStatefulSetIsGovernedByAHeadlessService() {
+        StatefulSet postgres = (StatefulSet) resources.get("StatefulSet/gradreg-postgres");
+        Service governing = (Service) resources.get("Service/" + postgres.getSpec().getServiceName());
+        assertNotNull(governing, "serviceName " + postgres.getSpec().getServiceName() + " names no Service");
+        assertEquals("None", governing.getSpec().getClusterIP(), "a StatefulSet's serviceName is a headless Service");
+        assertEquals(postgres.getSpec().getSelector().getMatchLabels(), governing.getSpec().getSelector());
+    }
+
+    @Test
+    void theImagesRunAsTheUserThePodsSay() throws IOException {
+        for (String dockerfile : List.of("deploy/docker/Dockerfile.jvm", "deploy/docker/Dockerfile.native")) {
+            List<String> users = Files.readAllLines(Path.of(dockerfile)).stream().filter(l -> l.startsWith("USER "))
+                    .map(l -> l.substring(5).strip()).toList();
+            for (var t : gradregTemplates().entrySet()) {
+                assertEquals(Long.toString(t.getValue().getSpec().getSecurityContext().getRunAsUser()),
+                        users.get(users.size() - 1), dockerfile + "'s last USER, " + t.getKey() + "'s runAsUser");
+            }
+        }
+    }
+
+    @Test
     void indexedJobRunsEveryShardOfOneExperiment() {
-        Job job = experiments.get("c4-train-size.yaml");
+        Job job = experiments.get("c4-train-size");
         var spec = job.getSpec();
         assertEquals("Indexed", spec.getCompletionMode());
         assertTrue(spec.getParallelism() <= spec.getCompletions());
@@ -388,12 +459,12 @@ class ManifestsTest {
 
     @Test
     void theReportJobReportsTheExperimentItIsGiven() {
-        Container c = gradreg(experiments.get("report.yaml").getSpec().getTemplate());
+        Container c = gradreg(experiments.get("report").getSpec().getTemplate());
         ParseResult parsed = parseArgs(c);
         assertEquals("report", parsed.subcommand().commandSpec().name());
         assertEquals("$(GRADREG_EXPERIMENT_ID)", parsed.subcommand().matchedOptionValue("--experiment", ""),
                 "Kubernetes puts the variable's value there");
-        assertEquals("EXPERIMENT", env(c, "GRADREG_EXPERIMENT_ID"), "the placeholder README's sed replaces");
+        assertEquals("EXPERIMENT", env(c, "GRADREG_EXPERIMENT_ID"), "the placeholder the kustomization replaces");
     }
 
     @Test
@@ -411,7 +482,7 @@ class ManifestsTest {
                 .noneMatch(a -> a.startsWith("prometheus.io/")), "pushed, so not scraped too");
         assertTrue(c.getPorts() == null || c.getPorts().isEmpty(), "no metrics port for a PodMonitor to find");
         // the Indexed Job is scraped, and does not push
-        PodTemplateSpec c4 = experiments.get("c4-train-size.yaml").getSpec().getTemplate();
+        PodTemplateSpec c4 = experiments.get("c4-train-size").getSpec().getTemplate();
         Container shard = gradreg(c4);
         assertTrue(shard.getEnv().stream().noneMatch(e -> e.getName().startsWith("GRADREG_METRICS_PUSH")));
         Map<String, String> annotations = c4.getMetadata().getAnnotations();
@@ -499,6 +570,8 @@ class ManifestsTest {
         assertIngressOnlyFrom("Deployment/gradreg-pushgateway",
                 ((Deployment) resources.get("Deployment/gradreg-pushgateway")).getSpec().getTemplate(),
                 List.of(gradreg, prometheus));
+        assertIngressOnlyFrom("gradreg's pods", experiments.get("c4-train-size").getSpec().getTemplate(),
+                List.of(prometheus));
         StatefulSet postgres = (StatefulSet) resources.get("StatefulSet/gradreg-postgres");
         assertEquals(postgres.getSpec().getSelector().getMatchLabels(),
                 ((Service) resources.get("Service/gradreg-postgres")).getSpec().getSelector());
@@ -521,7 +594,7 @@ class ManifestsTest {
             int partitions = Integer.parseInt(parameters(parseArgs(c)).getProperty("partitions"));
             assertSizedFromThePeak(c, partitions);
         }
-        assertEquals("amd64", experiments.get("report.yaml").getSpec().getTemplate().getSpec().getNodeSelector()
+        assertEquals("amd64", experiments.get("report").getSpec().getTemplate().getSpec().getNodeSelector()
                 .get("kubernetes.io/arch"));
     }
 
@@ -541,9 +614,12 @@ class ManifestsTest {
     }
 
     static void assertCreatedNotApplied(Job job) {
-        String what = "experiment " + job.getMetadata().getGenerateName();
-        assertNull(job.getMetadata().getName(), what + ": generateName, so that every create is a new Job");
-        assertNotNull(job.getMetadata().getGenerateName(), "an experiment Job has generateName");
+        String what = "experiment " + job.getMetadata().getName();
+        // kustomize cannot render a generateName: a name (+ the kustomization's nameSuffix) is the
+        // experiment id; kubectl create -k refuses one that exists, and a Job created again under an
+        // ended one's name continues that experiment (README, "Resuming an experiment")
+        assertNull(job.getMetadata().getGenerateName(), what + ": kustomize refuses generateName");
+        assertNotNull(job.getMetadata().getName(), "an experiment Job has a name, its experiment id");
         assertNotNull(job.getSpec().getTtlSecondsAfterFinished(), what + ": ttlSecondsAfterFinished");
         assertNotNull(job.getSpec().getActiveDeadlineSeconds(), what + ": activeDeadlineSeconds (Pending forever)");
         assertNotEquals(Boolean.TRUE, job.getSpec().getSuspend(), what + ": suspend");
@@ -663,6 +739,57 @@ class ManifestsTest {
         }
     }
 
+    /** Every emptyDir has a sizeLimit; each container requests (= limits) ephemeral storage for the ones it mounts. */
+    static void assertEphemeralStorageBounded(String what, PodSpec pod) {
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        for (Volume v : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+            if (v.getEmptyDir() != null) {
+                assertNotNull(v.getEmptyDir().getSizeLimit(), what + ": emptyDir " + v.getName() + " without sizeLimit");
+                limits.put(v.getName(), v.getEmptyDir().getSizeLimit());
+            }
+        }
+        for (Container c : pod.getContainers()) {
+            Quantity requested = c.getResources().getRequests().get("ephemeral-storage");
+            assertNotNull(requested, what + ", " + c.getName() + ": no ephemeral-storage request");
+            assertEquals(requested, c.getResources().getLimits().get("ephemeral-storage"), what + ": request = limit");
+            BigDecimal mounted = c.getVolumeMounts() == null ? BigDecimal.ZERO : c.getVolumeMounts().stream()
+                    .filter(m -> limits.containsKey(m.getName()))
+                    .map(m -> Quantity.getAmountInBytes(limits.get(m.getName()))).reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertTrue(Quantity.getAmountInBytes(requested).compareTo(mounted) > 0, what + ", " + c.getName()
+                    + ": ephemeral-storage " + requested + " below its emptyDirs' " + mounted + " bytes and its log");
+        }
+    }
+
+    /** deploy/k8s/images: the Component every kustomization includes, its images by name. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, String>> imagesComponent(String yaml) {
+        try {
+            Map<String, Object> k = YAML.readValue(yaml, Map.class);
+            assertEquals("Component", k.get("kind"));
+            Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+            for (Map<String, String> image : (List<Map<String, String>>) k.get("images")) {
+                byName.put(image.get("name"), image);
+            }
+            return byName;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A container names its image without registry, tag or digest (the component sets them), and its pull policy. */
+    static void assertImageFromTheComponent(String what, Container c, Map<String, Map<String, String>> images) {
+        assertTrue(images.containsKey(c.getImage()), what + ", " + c.getName() + ": image " + c.getImage()
+                + " is not one deploy/k8s/images sets; it sets " + images.keySet());
+        assertNotNull(images.get(c.getImage()).get("newName"), c.getImage() + ": a registry, never an implicit docker.io");
+        assertNotNull(c.getImagePullPolicy(), what + ", " + c.getName() + ": imagePullPolicy explicit");
+    }
+
+    static void assertDigestPinned(String name, Map<String, Map<String, String>> images) {
+        Map<String, String> image = images.get(name);
+        assertTrue(image.getOrDefault("digest", "").matches("sha256:[0-9a-f]{64}"), name + " pinned by digest: " + image);
+        assertNull(image.get("newTag"), name + ": a digest, not a tag that can move");
+    }
+
     static void assertNoIgnoredExitCode(PodFailurePolicy policy) {
         for (PodFailurePolicyRule rule : policy.getRules()) {
             if (rule.getOnExitCodes() != null && rule.getAction().equals("Ignore")) {
@@ -777,6 +904,9 @@ class ManifestsTest {
             for (NetworkPolicyPeer peer : rule.getFrom()) {
                 assertNull(peer.getIpBlock(), what + ": admitted by address");
                 assertNotNull(peer.getPodSelector(), what + ": a whole namespace admitted");
+                assertTrue(peer.getNamespaceSelector() == null || peer.getNamespaceSelector().getMatchLabels() != null
+                        && !peer.getNamespaceSelector().getMatchLabels().isEmpty(),
+                        what + ": namespaceSelector {} admits a pod with that label in any namespace");
                 admitted.add(peer.getPodSelector().getMatchLabels());
             }
         }
@@ -790,18 +920,19 @@ class ManifestsTest {
                 CronJob.class);
         assertTrue(assertThrows(AssertionError.class, () -> assertLongLived(List.of(suspended))).getMessage()
                 .contains("suspend in the base"));
-        Job job = experiments.get("c4-train-size.yaml");
+        Job job = experiments.get("c4-train-size");
         assertThrows(AssertionError.class, () -> assertLongLived(List.of(job)), "a Job in the base");
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
-        Job named = parseOne(edit(c4, "generateName: gradreg-c4-train-size-", "name: gradreg-c4-train-size"), Job.class);
-        assertThrows(AssertionError.class, () -> assertCreatedNotApplied(named));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
+        Job generated = parseOne(edit(c4, "  name: gradreg-c4-train-size\n", "  generateName: gradreg-c4-train-size-\n"),
+                Job.class);
+        assertThrows(AssertionError.class, () -> assertCreatedNotApplied(generated));
         Job forever = parseOne(edit(c4, "  activeDeadlineSeconds: 86400\n", ""), Job.class);
         assertThrows(AssertionError.class, () -> assertCreatedNotApplied(forever));
     }
 
     @Test
     void aMissingSecurityContextFieldFails() throws IOException {
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         for (String field : List.of("allowPrivilegeEscalation: false", "readOnlyRootFilesystem: true", "runAsNonRoot: true",
                 "type: RuntimeDefault", "automountServiceAccountToken: false", "drop: [\"ALL\"]")) {
             assertTrue(c4.contains(field), field);
@@ -819,7 +950,7 @@ class ManifestsTest {
         Secret secret = parseOne("apiVersion: v1\nkind: Secret\nmetadata: {name: gradreg-database}\n"
                 + "stringData: {GRADREG_DB_PASSWORD: change-me}\n", Secret.class);
         assertThrows(AssertionError.class, () -> assertNoPasswordInGit(List.of(secret)));
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         Job literal = parseOne(edit(c4, "            - name: GRADREG_DB_PASSWORD\n              valueFrom:\n"
                 + "                secretKeyRef:\n                  name: gradreg-database\n"
                 + "                  key: GRADREG_DB_PASSWORD\n",
@@ -836,8 +967,31 @@ class ManifestsTest {
     }
 
     @Test
+    void anUnboundedEmptyDirAHeadlessnessLostOrAnyNamespaceAdmittedFails() throws IOException {
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
+        Job unbounded = parseOne(edit(c4, "          emptyDir:\n            sizeLimit: 512Mi\n", "          emptyDir: {}\n"), Job.class);
+        assertThrows(AssertionError.class,
+                () -> assertEphemeralStorageBounded("copy", unbounded.getSpec().getTemplate().getSpec()));
+        Job small = parseOne(c4.replace("ephemeral-storage: 1Gi", "ephemeral-storage: 512Mi"), Job.class);
+        assertThrows(AssertionError.class, () -> assertEphemeralStorageBounded("copy", small.getSpec().getTemplate().getSpec()));
+        String policies = Files.readString(K8S.resolve("networkpolicies.yaml"));
+        String anyNamespace = edit(policies, "        - namespaceSelector:\n            matchLabels:\n"
+                + "              kubernetes.io/metadata.name: monitoring\n          podSelector:\n          ",
+                "        - namespaceSelector: {}\n          podSelector:\n          ");
+        NetworkPolicy open = (NetworkPolicy) parse(anyNamespace, "copy").get(1);
+        Map<String, HasMetadata> saved = new LinkedHashMap<>(resources);
+        try {
+            resources.put("NetworkPolicy/gradreg-pushgateway", open);
+            assertThrows(AssertionError.class, this::onlyGradregsPodsReachPostgresAndThePushgateway);
+        } finally {
+            resources.clear();
+            resources.putAll(saved);
+        }
+    }
+
+    @Test
     void aWrongExitCodeMappingFails() throws IOException {
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         // the old mapping: a diverged run retried like any failure
         Job retried = parseOne(edit(c4, "      - action: FailIndex\n        onExitCodes:\n          containerName: gradreg\n"
                 + "          operator: In\n          values: [1]", "      - action: Count\n        onExitCodes:\n"
@@ -852,7 +1006,7 @@ class ManifestsTest {
         Job ignored = parseOne(edit(c4, "      - action: Count\n", "      - action: Ignore\n"), Job.class);
         assertThrows(AssertionError.class, () -> assertNoIgnoredExitCode(ignored.getSpec().getPodFailurePolicy()));
         // the old behaviour: the shard exits 1 on a diverged run, and the fourth such shard ends the experiment
-        JobController old = new JobController(experiments.get("c4-train-size.yaml"));
+        JobController old = new JobController(experiments.get("c4-train-size"));
         for (int i = 0; i < 4; i++) {
             old.podEnded(i, ExitCode.RUN_FAILED.code());
         }
@@ -874,14 +1028,14 @@ class ManifestsTest {
     /** Pod templates of gradreg's own containers, by a name for messages. */
     static Map<String, PodTemplateSpec> gradregTemplates() {
         Map<String, PodTemplateSpec> t = new LinkedHashMap<>(trainingTemplates());
-        t.put("gradreg report", experiments.get("report.yaml").getSpec().getTemplate());
+        t.put("gradreg report", experiments.get("report").getSpec().getTemplate());
         return t;
     }
 
     /** The templates that train: sized by partitions. */
     static Map<String, PodTemplateSpec> trainingTemplates() {
         Map<String, PodTemplateSpec> t = new LinkedHashMap<>();
-        t.put("gradreg c4-train-size", experiments.get("c4-train-size.yaml").getSpec().getTemplate());
+        t.put("gradreg c4-train-size", experiments.get("c4-train-size").getSpec().getTemplate());
         t.put("gradreg nightly", nightly().getSpec().getJobTemplate().getSpec().getTemplate());
         return t;
     }
@@ -916,7 +1070,8 @@ class ManifestsTest {
         assertEquals(1, containers.size());
         Container c = containers.get(0);
         assertEquals("gradreg", c.getName());
-        assertEquals("gradreg", c.getImage(), "the image name that kustomization.yaml's images: and README's sed rewrite");
+        assertEquals("gradreg", c.getImage(), "the image name that deploy/k8s/images sets (registry, digest)");
+        assertEquals("IfNotPresent", c.getImagePullPolicy(), "explicit; one digest, one build");
         assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), "the image's entry point runs gradreg");
         return c;
     }
