@@ -2,18 +2,14 @@ package io.gradreg.cli;
 
 import io.gradreg.data.DataFileException;
 import io.gradreg.spi.RegularizerException;
+import io.gradreg.store.FileFailure;
 import io.gradreg.store.StoreException;
 import io.gradreg.training.MemoryExhaustion;
 import io.gradreg.training.TrainingException;
 import jakarta.batch.operations.BatchRuntimeException;
 import jakarta.batch.operations.JobStartException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -23,15 +19,10 @@ import java.util.Set;
  * database's files included (74); the database unreachable or transiently refusing, after the
  * store's own retries (75); bad input or configuration (2); a training run that failed (1); anything
  * else is a bug (70). A file error is looked for before the database's state because H2 reports a
- * full disk as a broken connection.
+ * full disk as a broken connection ({@link FileFailure}).
  */
 final class Failures {
 
-    /** H2's vendor codes (its SQLState) for its own files: I/O error, damaged, rename/delete/create failed, ... */
-    static final Set<String> H2_FILE_STATES = Set.of("90024", "90025", "90028", "90030", "90031", "90034", "90048",
-            "90062", "90124");
-    /** H2's "database is read only" (its file or directory is not writable) and PostgreSQL's insufficient_privilege. */
-    static final Set<String> PERMISSION_STATES = Set.of("90097", "42501");
     /** H2's out of memory. */
     static final String H2_OUT_OF_MEMORY = "90108";
     /** PostgreSQL: the database named in the URL does not exist (3D000); a wrong user or password is class 28. */
@@ -40,14 +31,20 @@ final class Failures {
     private Failures() {
     }
 
+    /** The failure's message on one line (drivers and H2 put SQL and details on lines of their own), secrets masked. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return io.gradreg.store.Database.maskSecrets(message.strip().replaceAll("\\s*\\R\\s*", " "));
+    }
+
     static ExitCode exitCode(Throwable e) {
         if (MemoryExhaustion.in(e) || anyState(e, Set.of(H2_OUT_OF_MEMORY))) {
             return ExitCode.OUT_OF_MEMORY;
         }
-        if (any(e, Failures::permissionDenied) || anyState(e, PERMISSION_STATES)) {
+        if (FileFailure.permission(e)) {
             return ExitCode.NO_PERMISSION;
         }
-        if (any(e, Failures::fileError) || anyState(e, H2_FILE_STATES)) {
+        if (FileFailure.io(e)) {
             return ExitCode.IO_ERROR;
         }
         if (StoreException.isUnavailable(e)) {
@@ -81,28 +78,6 @@ final class Failures {
         }
         return !any(e, t -> t instanceof SQLException) || anyState(e, Set.of(NO_SUCH_DATABASE))
                 || any(e, t -> t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28"));
-    }
-
-    private static boolean permissionDenied(Throwable t) {
-        if (t instanceof AccessDeniedException) {
-            return true;
-        }
-        String m = message(t);
-        return (t instanceof IOException || t instanceof UncheckedIOException || t instanceof SecurityException)
-                && (m.contains("permission denied") || m.contains("operation not permitted")
-                        || m.contains("access denied") || m.contains("read-only file system"));
-    }
-
-    /** A file's error, not a socket's (a PostgreSQL connection that breaks is an IOException too). */
-    private static boolean fileError(Throwable t) {
-        String m = message(t);
-        return t instanceof FileSystemException || t instanceof FileNotFoundException
-                || (t instanceof IOException || t instanceof UncheckedIOException)
-                        && (m.contains("no space left on device") || m.contains("disk quota exceeded"));
-    }
-
-    private static String message(Throwable t) {
-        return t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
     }
 
     private static boolean anyState(Throwable e, Set<String> states) {

@@ -14,6 +14,7 @@ import io.gradreg.report.ReportWriter;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
+import io.gradreg.store.StoreException;
 import io.gradreg.training.MemoryExhaustion;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -140,8 +141,17 @@ class JobWatcher {
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();
+        if (ExitCode.ofJob(e.getBatchStatus(), 0) == ExitCode.UNFINISHED
+                && StoreException.firstInfrastructureFailure() != null) {
+            // the database or its files failed under the job: their code (74, 77, 75), in one line
+            StoreException cause = StoreException.firstInfrastructureFailure();
+            err.printf("gradreg: %s; job execution %d ended %s: 'gradreg restart %d' continues it once that is fixed%n",
+                    Failures.oneLine(cause), e.getExecutionId(), e.getBatchStatus(), e.getExecutionId());
+            return Failures.exitCode(cause).code();
+        }
         if (ExitCode.ofJob(e.getBatchStatus(), 0) == ExitCode.UNFINISHED) {
-            err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'%n",
+            err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'"
+                    + (System.getenv("GRADREG_DEBUG") == null ? " (GRADREG_DEBUG=1 shows why a step failed)%n" : "%n"),
                     e.getExecutionId(), e.getBatchStatus(), e.getExitStatus(), e.getExecutionId());
             return ExitCode.UNFINISHED.code();
         }

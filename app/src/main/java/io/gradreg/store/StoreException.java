@@ -16,6 +16,9 @@ public final class StoreException extends RuntimeException {
      * connect now, 57P05 idle session timeout), H2's lock timeout (HYT00). Connection exceptions
      * (class 08) are matched by class.
      */
+    private static final java.util.concurrent.atomic.AtomicReference<StoreException> FIRST_INFRASTRUCTURE_FAILURE =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03", "57P05", "HYT00");
 
     public StoreException(String message) {
@@ -24,6 +27,18 @@ public final class StoreException extends RuntimeException {
 
     public StoreException(String message, Throwable cause) {
         super(message, cause);
+        if (isUnavailable(cause) || FileFailure.io(cause) || FileFailure.permission(cause)) {
+            FIRST_INFRASTRUCTURE_FAILURE.compareAndSet(null, this);
+        }
+    }
+
+    /**
+     * The first failure of the database or of its files that this process met (unreachable, full,
+     * not writable), or null: a job that ended unfinished because of it exits with its code, not
+     * with "unfinished", and says it in one line.
+     */
+    public static StoreException firstInfrastructureFailure() {
+        return FIRST_INFRASTRUCTURE_FAILURE.get();
     }
 
     /**
@@ -38,9 +53,13 @@ public final class StoreException extends RuntimeException {
 
     /**
      * Whether {@code e} or one of its causes says the database is unreachable or transiently
-     * refusing (see {@link #transientState}); a wrong user or password (class 28) never is.
+     * refusing (see {@link #transientState}); a wrong user or password (class 28) never is, nor a
+     * local file's failure ({@link FileFailure}).
      */
     public static boolean isUnavailable(Throwable e) {
+        if (FileFailure.io(e) || FileFailure.permission(e)) {
+            return false; // a file of the embedded database, which H2 reports as a broken connection
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (authentication(t)) {
                 return false;

@@ -99,6 +99,17 @@ class FailuresTest {
         assertEquals(ExitCode.NO_PERMISSION, Failures.exitCode(new StoreException("x", new SQLNonTransientConnectionException(
                 "IO Exception", "90028", new AccessDeniedException("/work/gradreg.mv.db")))));
         assertEquals(ExitCode.NO_PERMISSION, Failures.exitCode(store("90097")), "database is read only");
+        // a read-only gradreg.mv.db, as H2 2.4 says it with AUTO_SERVER (seen with a file chmod 444)
+        assertEquals(ExitCode.NO_PERMISSION, Failures.exitCode(new StoreException("cannot connect", new SQLException(
+                "Feature not supported: \"AUTO_SERVER=TRUE && (readOnly || inMemory || FILE_LOCK=NO || FILE_LOCK=FS)\"",
+                "HYC00", 50100))));
+        // a full disk while H2 writes its lock file: SQLState 08000, a connection exception's class (seen on a
+        // full tmpfs); neither retried for minutes nor reported as the database being unreachable
+        StoreException lockFile = new StoreException("cannot record", new SQLNonTransientConnectionException(
+                "Error opening database: \"Could not save properties /work/gradreg.lock.db\"", "08000",
+                new IOException("No space left on device")));
+        assertEquals(ExitCode.IO_ERROR, Failures.exitCode(lockFile));
+        assertEquals(false, lockFile.unavailable(), "not an outage to wait out");
         assertEquals(ExitCode.OUT_OF_MEMORY, Failures.exitCode(store("90108")));
         assertEquals(ExitCode.UNAVAILABLE, Failures.exitCode(new StoreException("x", new SQLNonTransientConnectionException(
                 "Connection is broken: \"java.net.ConnectException: Connection refused\"", "90067",
