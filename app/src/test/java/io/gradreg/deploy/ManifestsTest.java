@@ -425,6 +425,24 @@ class ManifestsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void anExperimentIsNamedByItsKustomizationAndTheReportNamesItsExperiment() throws IOException {
+        Map<String, Object> c4 = YAML.readValue(EXPERIMENTS.resolve("c4-train-size/kustomization.yaml").toFile(), Map.class);
+        String suffix = (String) c4.get("nameSuffix");
+        assertTrue(suffix != null && suffix.matches("-[a-z0-9-]+"), "a nameSuffix: a new experiment is a new name");
+        String experiment = experiments.get("c4-train-size").getMetadata().getName() + suffix;
+        Map<String, Object> report = YAML.readValue(EXPERIMENTS.resolve("report/kustomization.yaml").toFile(), Map.class);
+        var labels = (List<Map<String, Map<String, String>>>) report.get("labels");
+        assertEquals(experiment, labels.get(0).get("pairs").get("gradreg.io/experiment"),
+                "the report's default experiment is the C4 kustomization's");
+        String replacements = report.get("replacements").toString();
+        assertTrue(replacements.contains("metadata.labels.[gradreg.io/experiment]"), replacements);
+        assertTrue(replacements.contains("env.[name=GRADREG_EXPERIMENT_ID].value"), replacements);
+        assertTrue(experiments.get("report").getMetadata().getName().endsWith("report-of-EXPERIMENT"),
+                "the part of the name the replacement sets");
+    }
+
+    @Test
     void indexedJobRunsEveryShardOfOneExperiment() {
         Job job = experiments.get("c4-train-size");
         var spec = job.getSpec();
