@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * The exit codes of failures the platform must tell apart (README, "Failure behaviour"), on the
  * built application: a disk that fills while a job trains exits 74 (it exited 4, after retrying every
  * store operation for a minute as if the database were down, with JBeret's stack traces), and a
- * database file that may not be written exits 77 (it exited 70, "a bug"); each says so in one line.
+ * database file that may not be written exits 77 (it exited 70, "a bug"), an export to a full disk
+ * exits 74 (it exited 70), and a penalty whose memory ran out exits 3 and leaves its run unfinished
+ * (it recorded the run FAILED and exited 1); each says so in one line.
  * Needs root (to mount a small tmpfs, and to run gradreg as user nobody): skipped otherwise.
  */
 class FailureExitCodesIT {
@@ -46,6 +48,36 @@ class FailureExitCodesIT {
         } finally {
             command("umount", full.toString());
             Files.deleteIfExists(full);
+        }
+    }
+
+    @Test
+    void anExportToAFullDiskExits74InOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+        Gradreg g = new Gradreg(work, Map.of("GRADREG_METRICS_PORT", "0"));
+        assertEquals(0, g.run("run", "quickstart", "-p", "runs=1", "-p", "minibatches=1", "-p", "regularizers=none")
+                .exit());
+        Path full = Files.createTempDirectory("gradreg-full");
+        Assumptions.assumeTrue(command("mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", full.toString()) == 0,
+                "cannot mount a tmpfs here (needs root)");
+        try {
+            try (var filler = Files.newOutputStream(full.resolve("filler"))) {
+                for (int i = 0; i < 64; i++) {
+                    filler.write(new byte[1024]);
+                    filler.flush();
+                }
+                throw new AssertionError("a 4 KiB tmpfs took 64 KiB");
+            } catch (IOException diskFull) {
+                // as wanted: no room left
+            }
+            Result r = gradreg(List.of(), work, "export", "1", "-o", full.resolve("runs.json").toString());
+            assertEquals(ExitCode.IO_ERROR.code(), r.exit(), "an I/O error is not a bug (it exited 70): " + r.err());
+            assertOneErrorLine(r.err());
+        } finally {
+            command("umount", full.toString());
+            Files.deleteIfExists(full);
+            g.closeIfServed();
         }
     }
 
