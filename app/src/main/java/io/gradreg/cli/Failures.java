@@ -72,12 +72,9 @@ final class Failures {
      * job, a plan this gradreg cannot read).
      */
     private static boolean configuration(Throwable e) {
-        if (!(e instanceof StoreException)) {
-            return anyState(e, Set.of(NO_SUCH_DATABASE)) || any(e, t -> t instanceof SQLException s
-                    && s.getSQLState() != null && s.getSQLState().startsWith("28"));
-        }
-        return !any(e, t -> t instanceof SQLException) || anyState(e, Set.of(NO_SUCH_DATABASE))
-                || any(e, t -> t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28"));
+        return anyState(e, Set.of(NO_SUCH_DATABASE))
+                || any(e, t -> t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28"))
+                || e instanceof StoreException && !any(e, t -> t instanceof SQLException);
     }
 
     private static boolean anyState(Throwable e, Set<String> states) {
