@@ -13,6 +13,7 @@ import io.gradreg.store.RunRecord;
 import io.gradreg.training.CurveRecorder;
 import io.gradreg.training.Evaluation;
 import io.gradreg.training.Evaluator;
+import io.gradreg.training.MemoryExhaustion;
 import io.gradreg.training.TrainingException;
 import io.gradreg.training.TrainingListener;
 import io.gradreg.training.TrainingLoop;
@@ -24,6 +25,7 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.Optional;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -151,8 +153,11 @@ public class TrainBatchlet extends AbstractBatchlet {
                 }
                 store.runs().markResumed(instance, runKey, training.minibatchesDone());
             }
-            TrainingListener metrics = meters.forRun(
-                    new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(), settings.experiment()), run.id());
+            // the labels JobWatcher gives the job's meters: a shard's experiment is its experiment id
+            Optional<Sharding> sharding = Sharding.from(operator.getParameters(jobContext.getExecutionId()));
+            TrainingListener metrics = meters.forRun(new JobLabels(jobContext.getJobName(), jobContext.getExecutionId(),
+                    sharding.map(Sharding::experimentId).orElse(settings.experiment()),
+                    sharding.map(sh -> sh.shard().toString()).orElse("0/1")), run.id());
             long start = System.nanoTime();
             boolean finished = TrainingLoop.fit(training, this::stopping,
                     p -> progress.update(instance, runKey, p.minibatch()), metrics,
@@ -169,6 +174,11 @@ public class TrainBatchlet extends AbstractBatchlet {
                     curve.drain());
             return evaluateNow(store, instance, run, trained) ? "EVALUATED" : "TRAINED";
         } catch (TrainingException | RegularizerException e) {
+            if (MemoryExhaustion.in(e)) {
+                // not a result: with more memory the run trains; it stays unfinished for the next process
+                MemoryExhaustion.record(e);
+                throw e;
+            }
             store.runs().markFailed(claim, e.getMessage(), curve.drain());
             return "FAILED";
         }

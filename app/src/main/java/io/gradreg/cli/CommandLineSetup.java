@@ -1,11 +1,6 @@
 package io.gradreg.cli;
 
-import io.gradreg.data.DataFileException;
-import io.gradreg.spi.RegularizerException;
 import io.gradreg.store.Database;
-import io.gradreg.store.StoreException;
-import io.gradreg.training.TrainingException;
-import jakarta.batch.operations.BatchRuntimeException;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -15,22 +10,25 @@ import picocli.CommandLine;
 @ApplicationScoped
 class CommandLineSetup {
 
+    /**
+     * JBeret's log and the executor's uncaught-exception log: held, so that the level set on them
+     * stays (JUL keeps loggers weakly).
+     */
+    private static final java.util.List<java.util.logging.Logger> BATCH_LOGS = java.util.List.of(
+            java.util.logging.Logger.getLogger("org.jberet"), java.util.logging.Logger.getLogger("org.jboss.threads.errors"));
+
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
+        if (System.getenv("GRADREG_DEBUG") == null) {
+            // JBeret logs a failed batchlet or repository call with its whole stack trace (H2's run to
+            // hundreds of lines), and the executor a thread that died of it; gradreg says what failed
+            // in one line and exits with its code. GRADREG_DEBUG=1 keeps their logs and traces.
+            BATCH_LOGS.forEach(log -> log.setLevel(java.util.logging.Level.OFF));
+        }
         return factory.create().setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
-            ExitCode code;
-            if (StoreException.isUnavailable(e)) {
-                code = ExitCode.UNAVAILABLE;
-            } else if (e instanceof DataFileException || e instanceof RegularizerException
-                    || e instanceof IllegalArgumentException || e instanceof StoreException) {
-                code = ExitCode.BAD_INPUT;
-            } else if (e instanceof TrainingException || e instanceof BatchRuntimeException) {
-                code = ExitCode.RUN_FAILED;
-            } else {
-                code = ExitCode.INTERNAL;
-            }
-            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            ExitCode code = Failures.exitCode(e);
+            String message = (code == ExitCode.OUT_OF_MEMORY ? "out of memory: " : "") + Failures.oneLine(cause);
 
             if (System.getenv("GRADREG_DEBUG") != null) {
                 cause.printStackTrace(cmd.getErr());

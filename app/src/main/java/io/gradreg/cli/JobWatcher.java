@@ -14,6 +14,8 @@ import io.gradreg.report.ReportWriter;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
+import io.gradreg.store.StoreException;
+import io.gradreg.training.MemoryExhaustion;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +46,15 @@ class JobWatcher {
     @Inject
     JobMetrics metrics;
 
+    /** What a share whose runs all finished, some FAILED, exits with: 'fail' (1) or 'record' (0); see ExitCode.FailedRuns. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gradreg.failed-runs", defaultValue = "fail")
+    String failedRuns;
+
+    /** Checks the settings the end of a job depends on, before it starts (a typo must not cost a night's training). */
+    ExitCode.FailedRuns failedRunsPolicy() {
+        return ExitCode.FailedRuns.parse(failedRuns);
+    }
+
     int follow(JobLauncher.Started started, PrintWriter out, PrintWriter err) throws InterruptedException {
         ResultsStore store = workspace.store();
         boolean terminal = System.console() != null;
@@ -53,11 +64,16 @@ class JobWatcher {
         err.printf("job execution %d (instance %d): %s, %d runs%n", execution, instance, started.plan().experiment(),
                 planned.size());
         err.flush();
+        // a shard's experiment is the id its shards share (in Kubernetes the Job's name), not the job's name for it
         JobLabels labels = new JobLabels(launcher.operator().getJobInstance(execution).getJobName(), execution,
-                started.plan().experiment());
+                started.sharding() == null ? started.plan().experiment() : started.sharding().experimentId(),
+                started.sharding() == null ? "0/1" : started.sharding().shard().toString());
+        // this process's share only: the shards' metrics add up to the experiment's (deploy/prometheus)
+        var share = started.share().stream().map(RunSpec::key).collect(java.util.stream.Collectors.toSet());
         GracefulStop stop = launcher.gracefulStop();
         stop.following();
-        try (started; JobMetrics.Session session = metrics.open(labels, () -> store.runs().of(instance),
+        try (started; JobMetrics.Session session = metrics.open(labels,
+                () -> store.runs().of(instance).stream().filter(r -> share.contains(r.runKey())).toList(),
                 r -> progress.done(instance, r.runKey()), err)) {
             stop.onStop(session::pushNow);
             int code = watch(started, session, terminal, out, err);
@@ -115,11 +131,27 @@ class JobWatcher {
 
     private int finish(JobExecution e, JobLauncher.Started started, PrintWriter out, PrintWriter err) {
         long instance = started.instanceId();
+        if (MemoryExhaustion.recorded() != null) {
+            // a run ran out of memory: not a result; the same command with more memory continues it
+            err.printf("gradreg: out of memory in job execution %d: %s; give it more memory (the container's limit, or "
+                    + "-Xmx) and run the same command again (or 'gradreg restart %d')%n", e.getExecutionId(),
+                    MemoryExhaustion.recorded(), e.getExecutionId());
+            return ExitCode.OUT_OF_MEMORY.code();
+        }
         Report report = reports.build(instance);
         out.print(ReportWriter.markdown(report));
         out.flush();
+        if (ExitCode.ofJob(e.getBatchStatus(), 0) == ExitCode.UNFINISHED
+                && StoreException.firstInfrastructureFailure() != null) {
+            // the database or its files failed under the job: their code (74, 77, 75), in one line
+            StoreException cause = StoreException.firstInfrastructureFailure();
+            err.printf("gradreg: %s; job execution %d ended %s: 'gradreg restart %d' continues it once that is fixed%n",
+                    Failures.oneLine(cause), e.getExecutionId(), e.getBatchStatus(), e.getExecutionId());
+            return Failures.exitCode(cause).code();
+        }
         if (ExitCode.ofJob(e.getBatchStatus(), 0) == ExitCode.UNFINISHED) {
-            err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'%n",
+            err.printf("gradreg: job execution %d ended %s (%s); continue it with 'gradreg restart %d'"
+                    + (System.getenv("GRADREG_DEBUG") == null ? " (GRADREG_DEBUG=1 shows why a step failed)%n" : "%n"),
                     e.getExecutionId(), e.getBatchStatus(), e.getExitStatus(), e.getExecutionId());
             return ExitCode.UNFINISHED.code();
         }
@@ -147,6 +179,6 @@ class JobWatcher {
                     unfinished.get(0) + (unfinished.size() > 1 ? ", ..." : ""), e.getExecutionId());
             return ExitCode.UNFINISHED.code();
         }
-        return ExitCode.ofJob(e.getBatchStatus(), failed.size()).code();
+        return ExitCode.ofJob(e.getBatchStatus(), failed.size(), failedRunsPolicy()).code();
     }
 }

@@ -28,6 +28,7 @@ class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        watcher.failedRunsPolicy(); // a bad setting fails now (exit 2), not after training
         JobLauncher.Started started = launcher.restart(execution);
         started.warnings().forEach(spec.commandLine().getErr()::println);
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -53,6 +53,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        watcher.failedRunsPolicy(); // a bad setting fails now (exit 2), not after training
         Properties parameters = new Properties();
         params.forEach(parameters::setProperty);
         Shard sharding = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv()).orElse(null);

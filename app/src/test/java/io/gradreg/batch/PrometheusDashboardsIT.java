@@ -39,10 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The metrics end to end, against real servers: starts Debian's Prometheus and Pushgateway on
- * loopback (configured from {@code deploy/prometheus.yml}), runs a short job that both serves
- * {@code /q/metrics} and pushes, and asks Prometheus's HTTP API for every PromQL expression of
- * every dashboard in {@code grafana/dashboards}, with its variables set to the job and execution:
- * each must return data.
+ * loopback (configured from {@code deploy/prometheus.yml}, with gradreg's recording rules), runs two
+ * shards of one experiment on one store that both serve {@code /q/metrics} and push, checks that each
+ * exports only its own share of the runs, that the recording rules add the shards up, and asks
+ * Prometheus's HTTP API for every PromQL expression of every dashboard in {@code grafana/dashboards},
+ * with its variables set to the experiment: each must return data, and the progress panel 100 %.
  *
  * <p>The servers come from {@code PATH} ({@code prometheus}, {@code prometheus-pushgateway}); when
  * they are missing the test is skipped, except under CI ({@code CI=true}, set by {@code .ci/run},
@@ -76,45 +77,71 @@ class PrometheusDashboardsIT {
                     "--web.listen-address=" + LOOPBACK + ":" + prometheusPort);
             awaitReady(prometheus);
 
-            // another job holds the configured port: this one must take the next and say so
-            Gradreg g = new Gradreg(Files.createDirectories(dir.resolve("work")), Map.of(
-                    "GRADREG_METRICS_HOST", LOOPBACK,
-                    "GRADREG_METRICS_PORT", Integer.toString(jobPort),
-                    "GRADREG_METRICS_PUSHGATEWAY_URL", pushgateway,
-                    "GRADREG_METRICS_PUSH_INTERVAL", "1s"));
-            Path err = dir.resolve("err.txt");
-            Process job;
-            int servedOn;
+            // Two shards of one experiment on one store, at once. Another process holds the configured
+            // port: shard 0 must take the next and say so, shard 1 the one after. Both push (the
+            // Pushgateway keeps a process's last values; a scrape can miss them before it exits) and
+            // are scraped: the recording rules take each shard's values once either way.
+            Path work = Files.createDirectories(dir.resolve("work"));
+            String experiment = "qs-shards";
+            List<Process> shards = new ArrayList<>();
+            List<Path> errs = new ArrayList<>();
+            List<Integer> served = new ArrayList<>();
             try (ServerSocket other = new ServerSocket(jobPort, 1, InetAddress.getByName(LOOPBACK))) {
-                // Long enough that every run, the unregularized one included (about 6 ms per
-                // minibatch), is scraped several times while it trains: a rate() needs two samples
-                // that differ, and a run over before its second scrape shows NaN in rate panels.
-                job = g.builder("run", "quickstart", "-p", "runs=1", "-p", "minibatches=1000")
-                        .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
-                servedOn = servedPort(job, err);
-                assertEquals(jobPort + 1, servedOn, Files.readString(err));
-                String live = get("http://" + LOOPBACK + ":" + servedOn + "/q/metrics");
-                assertTrue(live.contains("gradreg_job_runs{execution=\"1\",experiment=\"quickstart\",job_name=\"quickstart\","),
-                        live);
+                for (int i = 0; i < 2; i++) {
+                    Gradreg g = new Gradreg(work, Map.of(
+                            "GRADREG_METRICS_HOST", LOOPBACK,
+                            "GRADREG_METRICS_PORT", Integer.toString(jobPort),
+                            "GRADREG_METRICS_PUSHGATEWAY_URL", pushgateway,
+                            "GRADREG_METRICS_PUSH_INTERVAL", "1s"));
+                    Path err = dir.resolve("err-" + i + ".txt");
+                    errs.add(err);
+                    // Long enough that every run, the unregularized one included (about 6 ms per
+                    // minibatch), is scraped several times while it trains: a rate() needs two samples
+                    // that differ, and a run over before its second scrape shows NaN in rate panels.
+                    shards.add(g.builder("run", "quickstart", "-p", "runs=2", "-p", "minibatches=1000", "-p",
+                            "partitions=1", "--shard", i + "/2", "--experiment-id", experiment)
+                            .redirectOutput(dir.resolve("out-" + i + ".txt").toFile()).redirectError(err.toFile()).start());
+                    served.add(servedPort(shards.get(i), err));
+                }
+                assertEquals(List.of(jobPort + 1, jobPort + 2), served, Files.readString(errs.get(0)));
+                // each shard exports its own 3 of the experiment's 6 runs, not all of them
+                for (int i = 0; i < 2; i++) {
+                    String live = get("http://" + LOOPBACK + ":" + served.get(i) + "/q/metrics");
+                    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                            runsExported(live) == 0 && System.nanoTime() < end; Thread.sleep(200)) {
+                        live = get("http://" + LOOPBACK + ":" + served.get(i) + "/q/metrics"); // not refreshed yet
+                    }
+                    assertTrue(live.contains("gradreg_job_runs{execution=\"" + (i + 1) + "\",experiment=\"" + experiment
+                            + "\",gradreg_job=\"quickstart\",shard=\"" + i + "/2\","), live);
+                    assertEquals(3, runsExported(live), "shard " + i + "/2 exports its share:\n" + live);
+                }
             }
-            if (!job.waitFor(5, TimeUnit.MINUTES)) {
-                job.destroyForcibly();
-                fail("the job did not end in 5 minutes:\n" + Files.readString(err));
+            for (int i = 0; i < 2; i++) {
+                Process job = shards.get(i);
+                if (!job.waitFor(5, TimeUnit.MINUTES)) {
+                    job.destroyForcibly();
+                    fail("shard " + i + " did not end in 5 minutes:\n" + Files.readString(errs.get(i)));
+                }
+                assertEquals(0, job.exitValue(), Files.readString(errs.get(i)));
+                assertTrue(Files.readString(errs.get(i)).contains("metrics: pushing to " + pushgateway
+                        + "/metrics/job@base64/cXVpY2tzdGFydA==/execution/" + (i + 1) + " every 1 s"),
+                        Files.readString(errs.get(i)));
             }
-            assertEquals(0, job.exitValue(), Files.readString(err));
-            assertTrue(Files.readString(err).contains("metrics: pushing to " + pushgateway
-                    + "/metrics/job@base64/cXVpY2tzdGFydA==/execution/1 every 1 s"), Files.readString(err));
 
-            // the last push (all three runs evaluated) reaches Prometheus through the Pushgateway
-            awaitValue(prometheus, "sum(gradreg_job_runs{job=\"quickstart\",execution=\"1\",state=\"completed\"})", 3);
-            awaitValue(prometheus, "count(gradreg_test_accuracy_ratio{job=\"quickstart\",execution=\"1\"})", 3);
+            // the last pushes (all runs evaluated) reach Prometheus, and the recording rules add the shards up
+            String of = "{experiment=\"" + experiment + "\"";
+            awaitValue(prometheus, "sum(gradreg_job_runs" + of + ",job=\"quickstart\",state=\"completed\"})", 6);
+            awaitValue(prometheus, "sum(gradreg_experiment:runs_finished:sum" + of + ",state=\"completed\"})", 6);
+            awaitValue(prometheus, "count(gradreg_run:test_accuracy_ratio:max1d" + of + "})", 6);
+            awaitValue(prometheus, "count(gradreg_cell:test_accuracy_ratio:count" + of + "} == 2)", 3);
+            awaitValue(prometheus, "count(gradreg_cell:test_accuracy_ratio:stddev" + of + "})", 3);
 
-            Map<String, String> variables = Map.of("datasource", "unused", "job_name", "quickstart", "execution", "1");
+            Map<String, String> variables = Map.of("datasource", "unused", "namespace", ".*", "experiment", experiment);
             List<String> empty = new ArrayList<>();
             int checked = 0;
             for (Path f : Dashboards.files()) {
                 for (var v : Dashboards.variables(Dashboards.read(f))) {
-                    if (v.getString("type").equals("query")) {
+                    if (v.getString("type").equals("query") && !v.getBoolean("includeAll", false)) {
                         String promql = Dashboards.variablePromQL(Dashboards.substitute(Dashboards.variableQuery(v), variables));
                         String label = Dashboards.variableQuery(v).replaceAll(".*,\\s*(\\w+)\\)\\s*$", "$1");
                         List<String> values = query(prometheus, promql).stream()
@@ -134,12 +161,18 @@ class PrometheusDashboardsIT {
             }
             assertTrue(empty.isEmpty(), "dashboard expressions without data:\n" + String.join("\n", empty));
             assertTrue(checked >= 15, "only " + checked + " expressions");
+            // the dashboard's own sums over the two shards: all runs done, 100 %
+            Dashboards.Query progress = Dashboards.queries(Dashboards.files().get(0)).stream()
+                    .filter(q -> q.panel().equals("Training progress")).findFirst().orElseThrow();
+            awaitValue(prometheus, Dashboards.substitute(progress.expr(), variables), 100);
 
             // the scrape config of deploy/prometheus.yml reached the job on the port it moved to
-            String instance = LOOPBACK + ":" + servedOn;
+            String instance = LOOPBACK + ":" + served.get(0);
             awaitValue(prometheus, "max_over_time(up{job=\"gradreg\",instance=\"" + instance + "\"}[10m])", 1);
             assertFalse(query(prometheus, "count_over_time(gradreg_minibatches_total{job=\"gradreg\",instance=\""
                     + instance + "\",execution=\"1\"}[10m])").isEmpty(), "no scraped samples from " + instance);
+            assertFalse(query(prometheus, "count_over_time(gradreg_job_runs{job=\"gradreg\",shard=\"1/2\"}[10m])").isEmpty(),
+                    "no scraped samples from shard 1/2");
         } finally {
             for (Process p : servers) {
                 p.destroy();
@@ -171,6 +204,10 @@ class PrometheusDashboardsIT {
         String config = Files.readString(Path.of("deploy/prometheus.yml"));
         String original = config;
         config = replaceOnce(config, "scrape_interval: 15s", "scrape_interval: 1s");
+        config = replaceOnce(config, "evaluation_interval: 15s", "evaluation_interval: 1s");
+        // the rules file, named relative to deploy/prometheus.yml, from the copy's directory
+        config = replaceOnce(config, "  - prometheus/gradreg-rules.yml",
+                "  - " + Path.of("deploy/prometheus/gradreg-rules.yml").toAbsolutePath());
         for (int i = 0; i < 4; i++) {
             config = replaceOnce(config, "'localhost:" + (9494 + i) + "'", "'" + LOOPBACK + ":" + (jobPort + i) + "'");
         }
@@ -243,6 +280,12 @@ class PrometheusDashboardsIT {
             assertEquals("vector", data.getString("resultType"), promql);
             return data.getJsonArray("result");
         }
+    }
+
+    /** The runs a /q/metrics page counts, over every state of gradreg_job_runs. */
+    private static int runsExported(String metrics) {
+        return (int) metrics.lines().filter(l -> l.startsWith("gradreg_job_runs{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static boolean finite(JsonValue sample) {

@@ -102,15 +102,21 @@ class ManifestsTest {
     static final Set<String> LONG_LIVED = Set.of("ConfigMap", "Service", "StatefulSet", "Deployment", "CronJob",
             "NetworkPolicy");
 
-    /** podFailurePolicy: what each exit code does to an Indexed Job's index. */
+    /**
+     * podFailurePolicy: what each exit code does to an Indexed Job's index. A diverged run (1) is not
+     * returned by a shard that records failed runs (GRADREG_FAILED_RUNS=record); should it be, only
+     * its index fails. A bug (70) fails its index at once; maxFailedIndexes ends a bug that hits
+     * shard after shard. Memory, unfinished, I/O and the database are retried, counted.
+     */
     static final Map<ExitCode, String> INDEXED = Map.of(ExitCode.RUN_FAILED, "FailIndex", ExitCode.BAD_INPUT, "FailJob",
-            ExitCode.UNFINISHED, "Count", ExitCode.UNAVAILABLE, "Ignore");
+            ExitCode.NO_PERMISSION, "FailJob", ExitCode.INTERNAL, "FailIndex", ExitCode.OUT_OF_MEMORY, "Count",
+            ExitCode.UNFINISHED, "Count", ExitCode.IO_ERROR, "Count", ExitCode.UNAVAILABLE, "Count");
     /** ... and to a Job of one pod (the CronJob's): no index to fail, a deterministic failure fails the Job. */
     static final Map<ExitCode, String> SINGLE = Map.of(ExitCode.RUN_FAILED, "FailJob", ExitCode.BAD_INPUT, "FailJob",
-            ExitCode.UNFINISHED, "Count", ExitCode.UNAVAILABLE, "Ignore");
+            ExitCode.NO_PERMISSION, "FailJob", ExitCode.INTERNAL, "FailJob", ExitCode.OUT_OF_MEMORY, "Count",
+            ExitCode.UNFINISHED, "Count", ExitCode.IO_ERROR, "Count", ExitCode.UNAVAILABLE, "Count");
     /** ... and to the report Job, whose exit 1 means runs are missing: retrying now would not find them. */
-    static final Map<ExitCode, String> REPORT = Map.of(ExitCode.RUN_FAILED, "FailJob", ExitCode.BAD_INPUT, "FailJob",
-            ExitCode.UNAVAILABLE, "Ignore");
+    static final Map<ExitCode, String> REPORT = SINGLE;
 
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -138,10 +144,14 @@ class ManifestsTest {
             }
         }
         experiments = new LinkedHashMap<>();
-        for (Path file : yamlFiles(EXPERIMENTS)) {
-            List<HasMetadata> parsed = parse(Files.readString(file), file.toString());
-            assertEquals(1, parsed.size(), file + ": one Job per experiment file");
-            experiments.put(file.getFileName().toString(), (Job) parsed.get(0));
+        try (Stream<Path> dirs = Files.list(EXPERIMENTS)) {
+            for (Path dir : dirs.sorted().toList()) {
+                assertEquals(List.of("job.yaml"), experimentResources(dir), dir + ": an experiment is one Job");
+                Path file = dir.resolve("job.yaml");
+                List<HasMetadata> parsed = parse(Files.readString(file), file.toString());
+                assertEquals(1, parsed.size(), file + ": one Job per experiment");
+                experiments.put(dir.getFileName().toString(), (Job) parsed.get(0));
+            }
         }
     }
 
@@ -180,7 +190,7 @@ class ManifestsTest {
     @SuppressWarnings("unchecked")
     static List<String> kustomizationResources() throws IOException {
         Map<String, Object> k = kustomization();
-        assertEquals(Set.of("apiVersion", "kind", "labels", "resources", "secretGenerator", "images"), k.keySet(),
+        assertEquals(Set.of("apiVersion", "kind", "labels", "resources", "secretGenerator", "components"), k.keySet(),
                 "kustomization fields (a typo would be ignored by this test otherwise)");
         assertEquals("kustomize.config.k8s.io/v1beta1", k.get("apiVersion"));
         assertEquals("Kustomization", k.get("kind"));
@@ -188,7 +198,17 @@ class ManifestsTest {
         Set<String> present = yamlFiles(K8S).stream().map(p -> p.getFileName().toString())
                 .filter(n -> !n.equals("kustomization.yaml")).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(present, new TreeSet<>(listed), "every manifest file is listed in kustomization.yaml, and exists");
+        assertEquals(List.of("images"), k.get("components"), "the images of deploy/k8s/images, shared with the experiments");
         return listed;
+    }
+
+    /** An experiment's kustomization: its resources; it takes the images from the shared component, and nothing else. */
+    @SuppressWarnings("unchecked")
+    static List<String> experimentResources(Path dir) throws IOException {
+        Map<String, Object> k = YAML.readValue(dir.resolve("kustomization.yaml").toFile(), Map.class);
+        assertEquals(List.of("../../images"), k.get("components"), dir + ": the images of deploy/k8s/images");
+        assertNull(k.get("images"), dir + ": images are set in deploy/k8s/images only, for every object at once");
+        return (List<String>) k.get("resources");
     }
 
     static List<Path> yamlFiles(Path dir) throws IOException {
@@ -214,8 +234,9 @@ class ManifestsTest {
         assertEquals(Set.of("ConfigMap/gradreg-jobs", "ConfigMap/gradreg-settings", "ConfigMap/gradreg-postgres-init",
                 "CronJob/gradreg-nightly", "Deployment/gradreg-pushgateway", "NetworkPolicy/gradreg",
                 "NetworkPolicy/gradreg-postgres", "NetworkPolicy/gradreg-pushgateway", "Service/gradreg-postgres",
-                "Service/gradreg-pushgateway", "StatefulSet/gradreg-postgres"), resources.keySet());
-        assertEquals(Set.of("c4-train-size.yaml", "report.yaml"), experiments.keySet());
+                "Service/gradreg-postgres-headless", "Service/gradreg-pushgateway", "StatefulSet/gradreg-postgres"),
+                resources.keySet());
+        assertEquals(Set.of("c4-train-size", "report"), experiments.keySet());
         assertLongLived(List.copyOf(resources.values()));
         experiments.values().forEach(ManifestsTest::assertCreatedNotApplied);
     }
@@ -255,6 +276,8 @@ class ManifestsTest {
         example.load(Files.newBufferedReader(K8S.resolve("database.env.example")));
         assertNotEquals("postgres", example.getProperty("GRADREG_DB_USER"), "the app's role is not the superuser");
         assertTrue(example.getProperty("GRADREG_DB_URL").startsWith("jdbc:postgresql://gradreg-postgres:5432/gradreg"));
+        assertTrue(example.getProperty("GRADREG_DB_URL").matches(".*[?&]sslmode=[a-z-]+.*"),
+                "TLS said explicitly, not left to the driver's silent fallback");
         ConfigMap init = (ConfigMap) resources.get("ConfigMap/gradreg-postgres-init");
         String script = init.getData().values().iterator().next();
         assertTrue(script.contains("CREATE ROLE :\"app_user\" LOGIN PASSWORD :'app_password' NOSUPERUSER"), script);
@@ -271,11 +294,15 @@ class ManifestsTest {
 
     @Test
     void everyPodFailurePolicyMapsTheCommandsExitCodes() {
-        Job c4 = experiments.get("c4-train-size.yaml");
+        Job c4 = experiments.get("c4-train-size");
         assertNotNull(c4.getSpec().getBackoffLimitPerIndex(), "FailIndex needs backoffLimitPerIndex");
         assertExitCodesMapped(c4.getSpec().getPodFailurePolicy(), INDEXED);
         assertExitCodesMapped(nightly().getSpec().getJobTemplate().getSpec().getPodFailurePolicy(), SINGLE);
-        assertExitCodesMapped(experiments.get("report.yaml").getSpec().getPodFailurePolicy(), REPORT);
+        assertExitCodesMapped(experiments.get("report").getSpec().getPodFailurePolicy(), REPORT);
+        // the Indexed Job's shards record failed runs; the nightly check fails on one (exit 1)
+        assertEquals("record", env(gradreg(c4.getSpec().getTemplate()), "GRADREG_FAILED_RUNS"));
+        assertTrue(gradreg(nightly().getSpec().getJobTemplate().getSpec().getTemplate()).getEnv().stream()
+                .noneMatch(e -> e.getName().equals("GRADREG_FAILED_RUNS")), "the nightly exits 1 on a diverged run");
         int stopSeconds = Integer.parseInt(stopSecondsDefault());
         for (var t : allTemplates().entrySet()) {
             if (t.getKey().startsWith("gradreg")) {
@@ -287,8 +314,137 @@ class ManifestsTest {
     }
 
     @Test
+    void noPodFailurePolicyIgnoresAnExitCode() {
+        for (PodFailurePolicy policy : List.of(experiments.get("c4-train-size").getSpec().getPodFailurePolicy(),
+                nightly().getSpec().getJobTemplate().getSpec().getPodFailurePolicy(),
+                experiments.get("report").getSpec().getPodFailurePolicy())) {
+            assertNoIgnoredExitCode(policy);
+        }
+    }
+
+    @Test
+    void fourShardsWithADivergedRunLeaveTheOtherShardsRunning() {
+        Job c4 = experiments.get("c4-train-size");
+        Container c = gradreg(c4.getSpec().getTemplate());
+        // what a shard whose share finished, one run of it diverged, exits with under the pod's settings
+        int diverged = ExitCode.ofJob(jakarta.batch.runtime.BatchStatus.COMPLETED, 1,
+                ExitCode.FailedRuns.parse(env(c, "GRADREG_FAILED_RUNS"))).code();
+        JobController job = new JobController(c4);
+        int shards = c4.getSpec().getCompletions();
+        int withADivergedRun = c4.getSpec().getMaxFailedIndexes() + 1;
+        for (int i = 0; i < withADivergedRun; i++) {
+            job.podEnded(i, diverged);
+        }
+        assertNull(job.failure, "the Job ended: " + job.failure);
+        assertEquals(shards - withADivergedRun, job.running().size(), "the other shards go on");
+        assertTrue(job.failedIndexes.isEmpty(), "diverged runs failed no index: " + job.failedIndexes);
+    }
+
+    @Test
+    void everyFailureEndsAfterBoundedRetriesAndABugDoesNotBurnPods() {
+        Job c4 = experiments.get("c4-train-size");
+        int perIndex = c4.getSpec().getBackoffLimitPerIndex() + 1;
+        for (ExitCode code : ExitCode.values()) {
+            if (code == ExitCode.OK) {
+                continue;
+            }
+            // one shard whose every pod exits with this code
+            JobController job = new JobController(c4);
+            int pods = 0;
+            while (job.failure == null && !job.failedIndexes.contains(0) && pods < 100) {
+                job.podEnded(0, code.code());
+                pods++;
+            }
+            assertTrue(pods <= perIndex, code + ": " + pods + " pods for one shard; at most " + perIndex);
+            if (code == ExitCode.INTERNAL || code == ExitCode.RUN_FAILED) {
+                assertEquals(1, pods, code + " is deterministic: one pod, no retries");
+            }
+        }
+        // a bug that hits every shard ends the Job after maxFailedIndexes + 1 pods, not 4 per index
+        JobController job = new JobController(c4);
+        int pods = 0;
+        for (int i = 0; job.failure == null && i < c4.getSpec().getCompletions(); i++, pods++) {
+            job.podEnded(i, ExitCode.INTERNAL.code());
+        }
+        assertEquals("MaxFailedIndexesExceeded", job.failure);
+        assertEquals(c4.getSpec().getMaxFailedIndexes() + 1, pods);
+    }
+
+    @Test
+    void imagesAreSetInOnePlacePinnedAndPulledExplicitly() throws IOException {
+        Map<String, Map<String, String>> images = imagesComponent(Files.readString(K8S.resolve("images/kustomization.yaml")));
+        for (var t : allTemplates().entrySet()) {
+            for (Container c : t.getValue().getSpec().getContainers()) {
+                assertImageFromTheComponent(t.getKey(), c, images);
+            }
+        }
+        assertDigestPinned("postgres", images);
+    }
+
+    @Test
+    void aTagInAManifestOrAnUnpinnedPostgresFails() throws IOException {
+        String component = Files.readString(K8S.resolve("images/kustomization.yaml"));
+        Map<String, Map<String, String>> images = imagesComponent(component);
+        String postgres = Files.readString(K8S.resolve("postgres.yaml"));
+        StatefulSet tagged = parseOne(edit(postgres, "image: postgres\n", "image: postgres:15\n"), StatefulSet.class);
+        assertThrows(AssertionError.class, () -> assertImageFromTheComponent("copy",
+                tagged.getSpec().getTemplate().getSpec().getContainers().get(0), images));
+        StatefulSet implicit = parseOne(edit(postgres, "          imagePullPolicy: IfNotPresent\n", ""), StatefulSet.class);
+        assertThrows(AssertionError.class, () -> assertImageFromTheComponent("copy",
+                implicit.getSpec().getTemplate().getSpec().getContainers().get(0), images));
+        String unpinned = component.replaceAll("    digest: sha256:[0-9a-f]{64}\n", "    newTag: \"15\"\n");
+        assertThrows(AssertionError.class, () -> assertDigestPinned("postgres", imagesComponent(unpinned)));
+    }
+
+    @Test
+    void everyEmptyDirIsBoundedAndEveryContainerRequestsItsEphemeralStorage() {
+        for (var t : allTemplates().entrySet()) {
+            assertEphemeralStorageBounded(t.getKey(), t.getValue().getSpec());
+        }
+    }
+
+    @Test
+    void thePostgresStatefulSetIsGovernedByAHeadlessService() {
+        StatefulSet postgres = (StatefulSet) resources.get("StatefulSet/gradreg-postgres");
+        Service governing = (Service) resources.get("Service/" + postgres.getSpec().getServiceName());
+        assertNotNull(governing, "serviceName " + postgres.getSpec().getServiceName() + " names no Service");
+        assertEquals("None", governing.getSpec().getClusterIP(), "a StatefulSet's serviceName is a headless Service");
+        assertEquals(postgres.getSpec().getSelector().getMatchLabels(), governing.getSpec().getSelector());
+    }
+
+    @Test
+    void theImagesRunAsTheUserThePodsSay() throws IOException {
+        for (String dockerfile : List.of("deploy/docker/Dockerfile.jvm", "deploy/docker/Dockerfile.native")) {
+            List<String> users = Files.readAllLines(Path.of(dockerfile)).stream().filter(l -> l.startsWith("USER "))
+                    .map(l -> l.substring(5).strip()).toList();
+            for (var t : gradregTemplates().entrySet()) {
+                assertEquals(Long.toString(t.getValue().getSpec().getSecurityContext().getRunAsUser()),
+                        users.get(users.size() - 1), dockerfile + "'s last USER, " + t.getKey() + "'s runAsUser");
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anExperimentIsNamedByItsKustomizationAndTheReportNamesItsExperiment() throws IOException {
+        Map<String, Object> c4 = YAML.readValue(EXPERIMENTS.resolve("c4-train-size/kustomization.yaml").toFile(), Map.class);
+        String suffix = (String) c4.get("nameSuffix");
+        assertTrue(suffix != null && suffix.matches("-[a-z0-9-]+"), "a nameSuffix: a new experiment is a new name");
+        String experiment = experiments.get("c4-train-size").getMetadata().getName() + suffix;
+        Map<String, Object> report = YAML.readValue(EXPERIMENTS.resolve("report/kustomization.yaml").toFile(), Map.class);
+        var labels = (List<Map<String, Map<String, String>>>) report.get("labels");
+        assertEquals(experiment, labels.get(0).get("pairs").get("gradreg.io/experiment"),
+                "the report's default experiment is the C4 kustomization's");
+        String replacements = report.get("replacements").toString();
+        assertTrue(replacements.contains("metadata.labels.[gradreg.io/experiment]"), replacements);
+        assertTrue(replacements.contains("env.[name=GRADREG_EXPERIMENT_ID].value"), replacements);
+        assertTrue(experiments.get("report").getMetadata().getName().endsWith("report-of-EXPERIMENT"),
+                "the part of the name the replacement sets");
+    }
+
+    @Test
     void indexedJobRunsEveryShardOfOneExperiment() {
-        Job job = experiments.get("c4-train-size.yaml");
+        Job job = experiments.get("c4-train-size");
         var spec = job.getSpec();
         assertEquals("Indexed", spec.getCompletionMode());
         assertTrue(spec.getParallelism() <= spec.getCompletions());
@@ -321,12 +477,12 @@ class ManifestsTest {
 
     @Test
     void theReportJobReportsTheExperimentItIsGiven() {
-        Container c = gradreg(experiments.get("report.yaml").getSpec().getTemplate());
+        Container c = gradreg(experiments.get("report").getSpec().getTemplate());
         ParseResult parsed = parseArgs(c);
         assertEquals("report", parsed.subcommand().commandSpec().name());
         assertEquals("$(GRADREG_EXPERIMENT_ID)", parsed.subcommand().matchedOptionValue("--experiment", ""),
                 "Kubernetes puts the variable's value there");
-        assertEquals("EXPERIMENT", env(c, "GRADREG_EXPERIMENT_ID"), "the placeholder README's sed replaces");
+        assertEquals("EXPERIMENT", env(c, "GRADREG_EXPERIMENT_ID"), "the placeholder the kustomization replaces");
     }
 
     @Test
@@ -344,7 +500,7 @@ class ManifestsTest {
                 .noneMatch(a -> a.startsWith("prometheus.io/")), "pushed, so not scraped too");
         assertTrue(c.getPorts() == null || c.getPorts().isEmpty(), "no metrics port for a PodMonitor to find");
         // the Indexed Job is scraped, and does not push
-        PodTemplateSpec c4 = experiments.get("c4-train-size.yaml").getSpec().getTemplate();
+        PodTemplateSpec c4 = experiments.get("c4-train-size").getSpec().getTemplate();
         Container shard = gradreg(c4);
         assertTrue(shard.getEnv().stream().noneMatch(e -> e.getName().startsWith("GRADREG_METRICS_PUSH")));
         Map<String, String> annotations = c4.getMetadata().getAnnotations();
@@ -371,13 +527,31 @@ class ManifestsTest {
         for (JsonNode job : prometheus.get("scrape_configs")) {
             byRole.put(job.at("/kubernetes_sd_configs/0/role").asText(), job);
         }
-        assertEquals(Set.of("pod", "endpoints"), byRole.keySet());
+        assertEquals(Set.of("pod", "endpointslice"), byRole.keySet(), "EndpointSlices: v1 Endpoints are deprecated");
+        for (JsonNode job : prometheus.get("scrape_configs")) {
+            assertFalse(job.at("/kubernetes_sd_configs/0/namespaces/names").isEmpty(),
+                    "discovery in gradreg's namespace only, where deploy/prometheus-kubernetes-rbac.yaml's Role is");
+        }
         String relabel = byRole.get("pod").get("relabel_configs").toString();
         for (String annotation : List.of("prometheus_io_scrape", "prometheus_io_port", "prometheus_io_path")) {
             assertTrue(relabel.contains("__meta_kubernetes_pod_annotation_" + annotation), annotation + " in " + relabel);
         }
-        assertTrue(byRole.get("endpoints").get("honor_labels").asBoolean());
-        assertTrue(byRole.get("endpoints").get("relabel_configs").toString().contains(
+        // its discovery's RBAC (schema: SchemaCheckTest): read pods and EndpointSlices, nothing else
+        List<JsonNode> rbac = new ArrayList<>();
+        try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(
+                Path.of("deploy/prometheus-kubernetes-rbac.yaml").toFile())) {
+            docs.forEachRemaining(rbac::add);
+        }
+        assertEquals("Role", rbac.get(0).get("kind").asText(), "a Role, in gradreg's namespace; no ClusterRole");
+        Set<String> readable = new TreeSet<>();
+        for (JsonNode rule : rbac.get(0).get("rules")) {
+            rule.get("resources").forEach(r -> readable.add(r.asText()));
+            assertEquals("[\"get\",\"list\",\"watch\"]", rule.get("verbs").toString(), "read only");
+        }
+        assertEquals(Set.of("endpointslices", "pods"), readable);
+        assertEquals(rbac.get(0).at("/metadata/name"), rbac.get(1).at("/roleRef/name"));
+        assertTrue(byRole.get("endpointslice").get("honor_labels").asBoolean());
+        assertTrue(byRole.get("endpointslice").get("relabel_configs").toString().contains(
                 pushgatewayService.getMetadata().getName() + ";" + pushgatewayService.getSpec().getPorts().get(0).getName()));
     }
 
@@ -414,6 +588,8 @@ class ManifestsTest {
         assertIngressOnlyFrom("Deployment/gradreg-pushgateway",
                 ((Deployment) resources.get("Deployment/gradreg-pushgateway")).getSpec().getTemplate(),
                 List.of(gradreg, prometheus));
+        assertIngressOnlyFrom("gradreg's pods", experiments.get("c4-train-size").getSpec().getTemplate(),
+                List.of(prometheus));
         StatefulSet postgres = (StatefulSet) resources.get("StatefulSet/gradreg-postgres");
         assertEquals(postgres.getSpec().getSelector().getMatchLabels(),
                 ((Service) resources.get("Service/gradreg-postgres")).getSpec().getSelector());
@@ -436,7 +612,7 @@ class ManifestsTest {
             int partitions = Integer.parseInt(parameters(parseArgs(c)).getProperty("partitions"));
             assertSizedFromThePeak(c, partitions);
         }
-        assertEquals("amd64", experiments.get("report.yaml").getSpec().getTemplate().getSpec().getNodeSelector()
+        assertEquals("amd64", experiments.get("report").getSpec().getTemplate().getSpec().getNodeSelector()
                 .get("kubernetes.io/arch"));
     }
 
@@ -456,9 +632,12 @@ class ManifestsTest {
     }
 
     static void assertCreatedNotApplied(Job job) {
-        String what = "experiment " + job.getMetadata().getGenerateName();
-        assertNull(job.getMetadata().getName(), what + ": generateName, so that every create is a new Job");
-        assertNotNull(job.getMetadata().getGenerateName(), "an experiment Job has generateName");
+        String what = "experiment " + job.getMetadata().getName();
+        // kustomize cannot render a generateName: a name (+ the kustomization's nameSuffix) is the
+        // experiment id; kubectl create -k refuses one that exists, and a Job created again under an
+        // ended one's name continues that experiment (README, "Resuming an experiment")
+        assertNull(job.getMetadata().getGenerateName(), what + ": kustomize refuses generateName");
+        assertNotNull(job.getMetadata().getName(), "an experiment Job has a name, its experiment id");
         assertNotNull(job.getSpec().getTtlSecondsAfterFinished(), what + ": ttlSecondsAfterFinished");
         assertNotNull(job.getSpec().getActiveDeadlineSeconds(), what + ": activeDeadlineSeconds (Pending forever)");
         assertNotEquals(Boolean.TRUE, job.getSpec().getSuspend(), what + ": suspend");
@@ -578,6 +757,123 @@ class ManifestsTest {
         }
     }
 
+    /** Every emptyDir has a sizeLimit; each container requests (= limits) ephemeral storage for the ones it mounts. */
+    static void assertEphemeralStorageBounded(String what, PodSpec pod) {
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        for (Volume v : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+            if (v.getEmptyDir() != null) {
+                assertNotNull(v.getEmptyDir().getSizeLimit(), what + ": emptyDir " + v.getName() + " without sizeLimit");
+                limits.put(v.getName(), v.getEmptyDir().getSizeLimit());
+            }
+        }
+        for (Container c : pod.getContainers()) {
+            Quantity requested = c.getResources().getRequests().get("ephemeral-storage");
+            assertNotNull(requested, what + ", " + c.getName() + ": no ephemeral-storage request");
+            assertEquals(requested, c.getResources().getLimits().get("ephemeral-storage"), what + ": request = limit");
+            BigDecimal mounted = c.getVolumeMounts() == null ? BigDecimal.ZERO : c.getVolumeMounts().stream()
+                    .filter(m -> limits.containsKey(m.getName()))
+                    .map(m -> Quantity.getAmountInBytes(limits.get(m.getName()))).reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertTrue(Quantity.getAmountInBytes(requested).compareTo(mounted) > 0, what + ", " + c.getName()
+                    + ": ephemeral-storage " + requested + " below its emptyDirs' " + mounted + " bytes and its log");
+        }
+    }
+
+    /** deploy/k8s/images: the Component every kustomization includes, its images by name. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, String>> imagesComponent(String yaml) {
+        try {
+            Map<String, Object> k = YAML.readValue(yaml, Map.class);
+            assertEquals("Component", k.get("kind"));
+            Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+            for (Map<String, String> image : (List<Map<String, String>>) k.get("images")) {
+                byName.put(image.get("name"), image);
+            }
+            return byName;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A container names its image without registry, tag or digest (the component sets them), and its pull policy. */
+    static void assertImageFromTheComponent(String what, Container c, Map<String, Map<String, String>> images) {
+        assertTrue(images.containsKey(c.getImage()), what + ", " + c.getName() + ": image " + c.getImage()
+                + " is not one deploy/k8s/images sets; it sets " + images.keySet());
+        assertNotNull(images.get(c.getImage()).get("newName"), c.getImage() + ": a registry, never an implicit docker.io");
+        assertNotNull(c.getImagePullPolicy(), what + ", " + c.getName() + ": imagePullPolicy explicit");
+    }
+
+    static void assertDigestPinned(String name, Map<String, Map<String, String>> images) {
+        Map<String, String> image = images.get(name);
+        assertTrue(image.getOrDefault("digest", "").matches("sha256:[0-9a-f]{64}"), name + " pinned by digest: " + image);
+        assertNull(image.get("newTag"), name + ": a digest, not a tag that can move");
+    }
+
+    static void assertNoIgnoredExitCode(PodFailurePolicy policy) {
+        for (PodFailurePolicyRule rule : policy.getRules()) {
+            if (rule.getOnExitCodes() != null && rule.getAction().equals("Ignore")) {
+                fail("Ignore on exit codes " + rule.getOnExitCodes().getValues()
+                        + " retries without bound; Count them against the backoff limit");
+            }
+        }
+    }
+
+    /**
+     * An Indexed Job as the Job controller keeps its books (Kubernetes docs, "Backoff limit per
+     * index", "Pod failure policy"): a failed pod's exit code goes through the podFailurePolicy's
+     * first matching rule; Count adds a failure to its index, which fails once its failures exceed
+     * backoffLimitPerIndex; FailIndex fails it at once; FailJob fails the Job; once the failed
+     * indexes exceed maxFailedIndexes the Job fails and every running pod is terminated.
+     */
+    static final class JobController {
+        final Job job;
+        final Map<Integer, Integer> failures = new java.util.HashMap<>();
+        final Set<Integer> failedIndexes = new TreeSet<>();
+        final Set<Integer> succeeded = new TreeSet<>();
+        String failure;
+
+        JobController(Job job) {
+            this.job = job;
+        }
+
+        void podEnded(int index, int exitCode) {
+            assertNull(failure, "the Job has ended");
+            if (exitCode == 0) {
+                succeeded.add(index);
+                return;
+            }
+            switch (action(job.getSpec().getPodFailurePolicy(), exitCode)) {
+                case "FailJob" -> failure = "PodFailurePolicy";
+                case "FailIndex" -> failIndex(index);
+                case "Ignore" -> {
+                }
+                default -> {
+                    if (failures.merge(index, 1, Integer::sum) > job.getSpec().getBackoffLimitPerIndex()) {
+                        failIndex(index);
+                    }
+                }
+            }
+        }
+
+        private void failIndex(int index) {
+            failedIndexes.add(index);
+            Integer max = job.getSpec().getMaxFailedIndexes();
+            if (max != null && failedIndexes.size() > max) {
+                failure = "MaxFailedIndexesExceeded";
+            }
+        }
+
+        /** Indexes still to run (or running): neither succeeded nor failed, while the Job lives. */
+        Set<Integer> running() {
+            Set<Integer> left = new TreeSet<>();
+            for (int i = 0; failure == null && i < job.getSpec().getCompletions(); i++) {
+                if (!succeeded.contains(i) && !failedIndexes.contains(i)) {
+                    left.add(i);
+                }
+            }
+            return left;
+        }
+    }
+
     /** What the Job controller does with a pod whose gradreg container exited {@code code}: the first matching rule. */
     static String action(PodFailurePolicy policy, int code) {
         for (PodFailurePolicyRule rule : policy.getRules()) {
@@ -626,6 +922,9 @@ class ManifestsTest {
             for (NetworkPolicyPeer peer : rule.getFrom()) {
                 assertNull(peer.getIpBlock(), what + ": admitted by address");
                 assertNotNull(peer.getPodSelector(), what + ": a whole namespace admitted");
+                assertTrue(peer.getNamespaceSelector() == null || peer.getNamespaceSelector().getMatchLabels() != null
+                        && !peer.getNamespaceSelector().getMatchLabels().isEmpty(),
+                        what + ": namespaceSelector {} admits a pod with that label in any namespace");
                 admitted.add(peer.getPodSelector().getMatchLabels());
             }
         }
@@ -639,18 +938,19 @@ class ManifestsTest {
                 CronJob.class);
         assertTrue(assertThrows(AssertionError.class, () -> assertLongLived(List.of(suspended))).getMessage()
                 .contains("suspend in the base"));
-        Job job = experiments.get("c4-train-size.yaml");
+        Job job = experiments.get("c4-train-size");
         assertThrows(AssertionError.class, () -> assertLongLived(List.of(job)), "a Job in the base");
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
-        Job named = parseOne(edit(c4, "generateName: gradreg-c4-train-size-", "name: gradreg-c4-train-size"), Job.class);
-        assertThrows(AssertionError.class, () -> assertCreatedNotApplied(named));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
+        Job generated = parseOne(edit(c4, "  name: gradreg-c4-train-size\n", "  generateName: gradreg-c4-train-size-\n"),
+                Job.class);
+        assertThrows(AssertionError.class, () -> assertCreatedNotApplied(generated));
         Job forever = parseOne(edit(c4, "  activeDeadlineSeconds: 86400\n", ""), Job.class);
         assertThrows(AssertionError.class, () -> assertCreatedNotApplied(forever));
     }
 
     @Test
     void aMissingSecurityContextFieldFails() throws IOException {
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         for (String field : List.of("allowPrivilegeEscalation: false", "readOnlyRootFilesystem: true", "runAsNonRoot: true",
                 "type: RuntimeDefault", "automountServiceAccountToken: false", "drop: [\"ALL\"]")) {
             assertTrue(c4.contains(field), field);
@@ -668,7 +968,7 @@ class ManifestsTest {
         Secret secret = parseOne("apiVersion: v1\nkind: Secret\nmetadata: {name: gradreg-database}\n"
                 + "stringData: {GRADREG_DB_PASSWORD: change-me}\n", Secret.class);
         assertThrows(AssertionError.class, () -> assertNoPasswordInGit(List.of(secret)));
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         Job literal = parseOne(edit(c4, "            - name: GRADREG_DB_PASSWORD\n              valueFrom:\n"
                 + "                secretKeyRef:\n                  name: gradreg-database\n"
                 + "                  key: GRADREG_DB_PASSWORD\n",
@@ -685,16 +985,50 @@ class ManifestsTest {
     }
 
     @Test
+    void anUnboundedEmptyDirAHeadlessnessLostOrAnyNamespaceAdmittedFails() throws IOException {
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
+        Job unbounded = parseOne(edit(c4, "          emptyDir:\n            sizeLimit: 512Mi\n", "          emptyDir: {}\n"), Job.class);
+        assertThrows(AssertionError.class,
+                () -> assertEphemeralStorageBounded("copy", unbounded.getSpec().getTemplate().getSpec()));
+        Job small = parseOne(c4.replace("ephemeral-storage: 1Gi", "ephemeral-storage: 512Mi"), Job.class);
+        assertThrows(AssertionError.class, () -> assertEphemeralStorageBounded("copy", small.getSpec().getTemplate().getSpec()));
+        String policies = Files.readString(K8S.resolve("networkpolicies.yaml"));
+        String anyNamespace = edit(policies, "        - namespaceSelector:\n            matchLabels:\n"
+                + "              kubernetes.io/metadata.name: monitoring\n          podSelector:\n          ",
+                "        - namespaceSelector: {}\n          podSelector:\n          ");
+        NetworkPolicy open = (NetworkPolicy) parse(anyNamespace, "copy").get(1);
+        Map<String, HasMetadata> saved = new LinkedHashMap<>(resources);
+        try {
+            resources.put("NetworkPolicy/gradreg-pushgateway", open);
+            assertThrows(AssertionError.class, this::onlyGradregsPodsReachPostgresAndThePushgateway);
+        } finally {
+            resources.clear();
+            resources.putAll(saved);
+        }
+    }
+
+    @Test
     void aWrongExitCodeMappingFails() throws IOException {
-        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         // the old mapping: a diverged run retried like any failure
-        Job retried = parseOne(edit(c4, "action: FailIndex", "action: Count"), Job.class);
+        Job retried = parseOne(edit(c4, "      - action: FailIndex\n        onExitCodes:\n          containerName: gradreg\n"
+                + "          operator: In\n          values: [1]", "      - action: Count\n        onExitCodes:\n"
+                + "          containerName: gradreg\n          operator: In\n          values: [1]"), Job.class);
         assertThrows(AssertionError.class, () -> assertExitCodesMapped(retried.getSpec().getPodFailurePolicy(), INDEXED));
         // a code gradreg never returns
-        Job stale = parseOne(edit(c4, "values: [3]", "values: [4]"), Job.class);
+        Job stale = parseOne(edit(c4, "values: [3, 4, 74, 75]", "values: [3, 5, 74, 75]"), Job.class);
         AssertionError e = assertThrows(AssertionError.class,
                 () -> assertExitCodesMapped(stale.getSpec().getPodFailurePolicy(), INDEXED));
-        assertTrue(e.getMessage().contains("[4] that gradreg never returns"), e.getMessage());
+        assertTrue(e.getMessage().contains("[3, 5, 74, 75] that gradreg never returns"), e.getMessage());
+        // the old mapping: the infrastructure code ignored, retried without bound
+        Job ignored = parseOne(edit(c4, "      - action: Count\n", "      - action: Ignore\n"), Job.class);
+        assertThrows(AssertionError.class, () -> assertNoIgnoredExitCode(ignored.getSpec().getPodFailurePolicy()));
+        // the old behaviour: the shard exits 1 on a diverged run, and the fourth such shard ends the experiment
+        JobController old = new JobController(experiments.get("c4-train-size"));
+        for (int i = 0; i < 4; i++) {
+            old.podEnded(i, ExitCode.RUN_FAILED.code());
+        }
+        assertEquals("MaxFailedIndexesExceeded", old.failure);
         Job evictionsCount = parseOne(edit(c4, "type: DisruptionTarget", "type: ConfigIssue"), Job.class);
         assertThrows(AssertionError.class,
                 () -> assertExitCodesMapped(evictionsCount.getSpec().getPodFailurePolicy(), INDEXED));
@@ -712,14 +1046,14 @@ class ManifestsTest {
     /** Pod templates of gradreg's own containers, by a name for messages. */
     static Map<String, PodTemplateSpec> gradregTemplates() {
         Map<String, PodTemplateSpec> t = new LinkedHashMap<>(trainingTemplates());
-        t.put("gradreg report", experiments.get("report.yaml").getSpec().getTemplate());
+        t.put("gradreg report", experiments.get("report").getSpec().getTemplate());
         return t;
     }
 
     /** The templates that train: sized by partitions. */
     static Map<String, PodTemplateSpec> trainingTemplates() {
         Map<String, PodTemplateSpec> t = new LinkedHashMap<>();
-        t.put("gradreg c4-train-size", experiments.get("c4-train-size.yaml").getSpec().getTemplate());
+        t.put("gradreg c4-train-size", experiments.get("c4-train-size").getSpec().getTemplate());
         t.put("gradreg nightly", nightly().getSpec().getJobTemplate().getSpec().getTemplate());
         return t;
     }
@@ -754,7 +1088,8 @@ class ManifestsTest {
         assertEquals(1, containers.size());
         Container c = containers.get(0);
         assertEquals("gradreg", c.getName());
-        assertEquals("gradreg", c.getImage(), "the image name that kustomization.yaml's images: and README's sed rewrite");
+        assertEquals("gradreg", c.getImage(), "the image name that deploy/k8s/images sets (registry, digest)");
+        assertEquals("IfNotPresent", c.getImagePullPolicy(), "explicit; one digest, one build");
         assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), "the image's entry point runs gradreg");
         return c;
     }

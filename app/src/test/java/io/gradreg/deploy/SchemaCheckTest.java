@@ -48,8 +48,11 @@ class SchemaCheckTest {
     @Test
     void everyManifestMatchesTheApiSchemasAndTheBaseRenders(@TempDir Path tmp) throws Exception {
         List<Path> paths = new ArrayList<>(List.of(renderableCopy(tmp)));
-        paths.addAll(ManifestsTest.yamlFiles(ManifestsTest.EXPERIMENTS));
+        Path experiments = tmp.resolve("k8s/experiments"); // kustomizations, rendered as kubectl create -k does
+        paths.add(experiments.resolve("c4-train-size"));
+        paths.add(experiments.resolve("report"));
         paths.addAll(ManifestsTest.yamlFiles(ManifestsTest.MONITORING));
+        paths.add(Path.of("deploy/prometheus-kubernetes-rbac.yaml"));
         Result r = check(paths);
         assertEquals(0, r.exit(), r.out());
         assertFalse(r.out().contains("invalid"), r.out());
@@ -58,15 +61,35 @@ class SchemaCheckTest {
                 "ConfigMap/gradreg-postgres-init", "StatefulSet/gradreg-postgres", "Service/gradreg-postgres",
                 "Deployment/gradreg-pushgateway", "Service/gradreg-pushgateway", "CronJob/gradreg-nightly",
                 "NetworkPolicy/gradreg", "NetworkPolicy/gradreg-postgres", "NetworkPolicy/gradreg-pushgateway",
-                "Job/gradreg-c4-train-size-", "Job/gradreg-report-", "PodMonitor/gradreg",
-                "ServiceMonitor/gradreg-pushgateway")) {
+                "Job/gradreg-c4-train-size-1", "Job/gradreg-report-of-gradreg-c4-train-size-1", "PodMonitor/gradreg",
+                "ServiceMonitor/gradreg-pushgateway", "PrometheusRule/gradreg", "Role/gradreg-prometheus-discovery",
+                "RoleBinding/gradreg-prometheus-discovery")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("ok ") && l.endsWith(" " + object)), object + "\n" + r.out());
         }
     }
 
     @Test
+    void theBaseAndEveryExperimentRenderWithOneImageFromOnePlaceWithoutSed(@TempDir Path tmp) throws Exception {
+        Path base = renderableCopy(tmp);
+        java.util.Set<String> images = new java.util.TreeSet<>();
+        for (Path kustomization : List.of(base, base.resolve("experiments/c4-train-size"), base.resolve("experiments/report"))) {
+            Process p = new ProcessBuilder(CHECK.resolve(KUSTOMIZE).toString(), "build", kustomization.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+            assertEquals(0, p.exitValue(), out);
+            out.lines().map(String::strip).filter(l -> l.startsWith("image: ") || l.startsWith("- image: "))
+                    .map(l -> l.substring(l.indexOf("image: ") + 7)).forEach(images::add);
+        }
+        // the component's three images, each with its registry; gradreg's one build for the base and the experiments
+        assertEquals(java.util.Set.of("registry.example/gradreg:0.1.0-jvm", "docker.io/prom/pushgateway:v1.11.0",
+                "docker.io/library/postgres@sha256:9b1d34adbce1dd07ee6e94b4a2cf698884b89bd44a6c9c12f5da8f3acbfe4957"),
+                images);
+    }
+
+    @Test
     void aWrongEnumerationOrTypeFails(@TempDir Path tmp) throws Exception {
-        String c4 = Files.readString(ManifestsTest.EXPERIMENTS.resolve("c4-train-size.yaml"));
+        String c4 = Files.readString(ManifestsTest.EXPERIMENTS.resolve("c4-train-size/job.yaml"));
         Path enumeration = tmp.resolve("enumeration.yaml");
         Files.writeString(enumeration, ManifestsTest.edit(c4, "completionMode: Indexed", "completionMode: Indexd"));
         Path type = tmp.resolve("type.yaml");

@@ -83,15 +83,31 @@ class DashboardsTest {
     }
 
     @Test
-    void aVariableSelectsTheJobExecutionAndEveryQueryFiltersByIt() throws Exception {
+    void variablesSelectANamespaceAndAnExperimentAndEveryQueryShowsAllOfItsShards() throws Exception {
+        String rules = Files.readString(Path.of("deploy/prometheus/gradreg-rules.yml"));
         for (Path f : Dashboards.files()) {
             JsonObject d = Dashboards.read(f);
-            JsonObject execution = Dashboards.variables(d).stream().filter(v -> v.getString("name").equals("execution"))
-                    .findFirst().orElseThrow(() -> new AssertionError(f + ": no variable 'execution'"));
-            assertEquals("query", execution.getString("type"));
-            assertTrue(Dashboards.variableQuery(execution).endsWith(", execution)"), Dashboards.variableQuery(execution));
+            Map<String, JsonObject> byName = Dashboards.variables(d).stream()
+                    .collect(Collectors.toMap(v -> v.getString("name"), v -> v));
+            JsonObject namespace = byName.get("namespace");
+            assertEquals("label_values(gradreg_job_runs, namespace)", Dashboards.variableQuery(namespace));
+            // All matches series without a namespace too (machines): the regex .*, not Grafana's value list
+            assertTrue(namespace.getBoolean("includeAll"));
+            assertEquals(".*", namespace.getString("allValue"));
+            assertTrue(Dashboards.variableQuery(byName.get("experiment")).endsWith(", experiment)"));
+            assertFalse(byName.containsKey("execution"), "a whole experiment at once, not one shard's execution");
             for (Dashboards.Query q : Dashboards.queries(f)) {
-                assertTrue(q.expr().contains("execution=\"$execution\""), q + ": does not select the execution");
+                assertTrue(q.expr().contains("namespace=~\"$namespace\"") && q.expr().contains("experiment=\"$experiment\""),
+                        q + ": does not select the namespace and the experiment");
+                assertFalse(q.expr().contains("execution="), q + ": one execution is one shard's process");
+                // PromQL's stddev divides by n; the report's sample sd by n - 1 (the recording rule)
+                assertFalse(q.expr().matches("(?s).*(?<![:\\w])stddev\\s*(by\\b|\\().*"), q + ": population standard deviation");
+                java.util.regex.Matcher recorded = java.util.regex.Pattern.compile("gradreg_\\w+:\\w+:\\w+")
+                        .matcher(q.expr());
+                while (recorded.find()) {
+                    assertTrue(rules.contains("- record: " + recorded.group() + "\n"), q + ": no recording rule "
+                            + recorded.group() + " in deploy/prometheus/gradreg-rules.yml");
+                }
             }
         }
     }

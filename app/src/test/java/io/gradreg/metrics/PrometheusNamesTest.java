@@ -31,7 +31,8 @@ class PrometheusNamesTest {
             String text = registry.scrape();
             for (String series : List.of(
                     "gradreg_minibatches_total{architecture=\"baseline\",execution=\"2\",experiment=\"quickstart\","
-                            + "job_name=\"quickstart\",regularizer=\"none\",run=\"0\",train_size=\"50/class\",} 1.0",
+                            + "gradreg_job=\"quickstart\",regularizer=\"none\",run=\"0\",shard=\"0/1\","
+                            + "train_size=\"50/class\",} 1.0",
                     "gradreg_training_loss{", "gradreg_training_penalty{", "gradreg_learning_rate{",
                     "gradreg_minibatch_duration_seconds_bucket{", "gradreg_minibatch_duration_seconds_count{",
                     "gradreg_minibatch_duration_seconds_sum{", "gradreg_test_accuracy_ratio{",

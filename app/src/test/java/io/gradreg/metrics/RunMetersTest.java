@@ -74,13 +74,14 @@ class RunMetersTest {
     void labelsAreBoundedTheTimerHasNoRunLabel() {
         bound();
         var counter = registry.get("gradreg.minibatches").counter().getId();
-        assertEquals("quickstart", counter.getTag("job_name"));
+        assertEquals("quickstart", counter.getTag("gradreg_job"));
         assertEquals("7", counter.getTag("execution"));
         assertEquals("qs", counter.getTag("experiment"));
         assertEquals("baseline", counter.getTag("architecture"));
         assertEquals("50/class", counter.getTag("train_size"));
         assertEquals("1", counter.getTag("run"));
-        assertEquals(7, counter.getTags().size(), counter.getTags().toString());
+        assertEquals("0/1", counter.getTag("shard"), "a job that is not sharded is shard 0/1 of its experiment");
+        assertEquals(8, counter.getTags().size(), counter.getTags().toString());
         assertNull(registry.get("gradreg.minibatch.duration").timer().getId().getTag("run"));
     }
 

@@ -21,6 +21,17 @@ class StoreExceptionTest {
     }
 
     @Test
+    void transientServerConditionsAreRetriedLikeAnOutage() {
+        // too many connections, out of memory or disk on the server, serialization failure, deadlock,
+        // crash shutdown, starting up: the same operation repeated after a wait can succeed
+        for (String state : new String[] {"53300", "53100", "53200", "40001", "40P01", "57P01", "57P02", "57P03"}) {
+            assertTrue(new StoreException("x", new SQLException("busy", state)).unavailable(), state);
+        }
+        assertTrue(StoreException.isUnavailable(new SQLException("lock timeout", "HYT00")), "H2's lock timeout");
+        assertFalse(StoreException.isUnavailable(new SQLException("database dropped", "57P04")));
+    }
+
+    @Test
     void refusalsAreNot() {
         assertFalse(new StoreException("x", new SQLException("password authentication failed", "28P01")).unavailable());
         assertFalse(new StoreException("x", new SQLException("no such table", "42P01")).unavailable());
