@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import org.junit.jupiter.api.Assertions;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Checks a regularizer the way gradreg trains it: the penalty is computed through gradreg's own
@@ -84,19 +84,30 @@ public final class PenaltyCheck {
 
     /**
      * All checks. The penalty must first be a finite scalar; then every other check runs and the
-     * failures are reported together, the most specific first, so the message that names the fix
-     * leads: {@link #assertPerExampleMean} (a missing or doubled 1/B),
+     * failures are reported in one {@code AssertionFailedError}, the most specific first (the others
+     * follow as "Also:" lines and as suppressed exceptions), so the message that names the fix leads: {@link #assertPerExampleMean} (a missing or doubled 1/B),
      * {@link #assertStableUnderGarbageCollection} (a number freed before the backward pass),
      * {@link #assertMatchesPerExampleDefinition} (any other wrong value) and
      * {@link #assertParameterGradients} (a value right but cut from the graph).
      */
     public void assertAll(ToDoubleFunction<Example> perExampleDefinition) {
         assertFiniteScalar();
-        Assertions.assertAll(name + " fails the kit's checks (the most specific first)",
-                this::assertPerExampleMean,
-                this::assertStableUnderGarbageCollection,
-                () -> assertMatchesPerExampleDefinition(perExampleDefinition),
-                this::assertParameterGradients);
+        List<AssertionFailedError> failures = new ArrayList<>();
+        for (Runnable check : List.<Runnable>of(this::assertPerExampleMean, this::assertStableUnderGarbageCollection,
+                () -> assertMatchesPerExampleDefinition(perExampleDefinition), this::assertParameterGradients)) {
+            try {
+                check.run();
+            } catch (AssertionFailedError e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            StringBuilder message = new StringBuilder(failures.get(0).getMessage());
+            failures.subList(1, failures.size()).forEach(e -> message.append("\nAlso: ").append(e.getMessage()));
+            AssertionFailedError error = new AssertionFailedError(message.toString());
+            failures.forEach(error::addSuppressed);
+            throw error;
+        }
     }
 
     /**
