@@ -24,6 +24,16 @@ class CommandLineSetup {
             // hundreds of lines), and the executor a thread that died of it; gradreg says what failed
             // in one line and exits with its code. GRADREG_DEBUG=1 keeps their logs and traces.
             BATCH_LOGS.forEach(log -> log.setLevel(java.util.logging.Level.OFF));
+            // H2's background threads (e.g. H2-lob-cleaner) die with a trace when the store they
+            // serve fails under them, after the job has already ended with the store's error: that
+            // error is the one line to print. Other threads keep the JVM's default.
+            Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+                if (!thread.getName().startsWith("H2-")) {
+                    // what the JVM prints without a handler
+                    System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                    error.printStackTrace(System.err);
+                }
+            });
         }
         return factory.create().setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
