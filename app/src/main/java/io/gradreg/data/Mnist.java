@@ -65,6 +65,20 @@ public final class Mnist {
             return new Split(pixels, labels);
         }
 
+        /**
+         * The images at {@code indices} (in that order) as a split of their own: a run's
+         * validation images are such a view of the training split.
+         */
+        public Split select(int[] indices) {
+            byte[] p = new byte[indices.length * PIXELS];
+            byte[] l = new byte[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(pixels, indices[i] * PIXELS, p, i * PIXELS, PIXELS);
+                l[i] = labels[indices[i]];
+            }
+            return new Split(p, l);
+        }
+
         public int size() {
             return labels.length;
         }

@@ -54,6 +54,7 @@ final class HtmlReport {
         if (chart != null) {
             h.append("<h2>Test accuracy</h2>\n").append(chart);
         }
+        report.sweep().ifPresent(sweep -> h.append(SweepWriter.html(sweep)));
         claims(report, h);
         curves(report, h);
         runsNotEvaluated(report, h);

@@ -61,6 +61,7 @@ final class JsonReport {
             number(cell, "replicationSd", c.observed() == null ? null : c.observed().sd());
             curve(cell, report.curve(c).orElse(null));
         }
+        report.sweep().ifPresent(sweep -> SweepWriter.json(root, sweep));
         if (!report.claims().isEmpty()) {
             root.put("claimsRule", Claims.RULE);
             root.put("claimsModel", report.claimsModel().label());

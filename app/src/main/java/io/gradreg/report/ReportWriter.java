@@ -22,7 +22,10 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    /** Writes report.md, report.csv, report.json, report.html (and accuracy.svg) into {@code dir}, each atomically. */
+    /**
+     * Writes report.md, report.csv, report.json, report.html (and accuracy.svg; for a weight sweep,
+     * sweep.csv) into {@code dir}, each atomically.
+     */
     public static List<Path> writeAll(Report report, Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
@@ -30,6 +33,9 @@ public final class ReportWriter {
         written.add(write(dir.resolve("report.csv"), csv(report)));
         written.add(write(dir.resolve("report.json"), json(report)));
         written.add(writeHtml(report, dir));
+        if (report.sweep().isPresent()) {
+            written.add(write(dir.resolve("sweep.csv"), SweepWriter.csv(report.sweep().get())));
+        }
         String svg = AccuracyChart.svg(report);
         if (svg != null) {
             written.add(write(dir.resolve("accuracy.svg"), svg));
@@ -96,6 +102,7 @@ public final class ReportWriter {
         }
         md.append("\nSeeds: run i of every cell uses seed ").append(seedText(report)).append(".\n");
         comparison(report, md);
+        report.sweep().ifPresent(sweep -> md.append(SweepWriter.markdown(sweep)));
         claims(report, md);
         if (!report.failed().isEmpty()) {
             md.append("\n## Failed runs\n\n");

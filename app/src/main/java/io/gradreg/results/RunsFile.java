@@ -29,19 +29,35 @@ import java.util.UUID;
  *   "runs": [ { "key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed",
  *               "subsetSha256", "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss",
  *               "finalLoss", "finalPenalty", "trainSeconds", "message", "trainedBy",
- *               "curve": { "minibatch": [100, 200, …], "loss": […], "penalty": […], "learningRate": […] } } ] }
+ *               "curve": { "minibatch": [100, 200, …], "loss": […], "penalty": […], "learningRate": […] },
+ *               "validation": { "accuracy", "loss", "images" } } ],
+ *   "selections": [ { "group", "rule", "weight", "summary", "selectedAt" } ] }
  * </pre>
  *
  * {@code weight} is in gradreg's per-example-mean units (what trained); accuracies are fractions.
  * Version 2 added {@code curve} (the run's training curve, column by column; null when the run
- * recorded none); version 1 files, which have none, are read as they are.
+ * recorded none); version 1 files, which have none, are read as they are. Version 3 added a weight
+ * sweep's held-out numbers: a run's {@code validation} and the groups' {@code selections} (both
+ * absent for any other experiment).
  */
-@JsonPropertyOrder({"format", "formatVersion", "experimentId", "experiment", "job", "exportedBy", "exportedAt", "runs"})
+@JsonPropertyOrder({"format", "formatVersion", "experimentId", "experiment", "job", "exportedBy", "exportedAt", "runs",
+    "selections"})
 public record RunsFile(String format, int formatVersion, String experimentId, String experiment, Job job,
-        String exportedBy, String exportedAt, List<Run> runs) {
+        String exportedBy, String exportedAt, List<Run> runs,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Selection> selections) {
 
     public static final String FORMAT = "gradreg-runs";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+
+    public RunsFile {
+        selections = selections == null ? List.of() : List.copyOf(selections);
+    }
+
+    /** A file of runs without a sweep's selections. */
+    public RunsFile(String format, int formatVersion, String experimentId, String experiment, Job job,
+            String exportedBy, String exportedAt, List<Run> runs) {
+        this(format, formatVersion, experimentId, experiment, job, exportedBy, exportedAt, runs, List.of());
+    }
 
     /** The oldest version this gradreg reads. */
     public static final int OLDEST_VERSION = 1;
@@ -56,11 +72,32 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed", "subsetSha256",
         "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss", "finalLoss", "finalPenalty",
-        "trainSeconds", "message", "trainedBy", "curve"})
+        "trainSeconds", "message", "trainedBy", "curve", "validation"})
     public record Run(String key, String architecture, String regularizer, Double weight, String trainSize,
             Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
             String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
-            Double trainSeconds, String message, String trainedBy, Curve curve) {
+            Double trainSeconds, String message, String trainedBy, Curve curve,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Validation validation) {
+
+        /** A run without a validation accuracy (any experiment but a sweep). */
+        public Run(String key, String architecture, String regularizer, Double weight, String trainSize,
+                Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
+                String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
+                Double trainSeconds, String message, String trainedBy, Curve curve) {
+            this(key, architecture, regularizer, weight, trainSize, runIndex, seed, subsetSha256, minibatches,
+                    minibatchesDone, status, testAccuracy, testLoss, finalLoss, finalPenalty, trainSeconds, message,
+                    trainedBy, curve, null);
+        }
+    }
+
+    /** A sweep run's accuracy (fraction) and mean cross-entropy on its held-out validation images. */
+    @JsonPropertyOrder({"accuracy", "loss", "images"})
+    public record Validation(double accuracy, double loss, int images) {
+    }
+
+    /** A sweep group's recorded selection: its weight in the job's convention, and when it was recorded. */
+    @JsonPropertyOrder({"group", "rule", "weight", "summary", "selectedAt"})
+    public record Selection(String group, String rule, double weight, String summary, String selectedAt) {
     }
 
     /**

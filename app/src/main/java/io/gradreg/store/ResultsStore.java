@@ -36,6 +36,7 @@ public final class ResultsStore {
     private final Runs runs;
     private final Experiments experiments;
     private final Curves curves;
+    private final Validations validations;
     private final Jdbc jdbc;
 
     public ResultsStore(Database database) {
@@ -48,6 +49,7 @@ public final class ResultsStore {
         this.runs = new Runs(jdbc, claims);
         this.experiments = new Experiments(jdbc);
         this.curves = new Curves(jdbc);
+        this.validations = new Validations(jdbc);
     }
 
     public Database database() {
@@ -89,6 +91,11 @@ public final class ResultsStore {
     /** Training curves (written by {@link Runs} with checkpoints; read here). */
     public Curves curves() {
         return curves;
+    }
+
+    /** A sweep's validation accuracies and selected weights. */
+    public Validations validations() {
+        return validations;
     }
 
     /** Creates the tables (and columns added since) that do not exist yet. */

@@ -67,6 +67,14 @@ public final class Evaluator {
      * {@code config}: only its parameters are read.
      */
     public static Evaluation ofCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist mnist) {
+        return ofCheckpoint(config, checkpoint, mnist.test());
+    }
+
+    /**
+     * Evaluates the network of a checkpoint on {@code images}: the test split, or a run's held-out
+     * validation images ({@link Mnist.Split#select}).
+     */
+    public static Evaluation ofCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist.Split images) {
         DataType dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(), config.batchNorm(),
@@ -79,7 +87,7 @@ public final class Evaluator {
                 throw new TrainingException("cannot read the trained parameters of the run with seed " + config.seed()
                         + ": " + e.getMessage(), e);
             }
-            return evaluate(model, new ParameterStore(manager, false), manager, dataType, mnist.test());
+            return evaluate(model, new ParameterStore(manager, false), manager, dataType, images);
         }
     }
 }

@@ -62,3 +62,13 @@ CREATE TABLE IF NOT EXISTS gradreg_experiment (experiment_id VARCHAR(200) PRIMAR
     created_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS gradreg_shard (instance_id BIGINT PRIMARY KEY, experiment_id VARCHAR(200) NOT NULL,
     shard_index INT NOT NULL, shard_count INT NOT NULL);
+
+-- a sweep's held-out numbers: each grid run's validation accuracy (images outside its training
+-- subset), and each group's selected weight with the time it was recorded (before any test image
+-- of the group is read)
+CREATE TABLE IF NOT EXISTS gradreg_validation (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
+    accuracy DOUBLE PRECISION NOT NULL, loss DOUBLE PRECISION NOT NULL, images INT NOT NULL,
+    validated_at TIMESTAMP, PRIMARY KEY (instance_id, run_key));
+CREATE TABLE IF NOT EXISTS gradreg_selection (instance_id BIGINT NOT NULL, grp VARCHAR(400) NOT NULL,
+    rule VARCHAR(40) NOT NULL, weight DOUBLE PRECISION NOT NULL, summary VARCHAR(2000),
+    selected_at TIMESTAMP NOT NULL, PRIMARY KEY (instance_id, grp));
