@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gradreg.data.SubsetSpec;
+import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.store.Plans;
 import io.gradreg.store.StoreException;
 import io.gradreg.training.TrainingConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -115,17 +112,11 @@ final class PlanCodec {
 
     /** The id of a plan: SHA-256 of its settings and runs as stored. */
     static String id(String settings, List<String> runs) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(settings.getBytes(StandardCharsets.UTF_8));
-            for (String run : runs) {
-                digest.update((byte) '\n');
-                digest.update(run.getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        Sha256 digest = Sha256.start().update(settings);
+        for (String run : runs) {
+            digest.update((byte) '\n').update(run);
         }
+        return digest.hex();
     }
 
     private static String json(Object value) {

@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
 import io.gradreg.regularizer.WeightConvention;
@@ -64,7 +65,7 @@ public class ReportAssembler {
         }
         Path file = Path.of(source.source()).getFileName();
         return new Provenance(BuildInfo.current().describe(), source.jobName(), file == null ? null : file.toString(),
-                RunsTransfer.sha256(source.xml()), database,
+                Sha256.hex(source.xml()), database,
                 source.createdAt() == null ? null : source.createdAt().truncatedTo(ChronoUnit.SECONDS), now);
     }
 

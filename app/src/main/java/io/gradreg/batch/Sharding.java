@@ -1,9 +1,6 @@
 package io.gradreg.batch;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.gradreg.hash.Sha256;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -66,11 +63,6 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
                 text.append(key).append('=').append(parameters.getProperty(key).trim()).append('\0');
             }
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text.toString());
     }
 }
