@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.PlanSettings;
 import io.gradreg.report.Claims;
 import io.gradreg.report.ExpectedResults;
 import java.nio.file.Files;

@@ -1,6 +1,10 @@
 package io.gradreg.batch;
 
 import io.gradreg.hash.Sha256;
+import io.gradreg.plan.ExperimentSpec;
+import io.gradreg.plan.JobProperties;
+import io.gradreg.plan.RunSpec;
+import io.gradreg.plan.Sharding;
 import io.gradreg.results.BuildInfo;
 import io.gradreg.results.RunsFile;
 import io.gradreg.store.CurvePoint;

@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import io.gradreg.hash.Sha256;
 import java.util.Optional;
@@ -40,7 +40,7 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
     }
 
     /** The sharding recorded in a job's parameters, if it is a shard. */
-    static Optional<Sharding> from(Properties parameters) {
+    public static Optional<Sharding> from(Properties parameters) {
         String shard = parameters.getProperty(SHARD);
         if (shard == null) {
             return Optional.empty();
@@ -49,14 +49,14 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
                 parameters.getProperty(FINGERPRINT)));
     }
 
-    void addTo(Properties parameters) {
+    public void addTo(Properties parameters) {
         parameters.setProperty(SHARD, shard.toString());
         parameters.setProperty(EXPERIMENT, experimentId);
         parameters.setProperty(FINGERPRINT, fingerprint);
     }
 
     /** SHA-256 of the job XML and its parameters (sorted, without the gradreg.* ones): what makes runs equal. */
-    static String fingerprint(String jobXml, Properties parameters) {
+    public static String fingerprint(String jobXml, Properties parameters) {
         StringBuilder text = new StringBuilder(jobXml).append('\0');
         for (String key : new TreeSet<>(parameters.stringPropertyNames())) {
             if (!key.startsWith("gradreg.")) {

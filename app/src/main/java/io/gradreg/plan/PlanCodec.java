@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * shortest exact form and read back to the same bits, so a run trained from its stored
  * configuration is the run that was planned.
  */
-final class PlanCodec {
+public final class PlanCodec {
 
     /** One run as stored: its identity, the weight as the job wrote it, and its whole configuration. */
     record StoredRun(String key, int runIndex, double jobWeight, StoredConfig config) {
@@ -80,10 +80,10 @@ final class PlanCodec {
     }
 
     /** A plan as the store keeps it: its id, its settings and its runs, as text. */
-    record Encoded(String id, String settings, List<Plans.PlannedRun> runs) {
+    public record Encoded(String id, String settings, List<Plans.PlannedRun> runs) {
     }
 
-    static Encoded encode(ExperimentSpec spec) {
+    public static Encoded encode(ExperimentSpec spec) {
         String settings = write(spec.settings());
         List<String> texts = spec.runs().stream().map(PlanCodec::write).toList();
         List<Plans.PlannedRun> rows = new java.util.ArrayList<>();
@@ -101,11 +101,11 @@ final class PlanCodec {
         return json(new StoredRun(run.key(), run.runIndex(), run.jobWeight(), StoredConfig.of(run.config())));
     }
 
-    static PlanSettings readSettings(String planId, String text) {
+    public static PlanSettings readSettings(String planId, String text) {
         return read(planId, text, PlanSettings.class);
     }
 
-    static RunSpec readRun(String planId, String text) {
+    public static RunSpec readRun(String planId, String text) {
         StoredRun run = read(planId, text, StoredRun.class);
         return new RunSpec(run.key(), run.runIndex(), run.config().toConfig(), run.jobWeight());
     }
