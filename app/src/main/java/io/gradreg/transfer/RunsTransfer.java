@@ -1,5 +1,10 @@
-package io.gradreg.batch;
+package io.gradreg.transfer;
 
+import io.gradreg.batch.JobFiles;
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.PlanStore;
+import io.gradreg.batch.ReferenceFiles;
+import io.gradreg.batch.Workspace;
 import io.gradreg.hash.Sha256;
 import io.gradreg.plan.ExperimentSpec;
 import io.gradreg.plan.JobProperties;
