@@ -1,6 +1,6 @@
 package io.gradreg.cli;
 
-import io.gradreg.batch.RunsTransfer;
+import io.gradreg.transfer.RunsTransfer;
 import io.gradreg.batch.Workspace;
 import io.gradreg.results.RunsFile;
 
