@@ -6,6 +6,7 @@ import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
+import io.gradreg.store.Validations;
 import io.gradreg.training.Evaluation;
 import io.gradreg.training.Evaluator;
 import io.gradreg.training.TrainingException;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * Step "evaluate": test accuracy on the 10,000 test images of every trained, not yet evaluated run
- * (of a shard: of its share).
+ * (of a shard: of its share). In a weight sweep, a grid's runs only once the select step has
+ * recorded the group's selection.
  */
 @Named
 @Unremovable
@@ -49,6 +51,9 @@ public class EvaluateBatchlet extends AbstractBatchlet {
         Set<String> share = plan.share(RunningJob.sharding(jobContext, operator).orElse(null)).stream().map(RunSpec::key)
                 .collect(Collectors.toSet());
         Map<String, RunSpec> runs = plan.byKey();
+        // a sweep's grid is read on the test images only once its group's selection is recorded
+        Set<String> selected = plan.settings().sweep() == null ? null : store.validations().selections(instance).stream()
+                .map(Validations.Selection::group).collect(Collectors.toSet());
         int evaluated = 0;
         int damaged = 0;
         workspace.engine().useOnCurrentThread();
@@ -57,6 +62,10 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 continue;
             }
             RunSpec run = runs.get(record.runKey());
+            io.gradreg.store.Cell cell = record.cell();
+            if (selected != null && cell.gridWeight().isPresent() && !selected.contains(cell.group().toString())) {
+                continue;
+            }
             Evaluation test;
             try {
                 byte[] state = store.runs().trainedParameters(instance, record.runKey()).orElse(null);

@@ -119,7 +119,7 @@ public final class JobFiles {
                         public void startElement(String uri, String localName, String qName,
                                 org.xml.sax.Attributes attributes) throws SAXException {
                             if (localName.equals("step") && ++steps > JobShape.MAX_STEPS) {
-                                throw new SAXException("more than " + JobShape.MAX_STEPS + " steps; a gradreg job has 4");
+                                throw new SAXException("more than " + JobShape.MAX_STEPS + " steps; a gradreg job has 4 (a weight sweep 6)");
                             }
                         }
                     });

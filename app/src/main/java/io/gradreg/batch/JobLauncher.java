@@ -7,6 +7,7 @@ import io.gradreg.plan.Plan;
 import io.gradreg.plan.RunSpec;
 import io.gradreg.plan.Shard;
 import io.gradreg.plan.Sharding;
+import io.gradreg.plan.SweepGroups;
 import io.quarkiverse.jberet.runtime.QuarkusJobOperator;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
@@ -111,6 +112,7 @@ public class JobLauncher {
         JobFiles.LoadedJob job = jobFiles().load(nameOrPath);
         ExperimentSpec spec = plans.parse(job.properties(), parameters);
         ReferenceFiles.read(job.source(), spec.settings()); // a malformed one is bad input now, not after training
+        JobShape.checkPlan(job.job(), spec.settings().sweep() != null, job.source());
         if (shard == null && experimentId != null) {
             throw new IllegalArgumentException("--experiment-id names an experiment run as shards; give --shard INDEX/COUNT "
                     + "too (or run in a Kubernetes Indexed Job with GRADREG_SHARDS set)");
@@ -118,6 +120,11 @@ public class JobLauncher {
         if (shard != null && shard.count() > spec.runs().size()) {
             throw new IllegalArgumentException("--shard " + shard + ": the experiment plans " + spec.runs().size()
                     + " runs, so at most " + spec.runs().size() + " shards have work");
+        }
+        int groups = SweepGroups.of(spec.runs()).size();
+        if (shard != null && spec.settings().sweep() != null && shard.count() > groups) {
+            throw new IllegalArgumentException("--shard " + shard + ": a weight sweep is sharded by whole grids, and this "
+                    + "one has " + groups + " (architecture x regularizer x size), so at most " + groups + " shards have work");
         }
         workspace.mnist();
         workspace.database().check();
@@ -128,7 +135,7 @@ public class JobLauncher {
             workspace.store().experiments().get(sharding.experimentId())
                     .ifPresent(e -> Experiments.checkCompatible(e, fingerprint));
         }
-        return new Prepared(job, spec, sharding, shard == null ? spec.runs() : shard.share(spec.runs()));
+        return new Prepared(job, spec, sharding, shard == null ? spec.runs() : Plan.share(spec.settings(), spec.runs(), shard));
     }
 
     /**

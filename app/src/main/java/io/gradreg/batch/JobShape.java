@@ -19,6 +19,13 @@ import org.jberet.job.model.Step;
  *   sampleBatchlet → trainBatchlet (partitioned by runPartitionMapper) → evaluateBatchlet → reportBatchlet
  * </pre>
  *
+ * and a weight sweep ({@code sweep.weight.NAME}) six, validating and selecting before any test
+ * image is read:
+ *
+ * <pre>
+ *   sampleBatchlet → trainBatchlet → validateBatchlet → selectBatchlet → evaluateBatchlet → reportBatchlet
+ * </pre>
+ *
  * with no listeners, transitions, chunks, splits, flows, decisions, scripts or inherited
  * elements. Step ids and batchlet properties are the job's own.
  */
@@ -33,10 +40,15 @@ final class JobShape {
     private static final List<String> STEPS = List.of("sampleBatchlet", "trainBatchlet", "evaluateBatchlet",
             "reportBatchlet");
 
+    private static final List<String> SWEEP_STEPS = List.of("sampleBatchlet", "trainBatchlet", "validateBatchlet",
+            "selectBatchlet", "evaluateBatchlet", "reportBatchlet");
+
     private static final String MAPPER = "runPartitionMapper";
 
     private static final String SHAPE = "a gradreg job is the steps sampleBatchlet, trainBatchlet (partitioned by "
-            + MAPPER + "), evaluateBatchlet and reportBatchlet, in this order, each naming the next (see jobs/quickstart.xml)";
+            + MAPPER + "), evaluateBatchlet and reportBatchlet, in this order, each naming the next (see jobs/quickstart.xml); "
+            + "a weight sweep has validateBatchlet and selectBatchlet between trainBatchlet and evaluateBatchlet "
+            + "(see jobs/sweep-quickstart.xml)";
 
     private JobShape() {
     }
@@ -53,30 +65,32 @@ final class JobShape {
                         .toLowerCase(java.util.Locale.ROOT) + ", not a step");
             }
         }
-        if (elements.size() != STEPS.size()) {
-            throw refused(source, "the job has " + elements.size() + " steps, not " + STEPS.size());
+        if (elements.size() != STEPS.size() && elements.size() != SWEEP_STEPS.size()) {
+            throw refused(source, "the job has " + elements.size() + " steps, not " + STEPS.size() + " (or "
+                    + SWEEP_STEPS.size() + " for a weight sweep)");
         }
-        for (int i = 0; i < STEPS.size(); i++) {
+        List<String> steps = elements.size() == STEPS.size() ? STEPS : SWEEP_STEPS;
+        for (int i = 0; i < steps.size(); i++) {
             Step step = (Step) elements.get(i);
             String at = "step '" + step.getId() + "'";
             RefArtifact batchlet = step.getBatchlet();
             if (batchlet == null || step.getChunk() != null) {
                 throw refused(source, at + " is not a batchlet step");
             }
-            if (batchlet.getScript() != null || !STEPS.get(i).equals(batchlet.getRef())) {
+            if (batchlet.getScript() != null || !steps.get(i).equals(batchlet.getRef())) {
                 throw refused(source, at + " runs " + (batchlet.getScript() != null ? "a script"
-                        : "'" + batchlet.getRef() + "'") + " where step " + (i + 1) + " is " + STEPS.get(i));
+                        : "'" + batchlet.getRef() + "'") + " where step " + (i + 1) + " is " + steps.get(i));
             }
             if (step.getParent() != null || !empty(step.getListeners()) || !none(step.getTransitionElements())) {
                 throw refused(source, at + " has listeners, transitions or a parent step");
             }
-            String next = i + 1 < STEPS.size() ? elements.get(i + 1).getId() : null;
+            String next = i + 1 < steps.size() ? elements.get(i + 1).getId() : null;
             if (!Objects.equals(next, step.getAttributeNext())) {
                 throw refused(source, at + " names next '" + step.getAttributeNext() + "' where "
                         + (next == null ? "none" : "'" + next + "'") + " is needed");
             }
             Partition partition = step.getPartition();
-            boolean train = STEPS.get(i).equals("trainBatchlet");
+            boolean train = steps.get(i).equals("trainBatchlet");
             if (train != (partition != null)) {
                 throw refused(source, at + (train ? " is not partitioned" : " is partitioned"));
             }
@@ -86,6 +100,24 @@ final class JobShape {
                     || partition.getReducer() != null)) {
                 throw refused(source, at + " is partitioned otherwise than by " + MAPPER + " alone");
             }
+        }
+    }
+
+    /** Whether a job of gradreg's shape ({@link #check}) is a weight sweep's: it validates and selects. */
+    static boolean sweep(Job job) {
+        return job.getJobElements().size() == SWEEP_STEPS.size();
+    }
+
+    /**
+     * Refuses a plan whose kind the steps do not fit: a sweep's grid without the validate and
+     * select steps would read test images before any selection, and those steps would select
+     * nothing in a job without a grid.
+     */
+    static void checkPlan(Job job, boolean sweepPlan, String source) {
+        if (sweep(job) != sweepPlan) {
+            throw refused(source, sweepPlan ? "the job declares a weight sweep (sweep.weight.*) but has no "
+                    + "validateBatchlet and selectBatchlet steps" : "the job has the steps of a weight sweep but declares "
+                    + "no grid (sweep.weight.NAME)");
         }
     }
 

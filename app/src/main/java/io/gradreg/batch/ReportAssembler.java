@@ -6,6 +6,8 @@ import io.gradreg.model.BatchNormSettings;
 import io.gradreg.plan.Plan;
 import io.gradreg.plan.PlanSettings;
 import io.gradreg.plan.RunSpec;
+import io.gradreg.plan.SweepSettings;
+import io.gradreg.report.SweepSection;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.report.Provenance;
 import io.gradreg.report.Report;
@@ -41,6 +43,7 @@ public class ReportAssembler {
         WeightConvention convention = WeightConvention.MEAN;
         Map<String, Double> jobWeights = new HashMap<>();
         String batchNorm = null;
+        SweepSettings sweep = null;
         var source = store.jobs().get(instanceId);
         if (source.isPresent()) {
             Plan plan = plans.ofJob(source.get());
@@ -52,11 +55,17 @@ public class ReportAssembler {
                     .map(TrainingConfig::batchNorm).filter(b -> !b.equals(BatchNormSettings.DEFAULT))
                     .map(BatchNormSettings::properties).findFirst().orElse(null);
             references = ReferenceFiles.readStored(source.get().source(), settings);
+            sweep = settings.sweep();
         }
-        return Report.of(instanceId, store.runs().of(instanceId), references.expected(), references.observed(), convention,
+        Report report = Report.of(instanceId, store.runs().of(instanceId), references.expected(), references.observed(), convention,
                 jobWeights).withRegularizerParameters(parameters).withClaims(references.claims())
                 .withCurves(store.curves().of(instanceId))
                 .withProvenance(provenance(source.orElse(null))).withBatchNorm(batchNorm);
+        if (sweep != null) {
+            report = report.withSweep(SweepSection.of(sweep.rule(), sweep.validationImages(), report.runs(),
+                    store.validations().of(instanceId), store.validations().selections(instanceId), sweep.reference()));
+        }
+        return report;
     }
 
     /** The report's footer: this build, the job as started, the kind of database (no URL: it may hold credentials). */

@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.RunSpec;
 import jakarta.batch.api.partition.PartitionMapper;
 import jakarta.batch.api.partition.PartitionPlan;
 import jakarta.batch.api.partition.PartitionPlanImpl;
@@ -34,8 +35,8 @@ public class RunPartitionMapper implements PartitionMapper {
     @Override
     public PartitionPlan mapPartitions() {
         String planId = RunningJob.planId(jobContext, operator);
-        List<String> all = plans.runKeys(planId);
-        List<String> runs = RunningJob.sharding(jobContext, operator).map(s -> s.shard().share(all)).orElse(all);
+        List<String> runs = plans.load(planId).share(RunningJob.sharding(jobContext, operator).orElse(null)).stream()
+                .map(RunSpec::key).toList();
         Properties[] partitions = new Properties[runs.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Properties();

@@ -52,7 +52,7 @@ public class SampleBatchlet extends AbstractBatchlet {
             if (drawn.add(c.subset() + "@" + c.seed())) {
                 store.subsets().record(instance, c.subset().toString(), c.seed(), TrainingRun.drawSubset(c, mnist));
             }
-            store.runs().plan(RunRecord.planned(instance, RunSpec.id(c, run.runIndex()), plan.experiment(), c.weight(),
+            store.runs().plan(RunRecord.planned(instance, run.id(), plan.experiment(), c.weight(),
                     c.seed(), c.minibatches()), order++);
         }
         return "PLANNED " + plan.runs().size();

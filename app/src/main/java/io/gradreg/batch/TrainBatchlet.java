@@ -33,7 +33,8 @@ import io.quarkus.arc.Unremovable;
 
 /**
  * Step "train", one partition: trains one run, resuming from its last checkpoint, records the
- * final parameters and evaluates them at once (then they leave the store). A run already trained (e.g. before a restart) is not trained again. A run that
+ * final parameters and evaluates them at once (then they leave the store; a weight sweep's run is
+ * scored on its validation images instead, and keeps its parameters for the evaluate step). A run already trained (e.g. before a restart) is not trained again. A run that
  * diverges or whose regularizer throws is recorded as failed; the other partitions go on.
  *
  * <p>The run is trained only under a claim (a lease in the database, renewed as training goes
@@ -175,6 +176,9 @@ public class TrainBatchlet extends AbstractBatchlet {
             store.runs().markTrained(claim, training.minibatchesDone(), trained, training.lastLoss(),
                     training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe(),
                     curve.drain());
+            if (settings.sweep() != null) {
+                return validateNow(store, instance, run, settings, trained) ? "VALIDATED" : "TRAINED";
+            }
             return evaluateNow(store, instance, run, trained) ? "EVALUATED" : "TRAINED";
         } catch (TrainingException | RegularizerException e) {
             if (MemoryExhaustion.in(e)) {
@@ -203,6 +207,20 @@ public class TrainBatchlet extends AbstractBatchlet {
         }
         store.runs().markEvaluated(instance, runKey, test.accuracy(), test.loss());
         return true;
+    }
+
+    /**
+     * A sweep's run is scored on its validation images at once and keeps its parameters for the
+     * evaluate step, which reads the test images only after the select step. A failure leaves it
+     * to the validate step.
+     */
+    private boolean validateNow(ResultsStore store, long instance, RunSpec run, PlanSettings settings, byte[] trained) {
+        try {
+            HeldOut.validate(workspace.mnist(), store, instance, run, settings.sweep(), trained);
+            return true;
+        } catch (TrainingException e) {
+            return false;
+        }
     }
 
     private static void sleep(long millis) {

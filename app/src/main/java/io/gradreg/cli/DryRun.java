@@ -21,9 +21,7 @@ final class DryRun {
                 .append(" convention\n");
         Map<String, List<RunSpec>> cells = new LinkedHashMap<>();
         for (RunSpec run : p.spec().runs()) {
-            TrainingConfig c = run.config();
-            cells.computeIfAbsent(c.architecture().id() + "/" + c.regularizer() + "/" + c.subset(), k -> new java.util.ArrayList<>())
-                    .add(run);
+            cells.computeIfAbsent(run.id().cell().toString(), k -> new java.util.ArrayList<>()).add(run);
         }
         out.append(String.format(Locale.ROOT, "%-36s %12s %14s %5s %s%n", "cell", "job weight", "mean units", "runs",
                 "seeds"));
@@ -40,6 +38,11 @@ final class DryRun {
         if (p.sharding() != null) {
             out.append("; shard ").append(p.sharding().shard()).append(" of experiment '")
                     .append(p.sharding().experimentId()).append("' trains ").append(p.share().size()).append(" of them");
+        }
+        var sweep = p.spec().settings().sweep();
+        if (sweep != null) {
+            out.append("; a weight sweep: each weight selected by ").append(sweep.rule()).append(" on ")
+                    .append(sweep.validationImages()).append(" validation images per run");
         }
         out.append(" (").append(minibatches).append(" minibatches in all, ").append(p.spec().partitions())
                 .append(" at a time).\nChecked: job file, parameters, reference files, data, database. Nothing was started.\n");

@@ -7,6 +7,8 @@ import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
+import io.gradreg.store.Cell;
+import io.gradreg.store.RunId;
 import io.gradreg.training.CurveRecorder;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
@@ -46,6 +48,10 @@ import java.util.stream.Collectors;
  *                   thread each ('threads' is its deprecated alias)
  *   checkpoint-every  minibatches between checkpoints        500
  *   curve-every     minibatches between training-curve points 100 (at most 10,000 points a run)
+ *   sweep.weight.NAME  a weight sweep: the grid of NAME        0.001 0.003 0.01 0.03
+ *   sweep.runs.NAME  seeds of NAME's grid (default: runs)    3
+ *   select          a sweep's selection rule: best-mean or one-se
+ *   validation-images  a sweep's held-out images per run     10000
  * </pre>
  *
  * Every value is validated here, before anything runs; messages name the property.
@@ -108,10 +114,27 @@ public final class ExperimentSpec {
         r.checkWeightKeys(names, architectures, parameters.stringPropertyNames(), regularizers);
         Map<String, Map<String, String>> regularizerParameters = r.regularizerParameters(names, regularizers);
         int runCount = r.positiveInt("runs", "10", MAX_RUNS);
-        if ((long) runCount * architectures.size() * names.size() * sizes.size() > MAX_RUNS) {
-            throw new IllegalArgumentException("the job plans " + (long) runCount * architectures.size() * names.size()
-                    * sizes.size() + " runs (architectures x regularizers x train-sizes x runs); at most " + MAX_RUNS
-                    + " fit one experiment: split it into several jobs");
+        Map<String, Integer> sweepRuns = new java.util.HashMap<>();
+        SweepSettings sweep = SweepSettings.parse(r, p, names, runCount, sweepRuns);
+        long planned = 0;
+        for (String name : names) {
+            planned += (long) Math.max(1, sweep == null ? 1 : sweep.grid(name).size())
+                    * sweepRuns.getOrDefault(name, runCount);
+        }
+        if (planned * architectures.size() * sizes.size() > MAX_RUNS) {
+            throw new IllegalArgumentException("the job plans " + planned * architectures.size() * sizes.size()
+                    + " runs (architectures x regularizers" + (sweep == null ? "" : " x grid weights")
+                    + " x train-sizes x runs); at most " + MAX_RUNS + " fit one experiment: split it into several jobs");
+        }
+        if (sweep != null) {
+            for (SubsetSpec size : sizes) {
+                int training = size.perClass() ? size.count() * Mnist.CLASSES : size.count();
+                if (training + sweep.validationImages() > Mnist.TRAIN_IMAGES) {
+                    throw new IllegalArgumentException("job property 'validation-images': " + sweep.validationImages()
+                            + " validation images and a training subset of " + training + " (" + size + ") exceed MNIST's "
+                            + Mnist.TRAIN_IMAGES + " training images; use at most " + (Mnist.TRAIN_IMAGES - training));
+                }
+            }
         }
         // the defaults are TrainingConfig's (its builder holds the paper's protocol)
         TrainingConfig d = TrainingConfig.builder().build();
@@ -161,25 +184,31 @@ public final class ExperimentSpec {
         for (Architecture architecture : architectures) {
             for (String name : names) {
                 for (SubsetSpec size : sizes) {
-                    double jobWeight = name.equals("none") ? 0 : r.weight(architecture, name, size);
-                    double weight;
-                    try {
-                        weight = convention.toMean(regularizers.get(name), jobWeight, batchSize);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("job property '" + WEIGHT_CONVENTION + "': " + e.getMessage());
-                    }
-                    for (int i = 0; i < runCount; i++) {
-                        TrainingConfig config = base.architecture(architecture).regularizer(name).weight(weight)
-                                .regularizerParameters(regularizerParameters.getOrDefault(name, Map.of()))
-                                .subset(size).seed(seed + i).build();
-                        runs.add(new RunSpec(RunSpec.id(config, i).toString(), i, config, jobWeight));
+                    // a sweep trains each weight of the grid, as a cell of its own (spectreg@0.003)
+                    List<Double> jobWeights = name.equals("none") ? List.of(0.0)
+                            : sweep != null ? sweep.grid(name) : List.of(r.weight(architecture, name, size));
+                    for (double jobWeight : jobWeights) {
+                        double weight;
+                        try {
+                            weight = convention.toMean(regularizers.get(name), jobWeight, batchSize);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("job property '" + WEIGHT_CONVENTION + "': " + e.getMessage());
+                        }
+                        String label = sweep != null && !name.equals("none") ? Cell.gridLabel(name, jobWeight) : name;
+                        for (int i = 0; i < sweepRuns.getOrDefault(name, runCount); i++) {
+                            TrainingConfig config = base.architecture(architecture).regularizer(name).weight(weight)
+                                    .regularizerParameters(regularizerParameters.getOrDefault(name, Map.of()))
+                                    .subset(size).seed(seed + i).build();
+                            String key = new RunId(new Cell(architecture.id(), label, size.toString()), i).toString();
+                            runs.add(new RunSpec(key, i, config, jobWeight));
+                        }
                     }
                 }
             }
         }
         PlanSettings settings = new PlanSettings(experiment, p.getOrDefault("description", ""), partitions,
                 checkpointEvery, convention.id(), p.get("expected"), p.get("observed"), p.get("claims"),
-                regularizerParameters, curveEvery);
+                regularizerParameters, curveEvery, sweep);
         return new ExperimentSpec(settings, runs, warnings);
     }
 

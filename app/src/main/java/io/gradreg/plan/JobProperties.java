@@ -41,7 +41,8 @@ public final class JobProperties {
             "weight-convention", "train-sizes", "runs", "seed", "minibatches", "batch-size", "learning-rate",
             "lr-decay-at", "lr-decay", "weight-decay", "beta1", "beta2", "adam-epsilon", "init", "conv2-padding",
             "bn-momentum", "bn-epsilon", "bn-placement", "bn-layers",
-            "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims");
+            "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims",
+            SweepSettings.SELECT, SweepSettings.VALIDATION_IMAGES);
 
     /** Prefix of the job parameters gradreg sets itself (shard, experiment id, plan); never set by users. */
     public static final String RESERVED = "gradreg.";
@@ -52,7 +53,8 @@ public final class JobProperties {
      */
     void checkKeys() {
         for (String key : p.keySet()) {
-            if (KNOWN.contains(key) || key.startsWith(RESERVED) || key.startsWith("weight.") || key.startsWith("param.")) {
+            if (KNOWN.contains(key) || key.startsWith(RESERVED) || key.startsWith("weight.") || key.startsWith("param.")
+                    || key.startsWith("sweep.")) {
                 continue;
             }
             LevenshteinDistance distance = new LevenshteinDistance(3);

@@ -28,6 +28,14 @@ public record Plan(String id, PlanSettings settings, List<RunSpec> runs) {
 
     /** The runs a job trains: all of them, or a shard's share. */
     public List<RunSpec> share(Sharding sharding) {
-        return sharding == null ? runs : sharding.shard().share(runs);
+        return sharding == null ? runs : share(settings, runs, sharding.shard());
+    }
+
+    /**
+     * A shard's share of planned runs: every count-th run, or for a weight sweep every count-th
+     * group (a shard selects its groups' weights on its own, so it holds whole grids).
+     */
+    public static List<RunSpec> share(PlanSettings settings, List<RunSpec> runs, Shard shard) {
+        return settings.sweep() != null ? SweepGroups.share(runs, shard) : shard.share(runs);
     }
 }

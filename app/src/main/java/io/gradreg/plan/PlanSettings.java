@@ -1,5 +1,6 @@
 package io.gradreg.plan;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.training.CurveRecorder;
 import java.util.Map;
@@ -15,10 +16,21 @@ import java.util.Map;
  * @param regularizerParameters {@code param.NAME.KEY} properties, by regularizer name and key
  * @param curveEvery minibatches between the points of each run's training curve (null in plans
  *     stored before curves were recorded: the default)
+ * @param sweep the weight sweep, or null for any other job (absent from the stored text, so plans
+ *     stored before sweeps keep their text and id)
  */
 public record PlanSettings(String experiment, String description, int partitions, int checkpointEvery,
         String weightConvention, String expected, String observed, String claims,
-        Map<String, Map<String, String>> regularizerParameters, Integer curveEvery) {
+        Map<String, Map<String, String>> regularizerParameters, Integer curveEvery,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SweepSettings sweep) {
+
+    /** Settings of a job that is not a sweep. */
+    public PlanSettings(String experiment, String description, int partitions, int checkpointEvery,
+            String weightConvention, String expected, String observed, String claims,
+            Map<String, Map<String, String>> regularizerParameters, Integer curveEvery) {
+        this(experiment, description, partitions, checkpointEvery, weightConvention, expected, observed, claims,
+                regularizerParameters, curveEvery, null);
+    }
 
     public PlanSettings {
         regularizerParameters = Map.copyOf(regularizerParameters);

@@ -224,7 +224,7 @@ public class RunsTransfer {
                 int order = 0;
                 for (RunSpec r : spec.runs()) {
                     TrainingConfig c = r.config();
-                    store.runs().plan(RunRecord.planned(into[0], RunSpec.id(c, r.runIndex()), spec.experiment(), c.weight(),
+                    store.runs().plan(RunRecord.planned(into[0], r.id(), spec.experiment(), c.weight(),
                             c.seed(), c.minibatches()), order++);
                 }
                 Map<String, List<CurvePoint>> curves = new HashMap<>();
