@@ -64,6 +64,51 @@ final class RunsFileChecks {
                 throw problem("run " + r.key() + " appears twice");
             }
         }
+        selections(f);
+    }
+
+    /**
+     * A sweep's selections: each names a group of the file's grid runs once, with one of that
+     * grid's weights (a forged selection would otherwise become the "selected" result).
+     */
+    private void selections(RunsFile f) {
+        Map<String, Set<Double>> grids = new java.util.HashMap<>();
+        for (RunsFile.Run r : f.runs()) {
+            io.gradreg.store.Cell cell;
+            try {
+                cell = io.gradreg.store.RunId.parse(r.key()).cell();
+            } catch (RuntimeException e) {
+                throw problem("run key '" + r.key() + "' is not architecture/regularizer/size#index");
+            }
+            cell.gridWeight().ifPresent(w -> grids.computeIfAbsent(cell.group().toString(), k -> new HashSet<>()).add(w));
+        }
+        Set<String> seen = new HashSet<>();
+        List<RunsFile.Selection> selections = f.selections();
+        for (int i = 0; i < selections.size(); i++) {
+            String at = "selections[" + i + "]";
+            RunsFile.Selection x = present(at, selections.get(i));
+            text(at + ".group", x.group());
+            text(at + ".rule", x.rule());
+            text(at + ".selectedAt", x.selectedAt());
+            if (x.summary() != null && hasControl(x.summary(), false)) {
+                throw problem(at + ": \"summary\" holds a control character");
+            }
+            try {
+                java.time.Instant.parse(x.selectedAt());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw problem(at + ": \"selectedAt\" is '" + x.selectedAt() + "', not an ISO-8601 instant");
+            }
+            if (!grids.containsKey(x.group())) {
+                throw problem(at + " selects for '" + x.group() + "', which has no grid runs in the file");
+            }
+            if (!grids.get(x.group()).contains(x.weight())) {
+                throw problem(at + " selects weight " + x.weight() + " for '" + x.group() + "', which is not one of its "
+                        + "grid's weights " + new java.util.TreeSet<>(grids.get(x.group())));
+            }
+            if (!seen.add(x.group())) {
+                throw problem(at + ": '" + x.group() + "' is selected twice");
+            }
+        }
     }
 
     private void run(String at, RunsFile.Run r) {
@@ -116,6 +161,14 @@ final class RunsFileChecks {
             atLeast(of, "trainSeconds", r.trainSeconds(), 0);
         }
         curve(at, r);
+        if (r.validation() != null) {
+            RunsFile.Validation v = r.validation();
+            if (!(v.accuracy() >= 0 && v.accuracy() <= 1)) {
+                throw problem(of + ": \"validation.accuracy\" is " + v.accuracy() + " (a fraction in [0, 1])");
+            }
+            atLeast(of, "validation.loss", v.loss(), 0);
+            atLeast(of, "validation.images", v.images(), 1);
+        }
     }
 
     private void curve(String at, RunsFile.Run r) {

@@ -18,6 +18,7 @@ import io.gradreg.store.Experiments;
 import io.gradreg.store.JobSources;
 import io.gradreg.store.Subsets;
 import io.gradreg.store.RunRecord;
+import io.gradreg.store.Validations;
 import io.gradreg.store.RunStatus;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingRun;
@@ -79,6 +80,8 @@ public class RunsTransfer {
         String experiment = null;
         Map<String, String> checksums = new HashMap<>();
         Map<String, List<CurvePoint>> curves = store.curves().of(resultsInstance);
+        Map<String, Validations.Validation> validations = new HashMap<>();
+        store.validations().of(resultsInstance).forEach(v -> validations.put(v.runKey(), v));
         for (RunRecord r : store.runs().of(resultsInstance)) {
             experiment = r.experiment();
             if (!r.status().finished()) {
@@ -90,14 +93,19 @@ public class RunsTransfer {
             runs.add(new RunsFile.Run(r.runKey(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
                     r.runIndex(), r.seed(), checksum, r.minibatches(), r.minibatchesDone(), r.status().name(),
                     r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
-                    r.trainedBy(), toFile(curves.getOrDefault(r.runKey(), List.of()))));
+                    r.trainedBy(), toFile(curves.getOrDefault(r.runKey(), List.of())),
+                    Optional.ofNullable(validations.get(r.runKey()))
+                            .map(v -> new RunsFile.Validation(v.accuracy(), v.loss(), v.images())).orElse(null)));
         }
+        List<RunsFile.Selection> selections = store.validations().selections(resultsInstance).stream()
+                .map(x -> new RunsFile.Selection(x.group(), x.rule(), x.weight(), x.summary(), x.selectedAt().toString()))
+                .toList();
         Path file = Path.of(source.source()).getFileName();
         RunsFile.Job job = new RunsFile.Job(source.jobName(), file == null ? source.jobName() + ".xml" : file.toString(),
                 Sha256.hex(source.xml()), derived.fingerprint(), parameters, source.xml());
         return new RunsFile(RunsFile.FORMAT, RunsFile.VERSION, experimentId,
                 experiment == null ? source.jobName() : experiment, job, BuildInfo.current().describe(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), runs);
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), runs, selections);
     }
 
     /** What an import did. */
@@ -139,7 +147,7 @@ public class RunsTransfer {
                 throw new IllegalArgumentException(fileName + ": run " + run.key() + " is not planned by the file's own "
                         + "job (" + file.job().name() + " with its parameters); the file is inconsistent");
             }
-            String mismatch = mismatch(run, planned.config());
+            String mismatch = mismatch(run, planned.config(), planned.id().cell().regularizer());
             if (mismatch != null) {
                 throw new IllegalArgumentException(fileName + ": run " + run.key() + " has " + mismatch + ", but its job "
                         + "plans " + describe(planned.config()) + "; the file is inconsistent");
@@ -234,6 +242,17 @@ public class RunsTransfer {
                     }
                 }
                 recorded[0] = store.runs().recordImported(into[0], records, curves);
+                // a sweep's held-out numbers: the first record of each wins, as in the store
+                for (RunsFile.Run run : file.runs()) {
+                    if (run.validation() != null) {
+                        store.validations().record(into[0], new Validations.Validation(run.key(),
+                                run.validation().accuracy(), run.validation().loss(), run.validation().images()));
+                    }
+                }
+                for (RunsFile.Selection x : file.selections()) {
+                    store.validations().select(into[0], new Validations.Selection(x.group(), x.rule(), x.weight(),
+                            x.summary(), Instant.parse(x.selectedAt())));
+                }
             });
         } catch (RuntimeException e) {
             if (created) { // the store has nothing of it: neither should JBeret's tables
@@ -337,11 +356,12 @@ public class RunsTransfer {
                 r.trainedBy());
     }
 
-    private static String mismatch(RunsFile.Run run, TrainingConfig c) {
+    /** What of a run differs from its planned configuration; {@code label} is its cell's regularizer (spectreg@0.003 in a sweep). */
+    private static String mismatch(RunsFile.Run run, TrainingConfig c, String label) {
         if (!run.architecture().equals(c.architecture().id())) {
             return "architecture " + run.architecture();
         }
-        if (!run.regularizer().equals(c.regularizer())) {
+        if (!run.regularizer().equals(label)) {
             return "regularizer " + run.regularizer();
         }
         if (Double.compare(run.weight(), c.weight()) != 0) {
