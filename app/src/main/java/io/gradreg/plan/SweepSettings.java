@@ -117,7 +117,8 @@ public record SweepSettings(String rule, int validationImages, Map<String, List<
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job property '" + SELECT + "': " + e.getMessage());
         }
-        int images = r.positiveInt(VALIDATION_IMAGES, Integer.toString(DEFAULT_VALIDATION_IMAGES), 50_000);
+        int images = r.positiveInt(VALIDATION_IMAGES, Integer.toString(DEFAULT_VALIDATION_IMAGES),
+                io.gradreg.data.Mnist.TRAIN_IMAGES);
         return new SweepSettings(rule, images, grids, reference);
     }
 }

@@ -18,7 +18,8 @@ class JobShapeTest {
 
     private static final String SHAPE = "; a gradreg job is the steps sampleBatchlet, trainBatchlet (partitioned by "
             + "runPartitionMapper), evaluateBatchlet and reportBatchlet, in this order, each naming the next (see "
-            + "jobs/quickstart.xml)";
+            + "jobs/quickstart.xml); a weight sweep has validateBatchlet and selectBatchlet between trainBatchlet and "
+            + "evaluateBatchlet (see jobs/sweep-quickstart.xml)";
 
     @Test
     void everyShippedJobHasTheShape() throws Exception {
@@ -58,7 +59,7 @@ class JobShapeTest {
     void stepsMustBeTheFourInAnOrderThatFinishes() throws Exception {
         String noTrain = quickstart().replaceAll("(?s)  <!-- One partition.*?</step>\\s*", "")
                 .replace("next=\"train\"", "next=\"evaluate\"");
-        assertRefused(noTrain, "not a gradreg job: the job has 3 steps, not 4");
+        assertRefused(noTrain, "not a gradreg job: the job has 3 steps, not 4 (or 6 for a weight sweep)");
         assertRefused(quickstart().replace("<step id=\"evaluate\" next=\"report\">", "<step id=\"evaluate\" next=\"train\">"),
                 "not a gradreg job: step 'evaluate' names next 'train' where 'report' is needed");
         StringBuilder many = new StringBuilder();
@@ -68,7 +69,7 @@ class JobShapeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobFiles.parse(
                 quickstart().replace("</job>", many + "</job>"), "many.xml"));
         assertTrue(e.getMessage().startsWith("many.xml:"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("malformed XML: more than 16 steps; a gradreg job has 4"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("malformed XML: more than 16 steps; a gradreg job has 4 (a weight sweep 6)"), e.getMessage());
         String huge = quickstart().replace("</job>", "<!--" + "x".repeat(JobShape.MAX_BYTES) + "--></job>");
         assertEquals("huge.xml: " + huge.length() + " characters, more than a job file holds (at most 1048576)",
                 assertThrows(IllegalArgumentException.class, () -> JobFiles.parse(huge, "huge.xml")).getMessage());
@@ -98,5 +99,23 @@ class JobShapeTest {
     private static void assertRefused(String xml, String expected) {
         assertEquals("x.xml: " + expected + SHAPE,
                 assertThrows(IllegalArgumentException.class, () -> JobFiles.parse(xml, "x.xml")).getMessage());
+    }
+
+    @Test
+    void aSweepHasItsValidateAndSelectStepsAndOnlyASweepHasThem() {
+        JobFiles.LoadedJob sweep = new JobFiles(java.nio.file.Path.of("jobs")).load("sweep-quickstart");
+        assertTrue(JobShape.sweep(sweep.job()));
+        JobShape.checkPlan(sweep.job(), true, "sweep.xml");
+        assertEquals("sweep.xml: not a gradreg job: the job has the steps of a weight sweep but declares no grid "
+                + "(sweep.weight.NAME)" + SHAPE, assertThrows(IllegalArgumentException.class,
+                        () -> JobShape.checkPlan(sweep.job(), false, "sweep.xml")).getMessage());
+        JobFiles.LoadedJob plain = new JobFiles(java.nio.file.Path.of("jobs")).load("quickstart");
+        assertEquals("q.xml: not a gradreg job: the job declares a weight sweep (sweep.weight.*) but has no "
+                + "validateBatchlet and selectBatchlet steps" + SHAPE, assertThrows(IllegalArgumentException.class,
+                        () -> JobShape.checkPlan(plain.job(), true, "q.xml")).getMessage());
+        // the select step before validate would select on missing numbers: refused
+        String swapped = sweep.xml().replace("ref=\"validateBatchlet\"", "ref=\"TMP\"")
+                .replace("ref=\"selectBatchlet\"", "ref=\"validateBatchlet\"").replace("ref=\"TMP\"", "ref=\"selectBatchlet\"");
+        assertRefused(swapped, "not a gradreg job: step 'validate' runs 'selectBatchlet' where step 3 is validateBatchlet");
     }
 }
