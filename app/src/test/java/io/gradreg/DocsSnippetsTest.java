@@ -14,19 +14,181 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The plugin author's pages cannot drift from the code: a fenced block preceded by
+ * The documentation cannot drift from the code. In the plugin author's pages every {@code java}
+ * block must compile on its own against the SPI and DJL's API (the test class path). In every page
+ * (the README, the reference pages in docs/ and the plugin pages) a fenced block preceded by
  * {@code <!-- from: PATH -->} must be an excerpt of that file (its lines, in order, indentation
- * aside), which the build compiles and tests; every other {@code java} block must compile on its
- * own against the SPI and DJL's API (the test class path).
+ * aside), every {@code gradreg} command line of a shell block must parse with gradreg's own command
+ * line (no invented command or option), and every relative link must name a file that exists
+ * and, with {@code #anchor}, a heading of it. The README's "Your first experiment" is run as
+ * written by {@code io.gradreg.cli.FirstExperimentIT}.
  */
 class DocsSnippetsTest {
 
+    /** The pages checked; the README's set-up and cheat-sheet and everything moved out of it. */
+    static final List<String> PAGES = List.of("README.md", "docs/jobs.md", "docs/operations.md", "docs/deployment.md",
+            "docs/contributing.md", "docs/plugins.md", "docs/results.md", "docs/regularizers.md", "docs/training.md",
+            "docs/architecture.md", "docs/performance.md", "plugins/gradl1/README.md");
+
+    /** Pages with shell blocks that show gradreg's command line. */
+    static final List<String> COMMAND_PAGES = List.of("README.md", "docs/jobs.md", "docs/deployment.md",
+            "docs/plugins.md");
+
+    static List<String> pages() {
+        return PAGES;
+    }
+
+    static List<String> commandPages() {
+        return COMMAND_PAGES;
+    }
+
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+    private static final Pattern HEADING = Pattern.compile("^#{1,6} +(.+?) *$", Pattern.MULTILINE);
+    private static final Pattern FENCE = Pattern.compile("(?ms)^[ \\t]*```.*?^[ \\t]*```[ \\t]*$");
+
     private static final Pattern BLOCK = Pattern.compile(
             "(?:<!-- from: (\\S+) -->\\s*\\n)?[ \\t]*```(\\w*)\\n(.*?)\\n[ \\t]*```", Pattern.DOTALL);
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("pages")
+    void everyFromBlockIsAnExcerptOfItsFile(String page) throws IOException {
+        Matcher m = BLOCK.matcher(Files.readString(Path.of(page)));
+        while (m.find()) {
+            if (m.group(1) != null) {
+                assertExcerpt(page, Path.of(m.group(1)), m.group(3));
+            }
+        }
+    }
+
+    @Test
+    void theOperationsPageShowsThePrometheusConfigurationAsAnExcerpt() throws IOException {
+        assertTrue(Files.readString(Path.of("docs/operations.md")).contains("<!-- from: deploy/prometheus.yml -->"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("commandPages")
+    void everyGradregCommandLineParses(String page) throws IOException {
+        Matcher m = BLOCK.matcher(Files.readString(Path.of(page)));
+        int checked = 0;
+        while (m.find()) {
+            if (!m.group(2).equals("sh")) {
+                continue;
+            }
+            for (String line : m.group(3).split("\n")) {
+                for (String command : line.split("&&|;|\\|\\|")) {
+                    List<String> words = words(command);
+                    while (!words.isEmpty() && words.get(0).matches("\\(?[A-Z_][A-Z0-9_]*=.*")) {
+                        words.remove(0); // VAR=value before the command
+                    }
+                    if (words.isEmpty() || !words.get(0).matches("\\(?(bin/)?gradreg")) {
+                        continue;
+                    }
+                    String[] args = words.subList(1, words.size()).toArray(String[]::new);
+                    try {
+                        new picocli.CommandLine(new io.gradreg.cli.GradregCommand()).parseArgs(args);
+                    } catch (picocli.CommandLine.ParameterException e) {
+                        throw new AssertionError(page + ": gradreg's command line refuses '" + command.strip() + "': "
+                                + e.getMessage(), e);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 0, page + " shows no gradreg command line");
+    }
+
+    /** The words of a shell command: whitespace-separated, quotes grouping, a '#' word and after it a comment. */
+    static List<String> words(String command) {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = null;
+        char quote = 0;
+        for (char c : command.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                word = word == null ? new StringBuilder() : word;
+            } else if (Character.isWhitespace(c)) {
+                if (word != null) {
+                    out.add(word.toString());
+                    word = null;
+                }
+            } else if (c == '#' && word == null) {
+                break;
+            } else {
+                word = word == null ? new StringBuilder() : word;
+                word.append(c);
+            }
+        }
+        if (word != null) {
+            out.add(word.toString());
+        }
+        while (!out.isEmpty() && out.get(out.size() - 1).equals(")")) {
+            out.remove(out.size() - 1);
+        }
+        return out;
+    }
+
+    @Test
+    void anInventedOptionOrCommandIsRefusedAndAnchorsAreGitHubs() throws IOException {
+        org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> new picocli.CommandLine(new io.gradreg.cli.GradregCommand()).parseArgs("run", "quickstart", "--fast"));
+        org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> new picocli.CommandLine(new io.gradreg.cli.GradregCommand()).parseArgs("resume", "4"));
+        assertTrue(anchors(Path.of("docs/operations.md")).containsAll(List.of("failure-behaviour", "metrics-and-grafana")));
+        assertTrue(anchors(Path.of("docs/training.md")).contains("one-10000-minibatch-run-per-regularizer-issue-2"));
+    }
+
+    @Test
+    void wordsFollowTheShell() {
+        assertEquals(List.of("bin/gradreg", "run", "x", "-p", "train-sizes=50/class 200/class"),
+                words("bin/gradreg run x -p train-sizes=\"50/class 200/class\"   # a comment"));
+        assertEquals(List.of("gradreg", "status"), words("gradreg status # 'gradreg status 4'"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("pages")
+    void everyRelativeLinkNamesAFileAndHeadingThatExist(String page) throws IOException {
+        Path file = Path.of(page);
+        String text = FENCE.matcher(Files.readString(file)).replaceAll("");
+        Matcher m = LINK.matcher(text);
+        List<String> broken = new ArrayList<>();
+        while (m.find()) {
+            String target = m.group(1);
+            if (target.matches("[a-z]+:.*")) {
+                continue; // https:, mailto:
+            }
+            int hash = target.indexOf('#');
+            String path = hash < 0 ? target : target.substring(0, hash);
+            Path linked = path.isEmpty() ? file : file.resolveSibling(path).normalize();
+            if (!Files.exists(linked)) {
+                broken.add(target + ": no such file " + linked);
+            } else if (hash >= 0 && !anchors(linked).contains(target.substring(hash + 1))) {
+                broken.add(target + ": no heading of " + linked + " has the anchor #" + target.substring(hash + 1));
+            }
+        }
+        assertTrue(broken.isEmpty(), page + " links to what does not exist:\n" + String.join("\n", broken));
+    }
+
+    /** GitHub's anchors of a Markdown file's headings (lower case, punctuation dropped, spaces as '-'). */
+    static java.util.Set<String> anchors(Path markdown) throws IOException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        Matcher h = HEADING.matcher(FENCE.matcher(Files.readString(markdown)).replaceAll(""));
+        while (h.find()) {
+            out.add(h.group(1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "")
+                    .replace(' ', '-'));
+        }
+        return out;
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"docs/plugins.md", "plugins/gradl1/README.md"})

@@ -4,8 +4,8 @@ import jakarta.batch.runtime.BatchStatus;
 
 /**
  * The exit codes of gradreg's commands, one per way a process can end, chosen so that a scheduler
- * (a shell loop, Kubernetes' podFailurePolicy in deploy/k8s) can tell what a retry would do: the
- * README's "Failure behaviour" lists each with its cause and its policy in the cluster.
+ * (a shell loop, Kubernetes' podFailurePolicy in deploy/k8s) can tell what a retry would do:
+ * docs/operations.md, "Failure behaviour", lists each with its cause and its policy in the cluster.
  * {@link Failures#exitCode} maps an exception to its code. SIGTERM and Ctrl-C end a job with 143
  * and 130 (128 + the signal; see batch.GracefulStop).
  */

@@ -74,7 +74,7 @@ class ReportCommand implements Callable<Integer> {
                     + (missing.size() > NAMED ? " and " + (missing.size() - NAMED) + " more" : "");
             spec.commandLine().getErr().printf("gradreg: %d of %d runs are not finished: %s%n", missing.size(),
                     report.runs().size(), named);
-            return ExitCode.RUN_FAILED.code(); // 1: the report is incomplete (README, "The report")
+            return ExitCode.RUN_FAILED.code(); // 1: the report is incomplete (docs/deployment.md, "Sharding": "The report")
         }
         return 0;
     }

@@ -63,7 +63,7 @@ public final class JobProperties {
                     .orElse(null);
             throw new IllegalArgumentException("unknown job property '" + key + "'"
                     + (closest != null ? "; did you mean '" + closest + "'?" : "")
-                    + " (the properties: README.md, \"Job properties\")");
+                    + " (the properties: docs/jobs.md, \"Job properties\")");
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * or libtorch's allocator (DJL's engine exception "DefaultCPUAllocator: not enough memory",
  * {@code std::bad_alloc}). A run that hit it is not a result (with more memory it trains), so it is
  * never recorded FAILED; the process remembers the first such failure here and exits with the
- * memory code (README, "Failure behaviour"). The JVM flag -XX:+ExitOnOutOfMemoryError, set by the
+ * memory code (docs/operations.md, "Failure behaviour"). The JVM flag -XX:+ExitOnOutOfMemoryError, set by the
  * image and bin/gradreg, ends the process on a heap exhaustion before any of this runs, with the
  * same code.
  */

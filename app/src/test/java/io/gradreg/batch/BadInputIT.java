@@ -45,7 +45,7 @@ class BadInputIT {
         "learning-rate|0|job property 'learning-rate' must be a positive number, was '0'",
         "train-sizes|6000/class|job property 'train-sizes': 6000/class asks for more images per class than MNIST's smallest class has (5421)",
         "train-sizes|lots|job property 'train-sizes': training-set size 'lots' is not a number of images ('5000') or a number per class ('200/class')",
-        "runz|1|unknown job property 'runz'; did you mean 'runs'? (the properties: README.md, \"Job properties\")",
+        "runz|1|unknown job property 'runz'; did you mean 'runs'? (the properties: docs/jobs.md, \"Job properties\")",
         "regularizers|none none|job property 'regularizers' lists 'none' twice",
         "experiment|../../esc|job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names report directories), was '../../esc'",
         "runs|100000000|job property 'runs' must be at most 100000, was 100000000",
@@ -69,7 +69,7 @@ class BadInputIT {
         assertTrue(r.out().contains("Nothing was started."), r.out());
         noExecution(g);
         refused(g.run("run", "quickstart", "--dry-run", "-p", "runz=1"),
-                "unknown job property 'runz'; did you mean 'runs'? (the properties: README.md, \"Job properties\")");
+                "unknown job property 'runz'; did you mean 'runs'? (the properties: docs/jobs.md, \"Job properties\")");
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exit codes of failures the platform must tell apart (README, "Failure behaviour"), on the
+ * The exit codes of failures the platform must tell apart (docs/operations.md, "Failure behaviour"), on the
  * built application: a disk that fills while a job trains exits 74 (it exited 4, after retrying every
  * store operation for a minute as if the database were down, with JBeret's stack traces), and a
  * database file that may not be written exits 77 (it exited 70, "a bug"), an export to a full disk

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store is private to its user whatever the working directory's mode: the README's
+ * The embedded store is private to its user whatever the working directory's mode: docs/jobs.md's
  * own {@code mkdir -p gradreg-work/plugins} makes it 0755, and the H2 lock file names the
  * auto-server's port and key.
  */

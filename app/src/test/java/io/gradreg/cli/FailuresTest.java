@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each class of failure that reaches the command line, as the store, JBeret, DJL and the JDK throw
- * it, gets its documented exit code (README, "Failure behaviour"). The SQLStates are PostgreSQL's
+ * it, gets its documented exit code (docs/operations.md, "Failure behaviour"). The SQLStates are PostgreSQL's
  * (and the SQL standard's classes) and H2's vendor codes.
  */
 class FailuresTest {

@@ -85,7 +85,7 @@ class ManifestsTest {
 
     /**
      * Peak resident memory of one training run's whole process, measured under the image's JVM
-     * flags at a 1536 MiB limit (README, "Resources"): 570,916 kB, the C4 job with JacReg (the
+     * flags at a 1536 MiB limit (docs/deployment.md, "Resources"): 570,916 kB, the C4 job with JacReg (the
      * heaviest of C4's regularizers) on 20,000 images, 2,000 minibatches, partitions=1.
      */
     static final double RUN_PEAK_MIB = 570_916 / 1024.0;
@@ -635,7 +635,7 @@ class ManifestsTest {
         String what = "experiment " + job.getMetadata().getName();
         // kustomize cannot render a generateName: a name (+ the kustomization's nameSuffix) is the
         // experiment id; kubectl create -k refuses one that exists, and a Job created again under an
-        // ended one's name continues that experiment (README, "Resuming an experiment")
+        // ended one's name continues that experiment (docs/operations.md, "Resuming an experiment")
         assertNull(job.getMetadata().getGenerateName(), what + ": kustomize refuses generateName");
         assertNotNull(job.getMetadata().getName(), "an experiment Job has a name, its experiment id");
         assertNotNull(job.getSpec().getTtlSecondsAfterFinished(), what + ": ttlSecondsAfterFinished");

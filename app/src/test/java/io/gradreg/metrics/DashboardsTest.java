@@ -150,9 +150,9 @@ class DashboardsTest {
         assertTrue(providers.contains("apiVersion: 1") && providers.contains("type: file"), providers);
         String path = providers.lines().map(String::strip).filter(l -> l.startsWith("path: ")).findFirst()
                 .orElseThrow().substring("path: ".length());
-        String readme = Files.readString(Path.of("README.md"));
-        assertTrue(readme.contains(path), "README must say where to mount grafana/dashboards: " + path);
-        assertTrue(readme.contains(Files.readString(Path.of("deploy/prometheus.yml"))),
-                "README must show deploy/prometheus.yml as it is");
+        String page = Files.readString(Path.of("docs/operations.md"));
+        assertTrue(page.contains(path), "docs/operations.md must say where to mount grafana/dashboards: " + path);
+        assertTrue(page.contains(Files.readString(Path.of("deploy/prometheus.yml"))),
+                "docs/operations.md must show deploy/prometheus.yml as it is");
     }
 }

@@ -13,7 +13,7 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The names the dashboards and the README rely on, as the Prometheus registry exposes them. */
+/** The names the dashboards and docs/operations.md rely on, as the Prometheus registry exposes them. */
 class PrometheusNamesTest {
 
     @Test

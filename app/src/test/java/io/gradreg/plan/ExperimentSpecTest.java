@@ -72,7 +72,7 @@ class ExperimentSpecTest {
         assertEquals("job property 'curve-every' is 1: runs of 20000 minibatches would record 20000 curve points each, "
                 + "more than 10000; set it to at least 2", assertThrows(IllegalArgumentException.class,
                         () -> parse("c6-jacobian-norms", "curve-every", "1", "minibatches", "20000")).getMessage());
-        assertEquals("unknown job property 'curve-evry'; did you mean 'curve-every'? (the properties: README.md, "
+        assertEquals("unknown job property 'curve-evry'; did you mean 'curve-every'? (the properties: docs/jobs.md, "
                 + "\"Job properties\")", assertThrows(IllegalArgumentException.class,
                         () -> parse("c6-jacobian-norms", "curve-evry", "10")).getMessage());
     }

@@ -15,11 +15,11 @@ class JobPropertiesTest {
 
     @Test
     void aMisspeltPropertyIsRefusedWithTheClosestName() {
-        assertEquals("unknown job property 'runz'; did you mean 'runs'? (the properties: README.md, \"Job properties\")",
+        assertEquals("unknown job property 'runz'; did you mean 'runs'? (the properties: docs/jobs.md, \"Job properties\")",
                 refused("runz", "1"));
-        assertEquals("unknown job property 'learning_rate'; did you mean 'learning-rate'? (the properties: README.md, "
+        assertEquals("unknown job property 'learning_rate'; did you mean 'learning-rate'? (the properties: docs/jobs.md, "
                 + "\"Job properties\")", refused("learning_rate", "0.01"));
-        assertEquals("unknown job property 'colour' (the properties: README.md, \"Job properties\")",
+        assertEquals("unknown job property 'colour' (the properties: docs/jobs.md, \"Job properties\")",
                 refused("colour", "red"));
     }
 
