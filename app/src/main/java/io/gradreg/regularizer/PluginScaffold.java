@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * A new plugin project from the templates in {@code plugin-template/}: a Maven project that
  * imports the SPI BOM (not gradreg's parent), a provider with one parameter, its
- * {@code META-INF/services} entry, a test with the SPI test kit, a job file and a README.
+ * {@code META-INF/services} entry, a test with the SPI test kit, a job file, a weight-sweep job and a README.
  * {@code plugins/gradl1} is what it writes for gradl1, penalty and tests aside.
  */
 public final class PluginScaffold {
@@ -118,6 +118,7 @@ public final class PluginScaffold {
         files.put("pom.xml", render("pom.xml.tmpl", plugin));
         files.put("README.md", render("README.md.tmpl", plugin));
         files.put(plugin.name() + "-quickstart.xml", render("quickstart.xml.tmpl", plugin));
+        files.put(plugin.name() + "-sweep.xml", render("sweep.xml.tmpl", plugin));
         files.put("src/main/java/" + sources + ".java", render("Provider.java.tmpl", plugin));
         files.put("src/main/resources/META-INF/services/io.gradreg.spi.RegularizerProvider",
                 render("services.tmpl", plugin));

@@ -55,5 +55,13 @@ class NewPluginIT {
         Gradreg.Result status = g.run("status", "1");
         assertTrue(status.out().lines().anyMatch(l -> l.startsWith("baseline/gradl2/50/class#0 ") && l.contains(" EVALUATED ")),
                 status.out());
+
+        // the scaffold's sweep job chooses the weight on validation images (here at a tenth of its minibatches)
+        Gradreg.Result sweep = g.run("run", project.resolve("gradl2-sweep.xml").toString(), "-p", "minibatches=60",
+                "-p", "runs=2", "-p", "sweep.weight.gradl2=0.01 1");
+        assertEquals(0, sweep.exit(), sweep.err());
+        assertTrue(sweep.out().contains("## Weight sweep"), sweep.out());
+        assertTrue(sweep.out().lines().anyMatch(l -> l.matches("### baseline/gradl2/50/class: selected (0\\.01|1) .*")),
+                sweep.out());
     }
 }

@@ -39,7 +39,7 @@ class PluginScaffoldTest {
                 PluginScaffold.Plugin.defaultPackage("grad-l2"), PluginScaffold.Plugin.defaultClassName("grad-l2"),
                 "a test plugin", "9.9.9");
         List<Path> files = PluginScaffold.write(plugin, dir.resolve("p"));
-        assertEquals(List.of("pom.xml", "README.md", "grad-l2-quickstart.xml", "src/main/java/org/example/gradl2/GradL2.java",
+        assertEquals(List.of("pom.xml", "README.md", "grad-l2-quickstart.xml", "grad-l2-sweep.xml", "src/main/java/org/example/gradl2/GradL2.java",
                 "src/main/resources/META-INF/services/io.gradreg.spi.RegularizerProvider",
                 "src/test/java/org/example/gradl2/GradL2Test.java", ".gitignore"),
                 files.stream().map(Path::toString).toList());
