@@ -115,7 +115,7 @@ public final class ExperimentSpec {
         Map<String, Map<String, String>> regularizerParameters = r.regularizerParameters(names, regularizers);
         int runCount = r.positiveInt("runs", "10", MAX_RUNS);
         Map<String, Integer> sweepRuns = new java.util.HashMap<>();
-        SweepSettings sweep = SweepSettings.parse(r, p, names, runCount, sweepRuns);
+        SweepSettings sweep = SweepSettings.parse(r, p, names, architectures, sizes, runCount, sweepRuns);
         long planned = 0;
         for (String name : names) {
             planned += (long) Math.max(1, sweep == null ? 1 : sweep.grid(name).size())

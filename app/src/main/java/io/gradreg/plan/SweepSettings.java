@@ -1,6 +1,9 @@
 package io.gradreg.plan;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.gradreg.data.SubsetSpec;
+import io.gradreg.model.Architecture;
+import io.gradreg.store.Cell;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +23,8 @@ import java.util.TreeMap;
  * @param rule the selection rule ({@link WeightSelection.Rule#label()})
  * @param validationImages validation images per run, drawn outside the run's training subset
  * @param grids the grid of each swept regularizer, ascending
- * @param reference the job's weight of each swept regularizer (the published one), where it has one
+ * @param reference the job's own weight ({@code weight.NAME}, e.g. the published one) of each group
+ *     (architecture/regularizer/size) that has one, in the job's convention
  */
 public record SweepSettings(String rule, int validationImages, Map<String, List<Double>> grids,
         Map<String, Double> reference) {
@@ -57,8 +61,8 @@ public record SweepSettings(String rule, int validationImages, Map<String, List<
      *
      * @param runsPerRegularizer filled with {@code sweep.runs.NAME} (seeds of that regularizer's grid)
      */
-    static SweepSettings parse(JobProperties r, Map<String, String> p, List<String> names, int runs,
-            Map<String, Integer> runsPerRegularizer) {
+    static SweepSettings parse(JobProperties r, Map<String, String> p, List<String> names,
+            List<Architecture> architectures, List<SubsetSpec> sizes, int runs, Map<String, Integer> runsPerRegularizer) {
         List<String> gridKeys = p.keySet().stream().filter(k -> k.startsWith(GRID)).sorted().toList();
         if (gridKeys.isEmpty()) {
             p.keySet().stream().filter(k -> k.equals(SELECT) || k.equals(VALIDATION_IMAGES) || k.startsWith(RUNS))
@@ -105,10 +109,16 @@ public record SweepSettings(String rule, int validationImages, Map<String, List<
             runsPerRegularizer.put(name, r.positiveInt(key, Integer.toString(runs), runs));
         }
         Map<String, Double> reference = new TreeMap<>();
-        for (String name : grids.keySet()) {
-            String value = p.get("weight." + name);
-            if (value != null && !value.isBlank() && !value.contains(":")) {
-                reference.put(name, r.weightValue("weight." + name, value.strip()));
+        for (Architecture architecture : architectures) {
+            for (SubsetSpec size : sizes) {
+                for (String name : grids.keySet()) {
+                    try {
+                        reference.put(new Cell(architecture.id(), name, size.toString()).toString(),
+                                r.weight(architecture, name, size));
+                    } catch (IllegalArgumentException e) {
+                        // no weight.NAME for this size: the group has no reference weight
+                    }
+                }
             }
         }
         String rule = r.string(SELECT, WeightSelection.Rule.BEST_MEAN.label());

@@ -73,7 +73,7 @@ public record SweepSection(String rule, int validationImages, List<Group> groups
 
     /**
      * The sweep's groups from the runs of its grid cells ({@link Cell#gridWeight()}), their
-     * recorded validation accuracies and selections; {@code reference} by regularizer name.
+     * recorded validation accuracies and selections; {@code reference} by group (architecture/regularizer/size).
      */
     public static SweepSection of(String rule, int validationImages, List<RunRecord> runs,
             List<Validations.Validation> validations, List<Validations.Selection> selections,
@@ -93,7 +93,7 @@ public record SweepSection(String rule, int validationImages, List<Group> groups
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<Cell, Map<Double, List<RunRecord>>> g : byGroup.entrySet()) {
             Optional<Validations.Selection> selection = Optional.ofNullable(selected.get(g.getKey().toString()));
-            Optional<Double> ref = Optional.ofNullable(reference.get(g.getKey().regularizerName()));
+            Optional<Double> ref = Optional.ofNullable(reference.get(g.getKey().toString()));
             List<Point> grid = new ArrayList<>();
             for (Map.Entry<Double, List<RunRecord>> p : g.getValue().entrySet()) {
                 List<Double> val = new ArrayList<>();

@@ -23,7 +23,8 @@ class SweepPlanTest {
         assertEquals("best-mean", sweep.rule());
         assertEquals(10_000, sweep.validationImages());
         assertEquals(List.of(0.001, 0.003, 0.01, 0.03, 0.1, 0.3), sweep.grid("spectreg"));
-        assertEquals(Map.of("doubleback", 50.0, "spectreg", 0.03, "frobreg", 0.03, "jacreg", 1.0, "cp", 0.01),
+        assertEquals(Map.of("dropout/doubleback/200/class", 50.0, "dropout/spectreg/200/class", 0.03,
+                "dropout/frobreg/200/class", 0.03, "dropout/jacreg/200/class", 1.0, "dropout/cp/200/class", 0.01),
                 sweep.reference());
         // none 5, doubleback/spectreg/cp 6 x 5, frobreg/jacreg 4 x 3
         assertEquals(5 + 3 * 30 + 2 * 12, spec.runs().size());
@@ -36,7 +37,7 @@ class SweepPlanTest {
                 && r.jobWeight() == 1).count());
         // every grid spans at least 1/30x to 10x the published weight
         sweep.grids().forEach((name, grid) -> {
-            double published = sweep.reference().get(name);
+            double published = sweep.reference().get("dropout/" + name + "/200/class");
             assertTrue(grid.get(0) <= published / 30 * 1.0001 && grid.get(grid.size() - 1) >= 10 * published, name);
         });
     }
