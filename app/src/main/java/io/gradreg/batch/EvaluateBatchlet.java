@@ -1,5 +1,7 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.Plan;
+import io.gradreg.plan.RunSpec;
 import io.gradreg.store.DamagedCheckpointException;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;

@@ -1,6 +1,12 @@
 package io.gradreg.batch;
 
 import io.gradreg.metrics.MetricsSettings;
+import io.gradreg.plan.ExperimentSpec;
+import io.gradreg.plan.JobProperties;
+import io.gradreg.plan.Plan;
+import io.gradreg.plan.RunSpec;
+import io.gradreg.plan.Shard;
+import io.gradreg.plan.Sharding;
 import io.quarkiverse.jberet.runtime.QuarkusJobOperator;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;

@@ -1,5 +1,10 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.ExperimentSpec;
+import io.gradreg.plan.Plan;
+import io.gradreg.plan.PlanCodec;
+import io.gradreg.plan.PlanSettings;
+import io.gradreg.plan.RunSpec;
 import io.gradreg.store.JobSources;
 import io.gradreg.store.Plans;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.PlanSettings;
 import io.gradreg.report.Claims;
 import io.gradreg.report.ExpectedResults;
 import java.nio.file.Files;
@@ -13,14 +14,14 @@ import java.util.Optional;
  * when a stored job's report is built, so a job file or a runs file from someone else cannot make
  * gradreg read a local file of their choosing.
  */
-record ReferenceFiles(ExpectedResults expected, ExpectedResults observed, Claims claims) {
+public record ReferenceFiles(ExpectedResults expected, ExpectedResults observed, Claims claims) {
 
     static ReferenceFiles none() {
         return new ReferenceFiles(ExpectedResults.none(), ExpectedResults.none(), Claims.none());
     }
 
     /** Refuses a reference-file property that names a file outside the job file's directory. */
-    static void checkNames(PlanSettings settings) {
+    public static void checkNames(PlanSettings settings) {
         name("expected", settings.expected());
         name("observed", settings.observed());
         name("claims", settings.claims());

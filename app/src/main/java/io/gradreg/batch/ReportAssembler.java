@@ -1,7 +1,11 @@
 package io.gradreg.batch;
 
+import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
+import io.gradreg.plan.Plan;
+import io.gradreg.plan.PlanSettings;
+import io.gradreg.plan.RunSpec;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.report.Provenance;
 import io.gradreg.report.Report;
@@ -64,7 +68,7 @@ public class ReportAssembler {
         }
         Path file = Path.of(source.source()).getFileName();
         return new Provenance(BuildInfo.current().describe(), source.jobName(), file == null ? null : file.toString(),
-                RunsTransfer.sha256(source.xml()), database,
+                Sha256.hex(source.xml()), database,
                 source.createdAt() == null ? null : source.createdAt().truncatedTo(ChronoUnit.SECONDS), now);
     }
 

@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.PlanSettings;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import io.gradreg.store.RunStatus;

@@ -1,5 +1,6 @@
 package io.gradreg.batch;
 
+import io.gradreg.plan.Sharding;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.context.JobContext;
 import java.util.Optional;

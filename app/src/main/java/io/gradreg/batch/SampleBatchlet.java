@@ -1,6 +1,8 @@
 package io.gradreg.batch;
 
 import io.gradreg.data.Mnist;
+import io.gradreg.plan.Plan;
+import io.gradreg.plan.RunSpec;
 import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.TrainingConfig;

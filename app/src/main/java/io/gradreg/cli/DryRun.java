@@ -1,7 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.RunSpec;
+import io.gradreg.plan.RunSpec;
 import io.gradreg.training.TrainingConfig;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.JobProgress;
 import io.gradreg.batch.ReportAssembler;
 import io.gradreg.batch.Workspace;
-import io.gradreg.batch.RunSpec;
+import io.gradreg.plan.RunSpec;
 import io.gradreg.metrics.JobLabels;
 import io.gradreg.metrics.JobMetrics;
 import io.gradreg.metrics.JobProgressMeters;

@@ -1,7 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.batch.Shard;
+import io.gradreg.plan.Shard;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;

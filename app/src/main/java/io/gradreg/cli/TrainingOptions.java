@@ -1,7 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.data.SubsetSpec;
-import io.gradreg.batch.ExperimentSpec;
+import io.gradreg.plan.ExperimentSpec;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;

@@ -1,5 +1,6 @@
 package io.gradreg.data;
 
+import io.gradreg.hash.Sha256;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,9 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -86,19 +84,11 @@ final class IdxReader {
                     + file.expectedBytes() + " for " + file.baseName() + " (" + file.count()
                     + " items). The file is truncated or not the original MNIST file.");
         }
-        String actual = sha256(content);
+        String actual = Sha256.hex(content);
         if (!actual.equals(file.sha256())) {
             throw new DataFileException(path + " has SHA-256 " + actual + " (decompressed); expected "
                     + file.sha256() + " for " + file.baseName()
                     + ". The file was altered; replace it with the original MNIST file.");
-        }
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.gradreg.store;
 
+import io.gradreg.hash.Sha256;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -118,7 +119,7 @@ public final class Runs {
         }
         byte[] data = (byte[]) row.get()[0];
         String sha = (String) row.get()[1];
-        if (sha != null && !sha.equals(Subsets.sha256(data))) { // checkpoints written before checksums have none
+        if (sha != null && !sha.equals(Sha256.hex(data))) { // checkpoints written before checksums have none
             throw new DamagedCheckpointException("the checkpoint of run " + runKey + " at minibatch " + row.get()[2]
                     + " fails its checksum");
         }
@@ -316,7 +317,7 @@ public final class Runs {
 
     private static void upsertCheckpoint(Connection c, long instanceId, String runKey, int minibatch, byte[] data)
             throws SQLException {
-        String sha = Subsets.sha256(data);
+        String sha = Sha256.hex(data);
         try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_checkpoint SET minibatch = ?, data = ?, "
                 + "sha256 = ? WHERE instance_id = ? AND run_key = ?")) {
             ps.setInt(1, minibatch);

@@ -1,14 +1,12 @@
 package io.gradreg.store;
 
+import io.gradreg.hash.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
@@ -66,17 +64,9 @@ public final class Subsets {
 
     /** The checksum gradreg records for a subset: SHA-256 of its indices as big-endian 32-bit integers. */
     public static String checksum(int[] indices) {
-        return sha256(bytes(indices));
+        return Sha256.hex(bytes(indices));
     }
 
-    /** SHA-256 of {@code data}, in hex: the store's checksum of subsets and checkpoints. */
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static byte[] bytes(int[] indices) {
         ByteBuffer bytes = ByteBuffer.allocate(indices.length * 4);

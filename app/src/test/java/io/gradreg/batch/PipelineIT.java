@@ -339,7 +339,7 @@ class PipelineIT {
         String key = "baseline/spectreg/50/class#0";
         byte[] garbage = new byte[4096];
         new java.util.Random(7).nextBytes(garbage);
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
+        String sha = io.gradreg.hash.Sha256.hex(garbage);
         try (Connection c = g.connect(); Statement s = c.createStatement();
                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO gradreg_checkpoint (instance_id, run_key, "
                         + "minibatch, data, sha256) VALUES (1, ?, 60, ?, ?)")) {

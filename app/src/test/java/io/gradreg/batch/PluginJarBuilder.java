@@ -23,19 +23,19 @@ import javax.tools.ToolProvider;
  * Builds a plugin jar for a test from Java source, compiled against the gradreg SPI and DJL's API
  * only (as an outside author's is), so broken plugins need no binary files in the repository.
  */
-final class PluginJarBuilder {
+public final class PluginJarBuilder {
 
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> providers = new ArrayList<>();
 
     /** Adds class {@code className} (fully qualified) with {@code source}. */
-    PluginJarBuilder source(String className, String source) {
+    public PluginJarBuilder source(String className, String source) {
         sources.put(className, source);
         return this;
     }
 
     /** Lists {@code className} in the jar's META-INF/services file. */
-    PluginJarBuilder provider(String className) {
+    public PluginJarBuilder provider(String className) {
         providers.add(className);
         return this;
     }
@@ -104,7 +104,7 @@ final class PluginJarBuilder {
     }
 
     /** Compiles the sources and writes {@code jar}. */
-    Path build(Path jar) throws IOException {
+    public Path build(Path jar) throws IOException {
         Path work = Files.createTempDirectory(jar.getParent(), "plugin-build");
         Path src = work.resolve("src");
         Path classes = work.resolve("classes");

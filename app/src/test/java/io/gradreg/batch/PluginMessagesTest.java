@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.gradreg.TestData;
+import io.gradreg.plan.ExperimentSpec;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.spi.RegularizerException;
 import io.gradreg.spi.Scalars;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gradreg.plan.Sharding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -8,15 +8,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.gradreg.TestData;
 import io.gradreg.data.SubsetSpec;
+import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,16 +98,14 @@ class GoldenChecksumsTest {
             while (!run.finished()) {
                 run.step();
             }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            Sha256 digest = Sha256.start();
             for (NDArray p : run.parameters()) {
                 float[] values = p.toType(DataType.FLOAT32, false).toFloatArray();
                 ByteBuffer bytes = ByteBuffer.allocate(4 * values.length);
                 bytes.asFloatBuffer().put(values);
                 digest.update(bytes);
             }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return digest.hex();
         }
     }
 

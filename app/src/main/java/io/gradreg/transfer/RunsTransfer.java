@@ -1,28 +1,34 @@
-package io.gradreg.batch;
+package io.gradreg.transfer;
 
+import io.gradreg.batch.JobFiles;
+import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.PlanStore;
+import io.gradreg.batch.ReferenceFiles;
+import io.gradreg.batch.Workspace;
+import io.gradreg.hash.Sha256;
+import io.gradreg.plan.ExperimentSpec;
+import io.gradreg.plan.JobProperties;
+import io.gradreg.plan.RunSpec;
+import io.gradreg.plan.Sharding;
 import io.gradreg.results.BuildInfo;
 import io.gradreg.results.RunsFile;
 import io.gradreg.store.CurvePoint;
-import io.gradreg.store.ResultsStore;
 import io.gradreg.store.Experiments;
 import io.gradreg.store.JobSources;
-import io.gradreg.store.Subsets;
+import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
+import io.gradreg.store.Subsets;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingRun;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +94,7 @@ public class RunsTransfer {
         }
         Path file = Path.of(source.source()).getFileName();
         RunsFile.Job job = new RunsFile.Job(source.jobName(), file == null ? source.jobName() + ".xml" : file.toString(),
-                sha256(source.xml()), derived.fingerprint(), parameters, source.xml());
+                Sha256.hex(source.xml()), derived.fingerprint(), parameters, source.xml());
         return new RunsFile(RunsFile.FORMAT, RunsFile.VERSION, experimentId,
                 experiment == null ? source.jobName() : experiment, job, BuildInfo.current().describe(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), runs);
@@ -238,7 +244,7 @@ public class RunsTransfer {
         Path local = workspace.jobsDir().resolve(file.job().file());
         String localDiffers = null;
         try {
-            if (Files.isRegularFile(local) && !sha256(Files.readString(local)).equals(file.job().sha256())) {
+            if (Files.isRegularFile(local) && !Sha256.hex(Files.readString(local)).equals(file.job().sha256())) {
                 localDiffers = local.toString();
             }
         } catch (java.io.IOException e) {
@@ -367,14 +373,5 @@ public class RunsTransfer {
     private static String describe(RunRecord r) {
         return r.architecture() + ", " + r.regularizer() + " weight " + r.weight() + " (mean units), size "
                 + r.trainSize() + ", seed " + r.seed() + ", " + r.minibatches() + " minibatches";
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import io.gradreg.data.Mnist;
 import io.gradreg.data.SubsetSpec;

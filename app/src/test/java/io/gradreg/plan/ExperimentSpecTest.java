@@ -1,8 +1,9 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.gradreg.batch.JobFiles;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;

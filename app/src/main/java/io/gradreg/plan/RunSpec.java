@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import io.gradreg.store.Cell;
 import io.gradreg.store.RunId;

@@ -1,9 +1,6 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.gradreg.hash.Sha256;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -43,7 +40,7 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
     }
 
     /** The sharding recorded in a job's parameters, if it is a shard. */
-    static Optional<Sharding> from(Properties parameters) {
+    public static Optional<Sharding> from(Properties parameters) {
         String shard = parameters.getProperty(SHARD);
         if (shard == null) {
             return Optional.empty();
@@ -52,25 +49,20 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
                 parameters.getProperty(FINGERPRINT)));
     }
 
-    void addTo(Properties parameters) {
+    public void addTo(Properties parameters) {
         parameters.setProperty(SHARD, shard.toString());
         parameters.setProperty(EXPERIMENT, experimentId);
         parameters.setProperty(FINGERPRINT, fingerprint);
     }
 
     /** SHA-256 of the job XML and its parameters (sorted, without the gradreg.* ones): what makes runs equal. */
-    static String fingerprint(String jobXml, Properties parameters) {
+    public static String fingerprint(String jobXml, Properties parameters) {
         StringBuilder text = new StringBuilder(jobXml).append('\0');
         for (String key : new TreeSet<>(parameters.stringPropertyNames())) {
             if (!key.startsWith("gradreg.")) {
                 text.append(key).append('=').append(parameters.getProperty(key).trim()).append('\0');
             }
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text.toString());
     }
 }

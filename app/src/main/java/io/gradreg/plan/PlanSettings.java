@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.training.CurveRecorder;

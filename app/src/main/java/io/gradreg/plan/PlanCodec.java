@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gradreg.data.SubsetSpec;
+import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.store.Plans;
 import io.gradreg.store.StoreException;
 import io.gradreg.training.TrainingConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +24,7 @@ import java.util.TreeMap;
  * shortest exact form and read back to the same bits, so a run trained from its stored
  * configuration is the run that was planned.
  */
-final class PlanCodec {
+public final class PlanCodec {
 
     /** One run as stored: its identity, the weight as the job wrote it, and its whole configuration. */
     record StoredRun(String key, int runIndex, double jobWeight, StoredConfig config) {
@@ -83,10 +80,10 @@ final class PlanCodec {
     }
 
     /** A plan as the store keeps it: its id, its settings and its runs, as text. */
-    record Encoded(String id, String settings, List<Plans.PlannedRun> runs) {
+    public record Encoded(String id, String settings, List<Plans.PlannedRun> runs) {
     }
 
-    static Encoded encode(ExperimentSpec spec) {
+    public static Encoded encode(ExperimentSpec spec) {
         String settings = write(spec.settings());
         List<String> texts = spec.runs().stream().map(PlanCodec::write).toList();
         List<Plans.PlannedRun> rows = new java.util.ArrayList<>();
@@ -104,28 +101,22 @@ final class PlanCodec {
         return json(new StoredRun(run.key(), run.runIndex(), run.jobWeight(), StoredConfig.of(run.config())));
     }
 
-    static PlanSettings readSettings(String planId, String text) {
+    public static PlanSettings readSettings(String planId, String text) {
         return read(planId, text, PlanSettings.class);
     }
 
-    static RunSpec readRun(String planId, String text) {
+    public static RunSpec readRun(String planId, String text) {
         StoredRun run = read(planId, text, StoredRun.class);
         return new RunSpec(run.key(), run.runIndex(), run.config().toConfig(), run.jobWeight());
     }
 
     /** The id of a plan: SHA-256 of its settings and runs as stored. */
     static String id(String settings, List<String> runs) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(settings.getBytes(StandardCharsets.UTF_8));
-            for (String run : runs) {
-                digest.update((byte) '\n');
-                digest.update(run.getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        Sha256 digest = Sha256.start().update(settings);
+        for (String run : runs) {
+            digest.update((byte) '\n').update(run);
         }
+        return digest.hex();
     }
 
     private static String json(Object value) {

@@ -1,7 +1,8 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gradreg.batch.JobFiles;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.store.Database;
 import io.gradreg.store.ResultsStore;

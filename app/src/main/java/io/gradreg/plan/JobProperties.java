@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import io.gradreg.data.SubsetSpec;
 import io.gradreg.model.Architecture;
@@ -19,7 +19,7 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * A job's properties overridden by its parameters, read as typed values, with messages that name
  * the property. Used by {@link ExperimentSpec#parse} only.
  */
-final class JobProperties {
+public final class JobProperties {
 
     private final Map<String, String> p;
 
@@ -44,7 +44,7 @@ final class JobProperties {
             "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims");
 
     /** Prefix of the job parameters gradreg sets itself (shard, experiment id, plan); never set by users. */
-    static final String RESERVED = "gradreg.";
+    public static final String RESERVED = "gradreg.";
 
     /**
      * Refuses a property gradreg does not know, naming the closest known one: a misspelt key would

@@ -1,8 +1,10 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.gradreg.batch.JobFiles;
+import io.gradreg.batch.PluginJarBuilder;
 import io.gradreg.regularizer.Regularizers;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.gradreg.batch;
+package io.gradreg.plan;
 
 import java.util.List;
 import java.util.Map;
@@ -6,9 +6,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * An experiment as planned at launch and stored ({@link PlanStore}): its settings and every run's
- * complete configuration, keyed by {@code id}, the SHA-256 of its stored content. Steps and reports
- * read it from the store; nothing after launch parses job properties.
+ * An experiment as planned at launch and stored (the batch layer's {@code PlanStore}): its
+ * settings and every run's complete configuration, keyed by {@code id}, the SHA-256 of its stored
+ * content. Steps and reports read it from the store; nothing after launch parses job properties.
  */
 public record Plan(String id, PlanSettings settings, List<RunSpec> runs) {
 
