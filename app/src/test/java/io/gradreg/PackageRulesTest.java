@@ -1,5 +1,6 @@
 package io.gradreg;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,18 +18,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages form layers; each may use only the layers below it (docs/architecture.md):
+ * The packages form layers; each may use only the layers below it (docs/architecture.md). Packages
+ * on one line are siblings and do not use each other:
  *
  * <pre>
- *   cli                         command line
- *   batch                       jobs: launcher, steps, reports, export/import
- *   metrics                     Prometheus meters, given labels and suppliers
- *   bench  report               benchmark; report tables, comparisons, claims
- *   regularizer                 built-ins and the plugin loader, on the SPI
- *   training                    one run: model, optimizer, penalties (given by the SPI only)
- *   spi data model store results
- *   autograd                    the SPI's PenaltyContext on PyTorch (module gradreg-autograd)
+ *   cli                     command line
+ *   transfer                export and import of runs files between stores
+ *   batch                   the Jakarta Batch runtime: launcher, steps, job repository, job files, plan store
+ *   metrics  plan           Prometheus meters; what an experiment is (job properties, runs, shards, stored plan)
+ *   bench  report           benchmark; report tables, comparisons, claims
+ *   regularizer  training   built-ins and plugin loader, on the SPI; one run (gets its Regularizer by the SPI)
+ *   spi  data model store results
+ *   hash  autograd          SHA-256 in hex; the SPI's PenaltyContext on PyTorch (module gradreg-autograd)
  * </pre>
+ *
+ * The plan knows nothing of the batch runtime ({@link #planPackageIsFreeOfTheBatchRuntime}).
  */
 class PackageRulesTest {
 
@@ -46,8 +50,10 @@ class PackageRulesTest {
     void packagesFormLayers() {
         Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.gradreg.cli..")
+                .layer("transfer").definedBy("io.gradreg.transfer..")
                 .layer("batch").definedBy("io.gradreg.batch..")
                 .layer("metrics").definedBy("io.gradreg.metrics..")
+                .layer("plan").definedBy("io.gradreg.plan..")
                 .layer("bench").definedBy("io.gradreg.bench..")
                 .layer("report").definedBy("io.gradreg.report..")
                 .layer("training").definedBy("io.gradreg.training..")
@@ -55,19 +61,38 @@ class PackageRulesTest {
                 .layer("foundation").definedBy("io.gradreg.data..", "io.gradreg.model..", "io.gradreg.store..",
                         "io.gradreg.results..")
                 .layer("spi").definedBy("io.gradreg.spi..")
+                .layer("hash").definedBy("io.gradreg.hash..")
                 .layer("autograd").definedBy("io.gradreg.autograd..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("batch").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("transfer").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("batch").mayOnlyBeAccessedByLayers("transfer", "cli")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("batch", "cli")
+                .whereLayer("plan").mayOnlyBeAccessedByLayers("batch", "transfer", "cli")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("metrics", "batch", "cli")
                 .whereLayer("report").mayOnlyBeAccessedByLayers("batch", "cli")
-                .whereLayer("training").mayOnlyBeAccessedByLayers("bench", "metrics", "batch", "cli")
+                .whereLayer("training").mayOnlyBeAccessedByLayers("bench", "metrics", "plan", "batch", "transfer",
+                        "cli")
                 // training receives a ready Regularizer (SPI) and does not know where it came from
-                .whereLayer("regularizer").mayOnlyBeAccessedByLayers("report", "bench", "batch", "cli")
-                .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "batch", "cli",
-                        "autograd")
+                .whereLayer("regularizer").mayOnlyBeAccessedByLayers("report", "bench", "plan", "batch", "cli")
+                .whereLayer("foundation").mayOnlyBeAccessedByLayers("training", "regularizer", "report", "bench",
+                        "plan", "metrics", "batch", "transfer", "cli")
+                .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "plan", "batch",
+                        "cli", "autograd")
+                // SHA-256 in hex, one way everywhere: it uses no other package of gradreg
+                .whereLayer("hash").mayOnlyBeAccessedByLayers("foundation", "plan", "batch", "transfer")
                 // the training step's PenaltyContext and its staging buffers; regularizers see only the SPI
                 .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training")
+                .check(classes);
+    }
+
+    /**
+     * The plan (what an experiment is, how it is stored and sharded) is plain Java: the batch
+     * runtime reads it, never the other way round.
+     */
+    @Test
+    void planPackageIsFreeOfTheBatchRuntime() {
+        noClasses().that().resideInAPackage("io.gradreg.plan..").should().dependOnClassesThat()
+                .resideInAnyPackage("jakarta.batch..", "org.jberet..", "io.gradreg.batch..", "io.gradreg.cli..")
                 .check(classes);
     }
 

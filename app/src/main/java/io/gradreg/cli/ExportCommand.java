@@ -1,9 +1,9 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.JobLauncher;
-import io.gradreg.transfer.RunsTransfer;
 import io.gradreg.batch.Workspace;
 import io.gradreg.results.RunsFile;
+import io.gradreg.transfer.RunsTransfer;
 
 import jakarta.inject.Inject;
 import java.io.IOException;
