@@ -68,20 +68,10 @@ final class RunsFileChecks {
     }
 
     /**
-     * A sweep's selections: each names a group of the file's grid runs once, with one of that
-     * grid's weights (a forged selection would otherwise become the "selected" result).
+     * A sweep's selections, as text: each group once, with a time (the import checks each against
+     * the plan: a group of grid runs, one of its grid's weights).
      */
     private void selections(RunsFile f) {
-        Map<String, Set<Double>> grids = new java.util.HashMap<>();
-        for (RunsFile.Run r : f.runs()) {
-            io.gradreg.store.Cell cell;
-            try {
-                cell = io.gradreg.store.RunId.parse(r.key()).cell();
-            } catch (RuntimeException e) {
-                throw problem("run key '" + r.key() + "' is not architecture/regularizer/size#index");
-            }
-            cell.gridWeight().ifPresent(w -> grids.computeIfAbsent(cell.group().toString(), k -> new HashSet<>()).add(w));
-        }
         Set<String> seen = new HashSet<>();
         List<RunsFile.Selection> selections = f.selections();
         for (int i = 0; i < selections.size(); i++) {
@@ -90,6 +80,7 @@ final class RunsFileChecks {
             text(at + ".group", x.group());
             text(at + ".rule", x.rule());
             text(at + ".selectedAt", x.selectedAt());
+            finite(at, "weight", x.weight());
             if (x.summary() != null && hasControl(x.summary(), false)) {
                 throw problem(at + ": \"summary\" holds a control character");
             }
@@ -97,13 +88,6 @@ final class RunsFileChecks {
                 java.time.Instant.parse(x.selectedAt());
             } catch (java.time.format.DateTimeParseException e) {
                 throw problem(at + ": \"selectedAt\" is '" + x.selectedAt() + "', not an ISO-8601 instant");
-            }
-            if (!grids.containsKey(x.group())) {
-                throw problem(at + " selects for '" + x.group() + "', which has no grid runs in the file");
-            }
-            if (!grids.get(x.group()).contains(x.weight())) {
-                throw problem(at + " selects weight " + x.weight() + " for '" + x.group() + "', which is not one of its "
-                        + "grid's weights " + new java.util.TreeSet<>(grids.get(x.group())));
             }
             if (!seen.add(x.group())) {
                 throw problem(at + ": '" + x.group() + "' is selected twice");

@@ -137,6 +137,7 @@ public class RunsTransfer {
         }
         Map<String, RunSpec> plan = new LinkedHashMap<>();
         spec.runs().forEach(r -> plan.put(r.key(), r));
+        SweepChecks.check(file, fileName, spec);
 
         // 1. every run is one the job plans, with the configuration the job gives it
         List<RunRecord> records = new ArrayList<>();

@@ -116,6 +116,14 @@ class SweepIT {
         String experimentId = new ObjectMapper().readTree(runs.toFile()).get("experimentId").asText();
         Gradreg elsewhere = new Gradreg(Files.createDirectories(dir.resolve("elsewhere")), Map.of());
         made.add(elsewhere);
+        // a forged selection (a weight the grid never trained) is refused, and nothing is imported
+        Path forged = dir.resolve("forged.runs.json");
+        String text = Files.readString(runs);
+        Files.writeString(forged, text.replaceFirst("(\"selections\" : \\[ \\{[^}]*\"weight\" : )[0-9.E-]+", "$10.5"));
+        Gradreg.Result refused = elsewhere.run("import", forged.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertEquals("gradreg: " + forged + ": the selection of 'baseline/spectreg/50/class' is weight 0.5, not one of "
+                + "its grid's [0.001, 0.03, 3.0]; the file is inconsistent", refused.errorLine());
         Gradreg.ok(elsewhere.run("import", runs.toString()));
         JsonNode imported = new ObjectMapper().readTree(Gradreg.ok(elsewhere.run("report", "--experiment",
                 experimentId, "-f", "json")).out());

@@ -70,8 +70,8 @@ class RunsFileTest {
         assertMessage(dir.resolve("absent.json"), "cannot read " + dir.resolve("absent.json") + ": no such file");
         Files.writeString(path, "null");
         assertMessage(path, path + " is not a gradreg runs file: it holds no JSON object");
-        Files.writeString(path, "{\"format\": \"gradreg-runs\", \"formatVersion\": 3}");
-        assertMessage(path, path + " has format version 3; this gradreg reads versions 1 to 2 (export it again with "
+        Files.writeString(path, "{\"format\": \"gradreg-runs\", \"formatVersion\": 4}");
+        assertMessage(path, path + " has format version 4; this gradreg reads versions 1 to 3 (export it again with "
                 + "this gradreg's version)");
     }
 
@@ -117,7 +117,7 @@ class RunsFileTest {
         assertMessage(path, path + ": runs[0] (k): \"trainSeconds\" is -1.5; it must be a finite number of at least 0");
         Files.writeString(path, good.replace("\"experimentId\" : \"e1\"", "\"experimentId\" : \"e1\\u001b[2J\""));
         assertMessage(path, path + ": field \"experimentId\" holds a control character");
-        Files.writeString(path, good.replace("\"formatVersion\" : 2", "\"formatVersion\" : 2.5"));
+        Files.writeString(path, good.replace("\"formatVersion\" : " + RunsFile.VERSION, "\"formatVersion\" : 2.5"));
         assertStartsWith(path, path + " is not a gradreg runs file: Cannot coerce Floating-point value (2.5)");
         Files.writeString(path, good.replace("\"experiment\" : \"quickstart\"", "\"experiment\" : \"quickstart\", "
                 + "\"experiment\" : \"other\""));
