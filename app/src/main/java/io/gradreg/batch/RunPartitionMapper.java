@@ -35,8 +35,14 @@ public class RunPartitionMapper implements PartitionMapper {
     @Override
     public PartitionPlan mapPartitions() {
         String planId = RunningJob.planId(jobContext, operator);
-        List<String> runs = plans.load(planId).share(RunningJob.sharding(jobContext, operator).orElse(null)).stream()
-                .map(RunSpec::key).toList();
+        var sharding = RunningJob.sharding(jobContext, operator);
+        List<String> runs;
+        if (plans.settings(planId).sweep() == null) { // the keys alone: a large plan's configurations stay unparsed
+            List<String> all = plans.runKeys(planId);
+            runs = sharding.map(s -> s.shard().share(all)).orElse(all);
+        } else { // a sweep's shard takes whole groups
+            runs = plans.load(planId).share(sharding.orElse(null)).stream().map(RunSpec::key).toList();
+        }
         Properties[] partitions = new Properties[runs.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Properties();
