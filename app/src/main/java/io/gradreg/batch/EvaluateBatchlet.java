@@ -10,11 +10,7 @@ import io.gradreg.store.Validations;
 import io.gradreg.training.Evaluation;
 import io.gradreg.training.Evaluator;
 import io.gradreg.training.TrainingException;
-import jakarta.batch.api.AbstractBatchlet;
-import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
 import java.util.Map;
@@ -29,27 +25,14 @@ import java.util.stream.Collectors;
 @Named
 @Unremovable
 @Dependent
-public class EvaluateBatchlet extends AbstractBatchlet {
-
-    @Inject
-    JobContext jobContext;
-
-    @Inject
-    JobOperator operator;
-
-    @Inject
-    Workspace workspace;
-
-    @Inject
-    PlanStore plans;
+public class EvaluateBatchlet extends PlanStep {
 
     @Override
     public String process() {
-        Plan plan = plans.load(RunningJob.planId(jobContext, operator));
+        Plan plan = plan();
         ResultsStore store = workspace.store();
-        long instance = RunningJob.resultsInstance(jobContext, operator, workspace);
-        Set<String> share = plan.share(RunningJob.sharding(jobContext, operator).orElse(null)).stream().map(RunSpec::key)
-                .collect(Collectors.toSet());
+        long instance = resultsInstance();
+        Set<String> share = share(plan);
         Map<String, RunSpec> runs = plan.byKey();
         // a sweep's grid is read on the test images only once its group's selection is recorded
         Set<String> selected = plan.settings().sweep() == null ? null : store.validations().selections(instance).stream()

@@ -7,11 +7,7 @@ import io.gradreg.store.ResultsStore;
 import io.gradreg.store.RunRecord;
 import io.gradreg.training.TrainingConfig;
 import io.gradreg.training.TrainingRun;
-import jakarta.batch.api.AbstractBatchlet;
-import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import io.quarkus.arc.Unremovable;
 import java.util.HashSet;
@@ -25,23 +21,11 @@ import java.util.Set;
 @Named
 @Unremovable
 @Dependent
-public class SampleBatchlet extends AbstractBatchlet {
-
-    @Inject
-    JobContext jobContext;
-
-    @Inject
-    JobOperator operator;
-
-    @Inject
-    Workspace workspace;
-
-    @Inject
-    PlanStore plans;
+public class SampleBatchlet extends PlanStep {
 
     @Override
     public String process() {
-        Plan plan = plans.load(RunningJob.planId(jobContext, operator));
+        Plan plan = plan();
         ResultsStore store = workspace.store();
         Mnist mnist = workspace.mnist();
         long instance = RunningJob.register(jobContext, operator, workspace);

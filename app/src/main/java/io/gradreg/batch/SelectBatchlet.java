@@ -11,11 +11,7 @@ import io.gradreg.store.RunRecord;
 import io.gradreg.store.RunStatus;
 import io.gradreg.store.Validations;
 import io.quarkus.arc.Unremovable;
-import jakarta.batch.api.AbstractBatchlet;
-import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.List;
 import java.util.Map;
@@ -34,26 +30,14 @@ import java.util.stream.Collectors;
 @Named
 @Unremovable
 @Dependent
-public class SelectBatchlet extends AbstractBatchlet {
-
-    @Inject
-    JobContext jobContext;
-
-    @Inject
-    JobOperator operator;
-
-    @Inject
-    Workspace workspace;
-
-    @Inject
-    PlanStore plans;
+public class SelectBatchlet extends PlanStep {
 
     @Override
     public String process() {
-        Plan plan = plans.load(RunningJob.planId(jobContext, operator));
+        Plan plan = plan();
         SweepSettings sweep = plan.settings().sweep();
         ResultsStore store = workspace.store();
-        long instance = RunningJob.resultsInstance(jobContext, operator, workspace);
+        long instance = resultsInstance();
         Map<String, Double> validation = store.validations().of(instance).stream()
                 .collect(Collectors.toMap(Validations.Validation::runKey, Validations.Validation::accuracy));
         Set<String> failed = store.runs().of(instance).stream().filter(r -> r.status() == RunStatus.FAILED)

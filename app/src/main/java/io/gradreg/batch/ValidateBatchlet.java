@@ -9,11 +9,7 @@ import io.gradreg.store.RunStatus;
 import io.gradreg.store.Validations;
 import io.gradreg.training.TrainingException;
 import io.quarkus.arc.Unremovable;
-import jakarta.batch.api.AbstractBatchlet;
-import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.Map;
 import java.util.Set;
@@ -27,27 +23,14 @@ import java.util.stream.Collectors;
 @Named
 @Unremovable
 @Dependent
-public class ValidateBatchlet extends AbstractBatchlet {
-
-    @Inject
-    JobContext jobContext;
-
-    @Inject
-    JobOperator operator;
-
-    @Inject
-    Workspace workspace;
-
-    @Inject
-    PlanStore plans;
+public class ValidateBatchlet extends PlanStep {
 
     @Override
     public String process() {
-        Plan plan = plans.load(RunningJob.planId(jobContext, operator));
+        Plan plan = plan();
         ResultsStore store = workspace.store();
-        long instance = RunningJob.resultsInstance(jobContext, operator, workspace);
-        Set<String> share = plan.share(RunningJob.sharding(jobContext, operator).orElse(null)).stream().map(RunSpec::key)
-                .collect(Collectors.toSet());
+        long instance = resultsInstance();
+        Set<String> share = share(plan);
         Set<String> validated = store.validations().of(instance).stream().map(Validations.Validation::runKey)
                 .collect(Collectors.toSet());
         Map<String, RunSpec> runs = plan.byKey();
