@@ -3,6 +3,8 @@ package io.gradreg.cli;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.ReportAssembler;
 import io.gradreg.batch.Workspace;
+import io.gradreg.report.Claims;
+import io.gradreg.report.Comparison;
 import io.gradreg.report.Report;
 import io.gradreg.report.ReportWriter;
 import jakarta.inject.Inject;
@@ -37,6 +39,15 @@ class ReportCommand implements Callable<Integer> {
     @Option(names = "--experiment", paramLabel = "ID", description = "the experiment run as shards (see 'gradreg run --shard')")
     String experiment;
 
+    @Option(names = "--compare", arity = "2..*", paramLabel = "EXPERIMENT", description = "two or more experiments "
+            + "in one table and one chart, each a job execution id or an experiment id (rows labelled by experiment: "
+            + "'quickstart:baseline'); the claims of --claims, if given, are tested across them")
+    List<String> compare;
+
+    @Option(names = "--claims", paramLabel = "FILE", description = "with --compare: a claims file (docs/jobs.md, "
+            + "\"Claims\") naming the compared cells, e.g. 'c6:dropout/spectreg > c2:dropout/spectreg'")
+    Path claims;
+
     @Option(names = {"-f", "--format"}, defaultValue = "md", description = "md, csv or json: printed; html: written "
             + "to the report directory (<work dir>/reports/<experiment>-<instance>/report.html), its path printed "
             + "(default: ${DEFAULT-VALUE})")
@@ -58,8 +69,26 @@ class ReportCommand implements Callable<Integer> {
     public Integer call() {
         workspace.database().check();
         workspace.store();
-        long instance = instance();
-        Report report = reports.build(instance);
+        Report report;
+        if (compare != null) {
+            if (execution != null || experiment != null) {
+                throw new IllegalArgumentException("give --compare A B ... or one experiment (an execution id or "
+                        + "--experiment), not both");
+            }
+            List<Report> compared = new java.util.ArrayList<>();
+            for (String item : compare) {
+                compared.add(reports.build(item.matches("[0-9]+")
+                        ? ExperimentSelector.resultsInstance(Long.parseLong(item), null, workspace, launcher)
+                        : ExperimentSelector.resultsInstance(null, item, workspace, launcher)));
+            }
+            report = Comparison.of(compared, claims == null ? Claims.none() : Claims.read(claims));
+        } else {
+            if (claims != null) {
+                throw new IllegalArgumentException("--claims goes with --compare (a job's own claims file is its "
+                        + "'claims' property)");
+            }
+            report = reports.build(instance());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(switch (format) {
             case md -> ReportWriter.markdown(report);
@@ -81,7 +110,9 @@ class ReportCommand implements Callable<Integer> {
 
     private Path writeHtml(Report report) {
         try {
-            return ReportWriter.writeHtml(report, reports.directory(report.experiment(), report.instanceId()));
+            return ReportWriter.writeHtml(report, compare != null
+                    ? workspace.workDir().resolve("reports").resolve("compare-" + String.join("-", compare))
+                    : reports.directory(report.experiment(), report.instanceId()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report.html: " + e.getMessage(), e);
         }

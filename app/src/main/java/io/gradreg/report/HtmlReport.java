@@ -33,7 +33,7 @@ final class HtmlReport {
 
     static String render(Report report) {
         StringBuilder h = new StringBuilder(1 << 16);
-        String title = report.experiment() + " (job instance " + report.instanceId() + ")";
+        String title = ReportWriter.title(report);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")

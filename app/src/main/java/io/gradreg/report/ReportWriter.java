@@ -61,9 +61,14 @@ public final class ReportWriter {
         return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The experiment and its job instance; a comparison of experiments ({@link Comparison}) has none. */
+    static String title(Report report) {
+        return report.experiment() + (report.instanceId() > 0 ? " (job instance " + report.instanceId() + ")" : "");
+    }
+
     public static String markdown(Report report) {
         StringBuilder md = new StringBuilder();
-        md.append("# ").append(report.experiment()).append(" (job instance ").append(report.instanceId()).append(")\n\n");
+        md.append("# ").append(title(report)).append("\n\n");
         md.append("Test accuracy in percent on the 10,000 MNIST test images: mean (standard deviation) over runs; ")
                 .append("the paper's number and the difference where published.\n\n");
         md.append("| architecture | train size |");

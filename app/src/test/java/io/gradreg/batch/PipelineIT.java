@@ -92,6 +92,22 @@ class PipelineIT {
         assertTrue(status.out().contains("execution 1 of job quickstart (instance 1): COMPLETED"), status.out());
         assertEquals(3, status.out().lines().filter(l -> l.startsWith("baseline/") && l.contains(" EVALUATED "))
                 .count(), status.out());
+
+        // a second experiment beside the first: one table and one chart, a row per experiment
+        Gradreg.ok(g.run("run", "quickstart", "-p", "runs=1", "-p", "minibatches=60", "-p", "regularizers=none spectreg",
+                "-p", "weight.spectreg=0.1"));
+        Path claims = Files.writeString(dir.resolve("across.claims"), "stronger SpectReg | quickstart-2:baseline/spectreg "
+                + "> quickstart-1:baseline/spectreg\n");
+        Gradreg.Result compared = g.run("report", "--compare", "1", "2", "--claims", claims.toString());
+        assertEquals(0, compared.exit(), compared.err());
+        assertTrue(compared.out().startsWith("# comparison of quickstart-1, quickstart-2\n"), compared.out());
+        assertTrue(compared.out().contains("| architecture | train size | none | spectreg | doubleback |"), compared.out());
+        assertTrue(compared.out().contains("| quickstart-1:baseline | 50/class |"), compared.out());
+        assertTrue(compared.out().contains("| quickstart-2:baseline | 50/class |"), compared.out());
+        assertTrue(compared.out().contains("stronger SpectReg"), compared.out());
+        Gradreg.Result comparedHtml = Gradreg.ok(g.run("report", "--compare", "1", "2", "-f", "html"));
+        String page = Files.readString(Path.of(comparedHtml.out().strip()));
+        assertTrue(page.contains("data-chart=\"accuracy\"") && page.contains("quickstart-2:baseline"), page);
     }
 
     @ParameterizedTest
