@@ -20,8 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,10 +39,14 @@ class SweepIT {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"best-mean", "one-se"})
-    void theSelectionIsTheRuleAppliedToTheValidationNumbersAndPrecedesEveryTestRead(String rule, @TempDir Path dir)
+    /**
+     * The one-standard-error rule, the one with more to get wrong (best-mean is its first half; both
+     * rules are pinned on hand-made grids in WeightSelectionTest and SweepPlanTest).
+     */
+    @Test
+    void theSelectionIsTheRuleAppliedToTheValidationNumbersAndPrecedesEveryTestRead(@TempDir Path dir)
             throws Exception {
+        String rule = "one-se";
         Gradreg g = new Gradreg(dir, Map.of());
         made.add(g);
         Gradreg.Result r = Gradreg.ok(g.run("run", "sweep-quickstart", "-p", "minibatches=60", "-p", "runs=3",
