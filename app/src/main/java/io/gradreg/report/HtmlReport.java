@@ -100,24 +100,29 @@ final class HtmlReport {
         return lines;
     }
 
+    /**
+     * One dot per cell (its mean) with a ±1 sd interval, grouped by architecture and size: a dot
+     * plot, not bars, since an accuracy axis that does not start at 0 would make bar lengths lie.
+     */
     private static String barChart(Report report) {
         List<Report.Row> groups = report.rows();
         List<String> series = report.columns();
         boolean paper = report.cells().stream().anyMatch(c -> c.mean() != null && c.paper() != null);
+        boolean observed = report.cells().stream().anyMatch(c -> c.mean() != null && c.observed() != null);
         SvgPlot.Axis y = accuracyAxis(report.cells());
-        double bar = 26;
-        // wide enough for its label ("batchnorm 200/class"), bars centred
-        double groupWidth = Math.max(series.size() * bar + 28, 136);
+        double slot = 26;
+        // wide enough for its label ("batchnorm 200/class"), dots centred
+        double groupWidth = Math.max(series.size() * slot + 28, 136);
         double left = 70;
         double plotWidth = Math.max(160, groups.size() * groupWidth);
-        double width = left + plotWidth + 190;
+        double width = left + plotWidth + 210;
         double height = 400;
         SvgPlot.Axis x = new SvgPlot.Axis(0, groups.size(), false, "architecture and training-set size", List.of());
         SvgPlot plot = new SvgPlot(left, 30, plotWidth, height - 100, x, y).axes(List.of()).beginData();
         for (int g = 0; g < groups.size(); g++) {
             Report.Row row = groups.get(g);
-            double gx = plot.px(g) + (plotWidth / groups.size() - series.size() * bar) / 2;
-            plot.raw(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", gx + series.size() * bar / 2,
+            double gx = plot.px(g) + (plotWidth / groups.size() - series.size() * slot) / 2;
+            plot.raw(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", gx + series.size() * slot / 2,
                     height - 54, esc(row.architecture() + " " + row.trainSize())));
             for (int s = 0; s < series.size(); s++) {
                 var cell = report.cell(row, series.get(s));
@@ -125,21 +130,21 @@ final class HtmlReport {
                     continue;
                 }
                 Report.Cell c = cell.get();
-                double bx = gx + s * bar;
-                double top = plot.py(c.mean());
-                double base = plot.py(y.min());
-                plot.raw(f("<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %s</title></rect>",
-                        bx + 2, top, bar - 4, Math.max(0.5, base - top), SvgPlot.color(s),
-                        esc(c.architecture() + "/" + c.regularizer() + "/" + c.trainSize()), esc(ReportWriter.cellText(c))));
-                double cx = bx + bar / 2;
+                double cx = gx + s * slot + slot / 2;
                 if (c.sd() != null) {
                     double y1 = plot.py(Math.max(y.min(), c.mean() - c.sd()));
                     double y2 = plot.py(Math.min(y.max(), c.mean() + c.sd()));
-                    plot.raw(f("<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh8M%.1f %.1fh8\" stroke=\"#000\" stroke-width=\"1.3\" "
-                            + "fill=\"none\"/>", cx, y1, y2, cx - 4, y1, cx - 4, y2));
+                    plot.raw(f("<path class=\"interval\" d=\"M%.1f %.1fV%.1fM%.1f %.1fh8M%.1f %.1fh8\" stroke=\"%s\" "
+                            + "stroke-width=\"1.6\" fill=\"none\"/>", cx, y1, y2, cx - 4, y1, cx - 4, y2, SvgPlot.color(s)));
                 }
+                plot.raw(f("<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"><title>%s: %s</title></circle>",
+                        cx, plot.py(c.mean()), SvgPlot.color(s),
+                        esc(c.architecture() + "/" + c.regularizer() + "/" + c.trainSize()), esc(ReportWriter.cellText(c))));
                 if (c.paper() != null) {
                     plot.raw(diamond(cx, plot.py(c.paper().accuracy()), "#000"));
+                }
+                if (c.observed() != null) {
+                    plot.raw(square(cx, plot.py(c.observed().accuracy()), "#000"));
                 }
             }
         }
@@ -150,10 +155,11 @@ final class HtmlReport {
             colors.add(SvgPlot.color(s));
         }
         String svg = SvgPlot.open(report.experiment() + ": test accuracy by cell", width, height) + plot.svg()
-                + legend(left + plotWidth + 20, labels, colors, paper, "error bars: ±1 sd over runs") + "</svg>\n";
-        return figure("accuracy", svg, "Mean test accuracy of each cell with ±1 standard deviation over its "
-                + "runs" + (paper ? "; diamonds mark the paper's value" : "") + ". The axis starts at "
-                + SvgPlot.number(y.min()) + " %, not 0.");
+                + legend(left + plotWidth + 20, labels, colors, paper, observed, "lines: ±1 sd over runs") + "</svg>\n";
+        return figure("accuracy", svg, "Mean test accuracy of each cell (dot) with ±1 standard deviation over its "
+                + "runs (line)" + (paper ? "; diamonds mark the paper's value" : "")
+                + (observed ? "; squares the replication report's" : "") + ". The axis spans the values shown (from "
+                + SvgPlot.number(y.min()) + " %), so distances, not heights, compare cells.");
     }
 
     private static String sizeChart(Report report, Map<String, TreeMap<Integer, Report.Cell>> lines) {
@@ -187,23 +193,35 @@ final class HtmlReport {
                 if (c.paper() != null) {
                     plot.raw(diamond(cx, plot.py(c.paper().accuracy()), color));
                 }
+                if (c.observed() != null) {
+                    plot.raw(square(cx, plot.py(c.observed().accuracy()), color));
+                }
             }
         }
         plot.endData();
+        boolean observed = drawn.stream().anyMatch(c -> c.observed() != null);
         String svg = SvgPlot.open(report.experiment() + ": test accuracy against training-set size", width, height)
-                + plot.svg() + legend(left + plotWidth + 20, new ArrayList<>(lines.keySet()), colors, paper,
+                + plot.svg() + legend(left + plotWidth + 20, new ArrayList<>(lines.keySet()), colors, paper, observed,
                         "bands: ±1 sd over runs") + "</svg>\n";
         return figure("accuracy", svg, "Mean test accuracy against the number of training images (log "
                 + "scale), one line per regularizer with a band of ±1 standard deviation over runs"
-                + (paper ? "; diamonds in the line's colour mark the paper's values" : "") + ".");
+                + (paper ? "; diamonds in the line's colour mark the paper's values" : "; the paper gives no numbers "
+                        + "for these cells (C4 is a figure in the paper)")
+                + (observed ? "; squares the replication report's" : "") + ".");
     }
 
     /** The accuracy chart's legend at x: series, the paper's mark if drawn, and what the spread shows. */
-    private static String legend(double x, List<String> labels, List<String> colors, boolean paper, String spread) {
+    private static String legend(double x, List<String> labels, List<String> colors, boolean paper, boolean observed,
+            String spread) {
         StringBuilder s = new StringBuilder(SvgPlot.legend(x, 44, labels, colors));
         double y = 44 + 18 * labels.size() + 10;
         if (paper) {
             s.append(diamond(x + 6, y - 4, "#000")).append(f("<text x=\"%.1f\" y=\"%.1f\">the paper's value</text>%n",
+                    x + 18, y));
+            y += 18;
+        }
+        if (observed) {
+            s.append(square(x + 6, y - 4, "#000")).append(f("<text x=\"%.1f\" y=\"%.1f\">replication report</text>%n",
                     x + 18, y));
             y += 18;
         }
@@ -371,6 +389,11 @@ final class HtmlReport {
     private static String diamond(double cx, double cy, String stroke) {
         return f("<path class=\"paper\" d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.6\"/>",
                 cx, cy - 5, stroke);
+    }
+
+    private static String square(double cx, double cy, String stroke) {
+        return f("<rect class=\"observed\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"%s\" "
+                + "stroke-width=\"1.4\"/>", cx - 4, cy - 4, stroke);
     }
 
     private static String figure(String kind, String svg, String caption) {

@@ -113,18 +113,24 @@ final class SvgPlot {
             svg.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left - 5, py + 4, number(t)));
         }
         if (xLabels == null) {
+            // every tick labelled: a label that would overlap its neighbour (4000 and 5000 on a log
+            // axis) goes on a second line, with a tick mark joining it to its place
             double last = Double.NEGATIVE_INFINITY;
+            boolean lower = false;
             for (double t : x.ticks()) {
-                if (px(t) - last < 40) { // labels would overlap (4000 and 5000 on a log axis)
-                    continue;
+                lower = px(t) - last < 40 && !lower;
+                if (!lower) {
+                    last = px(t);
                 }
-                last = px(t);
-                svg.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px(t), top + height + 16,
-                        number(t)));
+                double ly = top + height + (lower ? 28 : 16);
+                svg.append(f("<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>",
+                        px(t), top + height, px(t), top + height + (lower ? 18 : 5)));
+                svg.append(f("<text class=\"tick-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", px(t),
+                        ly, number(t)));
             }
         }
         svg.append(f("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n", left + width / 2,
-                top + height + 36, esc(x.title())));
+                top + height + 44, esc(x.title())));
         svg.append(f("<text transform=\"translate(%.1f %.1f) rotate(-90)\" text-anchor=\"middle\">%s</text>%n",
                 left - 46, top + height / 2, esc(y.title())));
         return this;

@@ -52,8 +52,10 @@ class HtmlReportTest {
 
         assertEquals(1, count(html, "<figure class=\"chart\""), "one chart: the table's");
         assertEquals(1, count(html, "data-chart=\"accuracy\""));
-        assertEquals(3, count(html, "<rect class=\"bar\""), "a bar per cell");
-        assertEquals(3 + 1, count(html, "class=\"paper\""), "the paper's value on each bar, and in the legend");
+        assertEquals(3, count(html, "<circle class=\"dot\""), "a dot per cell (no bars on an axis not starting at 0)");
+        assertEquals(0, count(html, "class=\"bar\""));
+        assertEquals(3, count(html, "class=\"interval\""), "each dot's ±1 sd");
+        assertEquals(3 + 1, count(html, "class=\"paper\""), "the paper's value on each cell, and in the legend");
         assertTrue(html.contains("test accuracy (%)"), "the axis names its unit");
         assertTrue(html.contains("class=\"no-curves\""), "no curves recorded: said, not drawn");
         assertEquals(0, count(html, "data-chart=\"curve\""));
@@ -78,6 +80,10 @@ class HtmlReportTest {
         assertEquals(1, count(html, "data-chart=\"accuracy\""));
         assertTrue(html.contains("training images (log scale)"));
         assertEquals(2 + 1, count(html, "class=\"paper\""), "the paper's two points, and the legend's mark");
+        for (String size : List.of("500", "1000", "2000", "3000", "4000", "5000", "10000", "15000", "20000")) {
+            assertTrue(html.contains("class=\"tick-label\"") && html.matches("(?s).*class=\"tick-label\"[^>]*>" + size
+                    + "</text>.*"), "tick " + size + " is labelled");
+        }
         assertEquals(9 * 5, count(html, "data-chart=\"curve\""), "one panel pair per cell");
         assertEquals(5 + 2 * 9 * 5, count(html, "class=\"band\""), "a band per regularizer and per curve panel");
         assertTrue(html.contains("training loss (cross-entropy, nats)") && html.contains("raw penalty (unweighted)"));
