@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  *   bench  report               benchmark; report tables, comparisons, claims
  *   regularizer                 built-ins and the plugin loader, on the SPI
  *   training                    one run: model, optimizer, penalties (given by the SPI only)
+ *   robustness                  attacks and input-gradient norms of a trained network
  *   spi data model store results
  *   autograd                    the SPI's PenaltyContext on PyTorch (module gradreg-autograd)
  * </pre>
@@ -52,6 +53,7 @@ class PackageRulesTest {
                 .layer("report").definedBy("io.gradreg.report..")
                 .layer("training").definedBy("io.gradreg.training..")
                 .layer("regularizer").definedBy("io.gradreg.regularizer..")
+                .layer("robustness").definedBy("io.gradreg.robustness..")
                 .layer("foundation").definedBy("io.gradreg.data..", "io.gradreg.model..", "io.gradreg.store..",
                         "io.gradreg.results..")
                 .layer("spi").definedBy("io.gradreg.spi..")
@@ -64,10 +66,13 @@ class PackageRulesTest {
                 .whereLayer("training").mayOnlyBeAccessedByLayers("bench", "metrics", "batch", "cli")
                 // training receives a ready Regularizer (SPI) and does not know where it came from
                 .whereLayer("regularizer").mayOnlyBeAccessedByLayers("report", "bench", "batch", "cli")
+                // measure names and the property's syntax are read by reports, metrics and jobs
+                .whereLayer("robustness").mayOnlyBeAccessedByLayers("training", "report", "metrics", "bench", "batch",
+                        "cli")
                 .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "batch", "cli",
                         "autograd")
                 // the training step's PenaltyContext and its staging buffers; regularizers see only the SPI
-                .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training")
+                .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training", "robustness")
                 .check(classes);
     }
 
