@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * Step "evaluate": test accuracy on the 10,000 test images of every trained, not yet evaluated run
- * (of a shard: of its share).
+ * (of a shard: of its share), and the robustness measures the plan asks for (job property
+ * {@code robustness}), stored with it in one transaction.
  */
 @Named
 @Unremovable
@@ -61,7 +62,7 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 if (state == null) {
                     continue; // a duplicate of this shard evaluated it since the list was read
                 }
-                test = Evaluator.ofCheckpoint(run.config(), state, workspace.mnist());
+                test = Evaluator.ofCheckpoint(run.config(), state, workspace.mnist(), plan.settings().robustnessSpec());
             } catch (DamagedCheckpointException | TrainingException e) {
                 // Damaged state never fails a job for good: the run trains again ('gradreg restart').
                 store.runs().retrainDamaged(instance, record.runKey(), "the trained parameters could not be "
@@ -70,7 +71,7 @@ public class EvaluateBatchlet extends AbstractBatchlet {
                 damaged++;
                 continue;
             }
-            store.runs().markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
+            store.runs().markEvaluated(instance, record.runKey(), test.accuracy(), test.loss(), test.measures());
             evaluated++;
         }
         return "EVALUATED " + evaluated + (damaged > 0 ? ", " + damaged + " DAMAGED, TO TRAIN AGAIN" : "");

@@ -7,6 +7,7 @@ import io.gradreg.model.BatchNormSettings;
 import io.gradreg.model.Initialization;
 import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
+import io.gradreg.robustness.RobustnessSpec;
 import io.gradreg.training.CurveRecorder;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ import java.util.stream.Collectors;
  *                   thread each ('threads' is its deprecated alias)
  *   checkpoint-every  minibatches between checkpoints        500
  *   curve-every     minibatches between training-curve points 100 (at most 10,000 points a run)
+ *   robustness      what evaluation measures besides test     fgsm:0.05,0.1 pgd:0.1 noise:0.3 gradnorm
+ *                   accuracy (RobustnessSpec); none by default
  * </pre>
  *
  * Every value is validated here, before anything runs; messages name the property.
@@ -156,6 +159,7 @@ public final class ExperimentSpec {
         int checkpointEvery = r.positiveInt("checkpoint-every", "500", MAX_MINIBATCHES);
         int curveEvery = r.positiveInt("curve-every", Integer.toString(CurveRecorder.DEFAULT_EVERY), MAX_MINIBATCHES);
         CurveRecorder.check("job property 'curve-every'", curveEvery, base.build().minibatches());
+        RobustnessSpec robustness = r.parsed(RobustnessSpec.PROPERTY, "none", RobustnessSpec::parse);
 
         List<RunSpec> runs = new ArrayList<>();
         for (Architecture architecture : architectures) {
@@ -179,7 +183,7 @@ public final class ExperimentSpec {
         }
         PlanSettings settings = new PlanSettings(experiment, p.getOrDefault("description", ""), partitions,
                 checkpointEvery, convention.id(), p.get("expected"), p.get("observed"), p.get("claims"),
-                regularizerParameters, curveEvery);
+                regularizerParameters, curveEvery, robustness.isEmpty() ? null : robustness.text());
         return new ExperimentSpec(settings, runs, warnings);
     }
 

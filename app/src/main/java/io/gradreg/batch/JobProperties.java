@@ -41,7 +41,8 @@ final class JobProperties {
             "weight-convention", "train-sizes", "runs", "seed", "minibatches", "batch-size", "learning-rate",
             "lr-decay-at", "lr-decay", "weight-decay", "beta1", "beta2", "adam-epsilon", "init", "conv2-padding",
             "bn-momentum", "bn-epsilon", "bn-placement", "bn-layers",
-            "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims");
+            "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims",
+            "robustness");
 
     /** Prefix of the job parameters gradreg sets itself (shard, experiment id, plan); never set by users. */
     static final String RESERVED = "gradreg.";

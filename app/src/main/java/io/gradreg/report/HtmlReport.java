@@ -54,6 +54,7 @@ final class HtmlReport {
         if (chart != null) {
             h.append("<h2>Test accuracy</h2>\n").append(chart);
         }
+        h.append(MeasureChart.html(report));
         claims(report, h);
         curves(report, h);
         runsNotEvaluated(report, h);

@@ -61,13 +61,15 @@ public final class Report {
     private final Map<String, List<CurvePoint>> curves;
     private final Provenance provenance;
     private final String batchNorm;
+    private final MeasureTable measures;
 
     private Report(String experiment, long instanceId, List<Row> rows, List<String> columns,
             Map<io.gradreg.store.Cell, Cell> cells,
             List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
             WeightConvention weightConvention, Claims claims, Map<String, List<CurvePoint>> curves,
-            Provenance provenance, String batchNorm) {
+            Provenance provenance, String batchNorm, MeasureTable measures) {
         this.batchNorm = batchNorm;
+        this.measures = measures;
         this.weightConvention = weightConvention;
         this.claims = claims;
         this.curves = curves;
@@ -86,25 +88,25 @@ public final class Report {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
         parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
         return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted),
-                weightConvention, claims, curves, provenance, batchNorm);
+                weightConvention, claims, curves, provenance, batchNorm, measures);
     }
 
     /** This report, testing the job's claims ({@link Claims}). */
     public Report withClaims(Claims claims) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, batchNorm);
+                claims, curves, provenance, batchNorm, measures);
     }
 
     /** This report, with the runs' training curves (by run key; runs without one are left out). */
     public Report withCurves(Map<String, List<CurvePoint>> curves) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, Map.copyOf(curves), provenance, batchNorm);
+                claims, Map.copyOf(curves), provenance, batchNorm, measures);
     }
 
     /** This report, saying where it comes from. */
     public Report withProvenance(Provenance provenance) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, batchNorm);
+                claims, curves, provenance, batchNorm, measures);
     }
 
     /**
@@ -113,7 +115,18 @@ public final class Report {
      */
     public Report withBatchNorm(String properties) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, properties);
+                claims, curves, provenance, properties, measures);
+    }
+
+    /** This report, with the runs' robustness measures (by run key, each run's by measure name). */
+    public Report withMeasures(Map<String, Map<String, Double>> byRun) {
+        return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
+                claims, curves, provenance, batchNorm, new MeasureTable(byRun));
+    }
+
+    /** The runs' robustness measures; empty when the job measured none. */
+    public MeasureTable measures() {
+        return measures;
     }
 
     /** The batch-norm settings that differ from the defaults, as job properties; null when none do. */
@@ -217,7 +230,7 @@ public final class Report {
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
-                Map.of(), convention, Claims.none(), Map.of(), null, null);
+                Map.of(), convention, Claims.none(), Map.of(), null, null, MeasureTable.none());
     }
 
     public String experiment() {

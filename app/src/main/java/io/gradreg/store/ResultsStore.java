@@ -19,6 +19,7 @@ import java.sql.Statement;
  *   <li>{@link Subsets} {@code gradreg_subset}: each run's training subset as drawn;
  *   <li>{@link Runs} {@code gradreg_run}, {@code gradreg_checkpoint}: each planned run's status,
  *       progress, checkpoint and outcome;
+ *   <li>{@link Measures} {@code gradreg_run_measure}: each evaluated run's robustness measures;
  *   <li>{@link RunClaims} {@code gradreg_claim}: which process trains a run, with a lease;
  *   <li>{@link Experiments} {@code gradreg_experiment}, {@code gradreg_shard}: experiments run as
  *       shards.
@@ -36,6 +37,7 @@ public final class ResultsStore {
     private final Runs runs;
     private final Experiments experiments;
     private final Curves curves;
+    private final Measures measures;
     private final Jdbc jdbc;
 
     public ResultsStore(Database database) {
@@ -48,6 +50,7 @@ public final class ResultsStore {
         this.runs = new Runs(jdbc, claims);
         this.experiments = new Experiments(jdbc);
         this.curves = new Curves(jdbc);
+        this.measures = new Measures(jdbc);
     }
 
     public Database database() {
@@ -84,6 +87,11 @@ public final class ResultsStore {
 
     public Experiments experiments() {
         return experiments;
+    }
+
+    /** Robustness measures of evaluated runs (written by {@link Runs} with the test accuracy; read here). */
+    public Measures measures() {
+        return measures;
     }
 
     /** Training curves (written by {@link Runs} with checkpoints; read here). */
