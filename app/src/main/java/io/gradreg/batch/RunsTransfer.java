@@ -73,6 +73,7 @@ public class RunsTransfer {
         String experiment = null;
         Map<String, String> checksums = new HashMap<>();
         Map<String, List<CurvePoint>> curves = store.curves().of(resultsInstance);
+        Map<String, Map<String, Double>> measures = store.measures().of(resultsInstance);
         for (RunRecord r : store.runs().of(resultsInstance)) {
             experiment = r.experiment();
             if (!r.status().finished()) {
@@ -84,7 +85,7 @@ public class RunsTransfer {
             runs.add(new RunsFile.Run(r.runKey(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
                     r.runIndex(), r.seed(), checksum, r.minibatches(), r.minibatchesDone(), r.status().name(),
                     r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
-                    r.trainedBy(), toFile(curves.getOrDefault(r.runKey(), List.of()))));
+                    r.trainedBy(), toFile(curves.getOrDefault(r.runKey(), List.of())), measures.get(r.runKey())));
         }
         Path file = Path.of(source.source()).getFileName();
         RunsFile.Job job = new RunsFile.Job(source.jobName(), file == null ? source.jobName() + ".xml" : file.toString(),
@@ -222,12 +223,16 @@ public class RunsTransfer {
                             c.seed(), c.minibatches()), order++);
                 }
                 Map<String, List<CurvePoint>> curves = new HashMap<>();
+                Map<String, Map<String, Double>> measures = new HashMap<>(); // none in files before version 3
                 for (RunsFile.Run run : file.runs()) {
                     if (run.curve() != null) {
                         curves.put(run.key(), fromFile(run.curve()));
                     }
+                    if (run.measures() != null) {
+                        measures.put(run.key(), run.measures());
+                    }
                 }
-                recorded[0] = store.runs().recordImported(into[0], records, curves);
+                recorded[0] = store.runs().recordImported(into[0], records, curves, measures);
             });
         } catch (RuntimeException e) {
             if (created) { // the store has nothing of it: neither should JBeret's tables

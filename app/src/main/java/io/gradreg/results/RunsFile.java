@@ -29,19 +29,22 @@ import java.util.UUID;
  *   "runs": [ { "key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed",
  *               "subsetSha256", "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss",
  *               "finalLoss", "finalPenalty", "trainSeconds", "message", "trainedBy",
- *               "curve": { "minibatch": [100, 200, …], "loss": […], "penalty": […], "learningRate": […] } } ] }
+ *               "curve": { "minibatch": [100, 200, …], "loss": […], "penalty": […], "learningRate": […] },
+ *               "measures": { "fgsm@0.1": 0.41, "gradnorm": 2.2, … } } ] }
  * </pre>
  *
  * {@code weight} is in gradreg's per-example-mean units (what trained); accuracies are fractions.
  * Version 2 added {@code curve} (the run's training curve, column by column; null when the run
- * recorded none); version 1 files, which have none, are read as they are.
+ * recorded none); version 1 files, which have none, are read as they are. Version 3 added
+ * {@code measures} (the run's robustness measures by name, accuracies as fractions; absent when the
+ * job measured none); files of versions 1 and 2 have none and are read as they are.
  */
 @JsonPropertyOrder({"format", "formatVersion", "experimentId", "experiment", "job", "exportedBy", "exportedAt", "runs"})
 public record RunsFile(String format, int formatVersion, String experimentId, String experiment, Job job,
         String exportedBy, String exportedAt, List<Run> runs) {
 
     public static final String FORMAT = "gradreg-runs";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** The oldest version this gradreg reads. */
     public static final int OLDEST_VERSION = 1;
@@ -56,11 +59,22 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed", "subsetSha256",
         "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss", "finalLoss", "finalPenalty",
-        "trainSeconds", "message", "trainedBy", "curve"})
+        "trainSeconds", "message", "trainedBy", "curve", "measures"})
     public record Run(String key, String architecture, String regularizer, Double weight, String trainSize,
             Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
             String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
-            Double trainSeconds, String message, String trainedBy, Curve curve) {
+            Double trainSeconds, String message, String trainedBy, Curve curve,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> measures) {
+
+        /** A run without measures (as in files of versions 1 and 2). */
+        public Run(String key, String architecture, String regularizer, Double weight, String trainSize,
+                Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
+                String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
+                Double trainSeconds, String message, String trainedBy, Curve curve) {
+            this(key, architecture, regularizer, weight, trainSize, runIndex, seed, subsetSha256, minibatches,
+                    minibatchesDone, status, testAccuracy, testLoss, finalLoss, finalPenalty, trainSeconds, message,
+                    trainedBy, curve, null);
+        }
     }
 
     /**

@@ -70,8 +70,8 @@ class RunsFileTest {
         assertMessage(dir.resolve("absent.json"), "cannot read " + dir.resolve("absent.json") + ": no such file");
         Files.writeString(path, "null");
         assertMessage(path, path + " is not a gradreg runs file: it holds no JSON object");
-        Files.writeString(path, "{\"format\": \"gradreg-runs\", \"formatVersion\": 3}");
-        assertMessage(path, path + " has format version 3; this gradreg reads versions 1 to 2 (export it again with "
+        Files.writeString(path, "{\"format\": \"gradreg-runs\", \"formatVersion\": 4}");
+        assertMessage(path, path + " has format version 4; this gradreg reads versions 1 to 3 (export it again with "
                 + "this gradreg's version)");
     }
 
@@ -91,6 +91,27 @@ class RunsFileTest {
                 List.of(0.1, 0.1))))).write(path);
         assertMessage(path, path + ": runs[0].curve (k): minibatch[1] is 40; minibatches must increase from 1 to the "
                 + "run's minibatchesDone (30)");
+    }
+
+    @Test
+    void measuresReadBackAndAreAbsentWhenARunHasNone(@TempDir Path dir) throws Exception {
+        RunsFile.Run r = run("baseline/none/10/class#0", "EVALUATED", 0.9);
+        RunsFile.Run measured = new RunsFile.Run(r.key(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
+                r.runIndex(), r.seed(), r.subsetSha256(), r.minibatches(), r.minibatchesDone(), r.status(),
+                r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
+                r.trainedBy(), null, Map.of("fgsm@0.1", 0.41, "gradnorm", 2.5));
+        Path path = write(dir, file(List.of(measured, run("baseline/none/10/class#1", "EVALUATED", 0.8))));
+        RunsFile back = RunsFile.read(path);
+        assertEquals(Map.of("fgsm@0.1", 0.41, "gradnorm", 2.5), back.runs().get(0).measures());
+        assertEquals(null, back.runs().get(1).measures());
+        String text = Files.readString(path);
+        assertEquals(1, text.split("\"measures\"", -1).length - 1, "written only for the run that has them");
+        // a version 2 file (before measures) reads as it is
+        Files.writeString(path, text.replace("\"formatVersion\" : 3", "\"formatVersion\" : 2")
+                .replaceAll(",\\s*\"measures\" : \\{[^}]*\\}", ""));
+        assertTrue(RunsFile.read(path).runs().stream().allMatch(run -> run.measures() == null));
+        Files.writeString(path, text.replace("\"gradnorm\" : 2.5", "\"gradnorm\" : \"Infinity\""));
+        assertThrows(IllegalArgumentException.class, () -> RunsFile.read(path));
     }
 
     @Test
@@ -117,7 +138,7 @@ class RunsFileTest {
         assertMessage(path, path + ": runs[0] (k): \"trainSeconds\" is -1.5; it must be a finite number of at least 0");
         Files.writeString(path, good.replace("\"experimentId\" : \"e1\"", "\"experimentId\" : \"e1\\u001b[2J\""));
         assertMessage(path, path + ": field \"experimentId\" holds a control character");
-        Files.writeString(path, good.replace("\"formatVersion\" : 2", "\"formatVersion\" : 2.5"));
+        Files.writeString(path, good.replace("\"formatVersion\" : 3", "\"formatVersion\" : 2.5"));
         assertStartsWith(path, path + " is not a gradreg runs file: Cannot coerce Floating-point value (2.5)");
         Files.writeString(path, good.replace("\"experiment\" : \"quickstart\"", "\"experiment\" : \"quickstart\", "
                 + "\"experiment\" : \"other\""));
