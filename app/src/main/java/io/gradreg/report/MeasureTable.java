@@ -24,8 +24,9 @@ public final class MeasureTable {
             + "one and pgd@ε never exceeds fgsm@ε. ε and σ are on the [0, 1] pixel scale; perturbed images are "
             + "clipped to [0, 1]. gradnorm: mean ‖∂loss/∂x‖₂ (each image's cross-entropy); jacobian: mean "
             + "Frobenius norm of the 10×784 Jacobian of the logits, exact; @noise at uniform-noise images, "
-            + "@midpoint at midpoints of test images of different classes (1,000 each; loss at the predicted "
-            + "class); robustness-seconds: wall time of a run's robustness evaluation.";
+            + "@midpoint at midpoints of test images of different classes (norms on 1,000 test images and 1,000 "
+            + "points of each kind; loss at the predicted class); robustness-seconds: wall time of a run's "
+            + "robustness evaluation.";
 
     /** Mean and sample standard deviation (null with fewer than two values) over {@code n} runs. */
     public record Summary(Double mean, Double sd, int n) {

@@ -15,7 +15,7 @@ import io.gradreg.data.Mnist;
 final class GradientNorms {
 
     /** Images per Jacobian pass (10 copies each). */
-    static final int JACOBIAN_GROUP = 100;
+    static final int JACOBIAN_GROUP = 10;
 
     private final Classifier classifier;
 

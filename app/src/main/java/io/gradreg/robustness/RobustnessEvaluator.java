@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.gradreg.autograd.StagingBuffer;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,19 @@ import java.util.TreeSet;
  */
 public final class RobustnessEvaluator {
 
-    /** Test images per chunk: {@code Evaluator}'s. */
+    /** Test images per chunk: {@code Evaluator}'s, so the clean predictions are the same. */
     public static final int CHUNK = 1000;
-    /** Off-data points of each kind (noise images, midpoints) per chunk, for the gradient norms. */
-    static final int OFF_DATA_PER_CHUNK = 100;
+    /**
+     * Images per attack batch within a chunk: with one intra-op thread, PGD on batches of 100 took
+     * 18 s for the 10,000 test images where batches of 1,000 took 45 s (RobustnessCostBenchmark).
+     */
+    static final int ATTACK_BATCH = 100;
+    /**
+     * Points per chunk at which gradient norms are measured: the chunk's first test images, as many
+     * noise images and as many midpoints (1,000 of each over the 10,000 test images). The Jacobian
+     * costs 10 backward passes per point, so all 10,000 would cost more than PGD.
+     */
+    static final int NORM_POINTS_PER_CHUNK = 100;
 
     private static final int PGD_START = 1;
     private static final int NOISE = 2;
@@ -54,10 +64,11 @@ public final class RobustnessEvaluator {
         long clean = 0;
         StagingBuffer pixels = new StagingBuffer();
         StagingBuffer labelStaging = new StagingBuffer();
+        StagingBuffer offDataStaging = new StagingBuffer(); // its tensors must not share the chunk's buffer
         float[] chunkImages = new float[CHUNK * Mnist.PIXELS];
-        float[] offData = new float[OFF_DATA_PER_CHUNK * Mnist.PIXELS];
+        float[] offData = new float[NORM_POINTS_PER_CHUNK * Mnist.PIXELS];
         int[] labels = new int[CHUNK];
-        int offDataPoints = 0;
+        int normPoints = 0;
         try (Classifier classifier = new Classifier(model, parameters, dataType, manager)) {
             Attacks attacks = new Attacks(classifier);
             GradientNorms norms = new GradientNorms(classifier);
@@ -75,51 +86,72 @@ public final class RobustnessEvaluator {
                     for (boolean c : correct) {
                         clean += c ? 1 : 0;
                     }
-                    Map<Double, boolean[]> fgsmCorrect = new LinkedHashMap<>();
-                    TreeSet<Double> radii = new TreeSet<>(spec.fgsm());
-                    radii.addAll(spec.pgd()); // PGD's figure includes FGSM's at the same radius
-                    for (double e : radii) {
-                        NDArray attacked = attacks.fgsm(x, oneHot, e);
-                        fgsmCorrect.put(e, correct(classifier.predictions(attacked), labels, correct));
-                        attacked.close();
-                    }
-                    spec.fgsm().forEach(e -> add(sums, Measure.FGSM, e, fgsmCorrect.get(e)));
-                    List<Double> pgd = spec.pgd();
-                    for (int k = 0; k < pgd.size(); k++) {
-                        double e = pgd.get(k);
-                        NDArray attacked = attacks.pgd(x, oneHot, e, random(seed, PGD_START, start, k));
-                        add(sums, Measure.PGD, e, correct(classifier.predictions(attacked), labels, fgsmCorrect.get(e)));
-                        attacked.close();
-                    }
-                    List<Double> noise = spec.noise();
-                    for (int k = 0; k < noise.size(); k++) {
-                        double s = noise.get(k);
-                        NDArray noisy = attacks.gaussian(x, s, random(seed, NOISE, start, k));
-                        add(sums, Measure.NOISE, s, correct(classifier.predictions(noisy), labels, correct));
-                        noisy.close();
+                    for (int a = 0; a < n; a += ATTACK_BATCH) {
+                        int b = Math.min(n, a + ATTACK_BATCH);
+                        try (NDManager batch = chunk.newSubManager()) {
+                            NDArray xs = x.get(a + ":" + b);
+                            xs.attach(batch);
+                            NDArray oneHots = oneHot.get(a + ":" + b);
+                            oneHots.attach(batch);
+                            attack(sums, spec, classifier, attacks, xs, oneHots, Arrays.copyOfRange(labels, a, b),
+                                    Arrays.copyOfRange(correct, a, b), seed, start + a);
+                        }
                     }
                     if (spec.gradnorm()) {
-                        addAll(sums, Measure.GRADNORM, norms.lossGradientNorms(x, oneHot));
-                        addAll(sums, Measure.JACOBIAN, norms.jacobianNorms(x));
-                        int m = Math.min(OFF_DATA_PER_CHUNK, n);
+                        int m = Math.min(NORM_POINTS_PER_CHUNK, n);
+                        NDArray first = x.get("0:" + m);
+                        addAll(sums, Measure.GRADNORM, norms.lossGradientNorms(first, oneHot.get("0:" + m)));
+                        addAll(sums, Measure.JACOBIAN, norms.jacobianNorms(first));
                         OffDataPoints.noise(offData, m, random(seed, NOISE_IMAGES, start, 0));
-                        offDataNorms(sums, "@noise", classifier, norms, pixels, chunk, offData, m, dataType);
+                        offDataNorms(sums, "@noise", classifier, norms, offDataStaging, chunk, offData, m, dataType);
                         OffDataPoints.midpoints(chunkImages, labels, m, offData);
-                        offDataNorms(sums, "@midpoint", classifier, norms, pixels, chunk, offData, m, dataType);
-                        offDataPoints += m;
+                        offDataNorms(sums, "@midpoint", classifier, norms, offDataStaging, chunk, offData, m, dataType);
+                        normPoints += m;
                     }
                 }
             }
         }
         Map<String, Double> measures = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : sums.entrySet()) {
-            boolean atOffData = e.getKey().endsWith("@noise") || e.getKey().endsWith("@midpoint");
-            measures.put(e.getKey(), e.getValue() / (atOffData ? offDataPoints : images));
+            boolean norm = Measure.NORMS.contains(e.getKey());
+            measures.put(e.getKey(), e.getValue() / (norm ? normPoints : images));
         }
         if (!spec.isEmpty()) {
             measures.put(Measure.SECONDS, (System.nanoTime() - started) / 1e9);
         }
         return new RobustnessResult((double) clean / images, measures, images);
+    }
+
+    /**
+     * The attacks and the noise on one batch of test images ({@code correct}: classified correctly
+     * clean), their counts added to {@code sums}; random draws are a function of the seed, the batch's
+     * first image and the measure.
+     */
+    private static void attack(Map<String, Double> sums, RobustnessSpec spec, Classifier classifier, Attacks attacks,
+            NDArray x, NDArray oneHot, int[] labels, boolean[] correct, long seed, int first) {
+        Map<Double, boolean[]> fgsmCorrect = new LinkedHashMap<>();
+        TreeSet<Double> radii = new TreeSet<>(spec.fgsm());
+        radii.addAll(spec.pgd()); // PGD's figure includes FGSM's at the same radius
+        for (double e : radii) {
+            NDArray attacked = attacks.fgsm(x, oneHot, e);
+            fgsmCorrect.put(e, correct(classifier.predictions(attacked), labels, correct));
+            attacked.close();
+        }
+        spec.fgsm().forEach(e -> add(sums, Measure.FGSM, e, fgsmCorrect.get(e)));
+        List<Double> pgd = spec.pgd();
+        for (int k = 0; k < pgd.size(); k++) {
+            double e = pgd.get(k);
+            NDArray attacked = attacks.pgd(x, oneHot, e, random(seed, PGD_START, first, k));
+            add(sums, Measure.PGD, e, correct(classifier.predictions(attacked), labels, fgsmCorrect.get(e)));
+            attacked.close();
+        }
+        List<Double> noise = spec.noise();
+        for (int k = 0; k < noise.size(); k++) {
+            double s = noise.get(k);
+            NDArray noisy = attacks.gaussian(x, s, random(seed, NOISE, first, k));
+            add(sums, Measure.NOISE, s, correct(classifier.predictions(noisy), labels, correct));
+            noisy.close();
+        }
     }
 
     /** Gradient norms at {@code m} off-data points in {@code points}, the loss at the predicted class. */
