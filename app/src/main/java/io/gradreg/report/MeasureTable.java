@@ -85,7 +85,11 @@ public final class MeasureTable {
     }
 
     public Summary summary(Report.Cell cell, String measure) {
-        List<Double> values = new ArrayList<>(bySeed(cell, measure).values());
+        return summarize(new ArrayList<>(bySeed(cell, measure).values()));
+    }
+
+    /** Mean and sample standard deviation of {@code values} (as the report's cells compute them). */
+    static Summary summarize(List<Double> values) {
         if (values.isEmpty()) {
             return new Summary(null, null, 0);
         }

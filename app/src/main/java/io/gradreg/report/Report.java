@@ -212,15 +212,9 @@ public final class Report {
                     failed++;
                 }
             }
-            Double mean = accuracies.isEmpty() ? null : accuracies.stream().mapToDouble(d -> d).average().orElseThrow();
-            Double sd = null;
-            if (accuracies.size() > 1) {
-                double ss = 0;
-                for (double a : accuracies) {
-                    ss += (a - mean) * (a - mean);
-                }
-                sd = Math.sqrt(ss / (accuracies.size() - 1));
-            }
+            MeasureTable.Summary summary = MeasureTable.summarize(accuracies);
+            Double mean = summary.mean();
+            Double sd = summary.sd();
             cells.put(e.getKey(), new Cell(first.architecture(), first.trainSize(), first.regularizer(), first.weight(),
                     jobWeights.getOrDefault(first.runKey(), first.weight()),
                     cellRuns.size(), accuracies.size(), failed, mean, sd,

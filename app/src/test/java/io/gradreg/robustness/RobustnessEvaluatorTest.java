@@ -107,9 +107,7 @@ class RobustnessEvaluatorTest {
     @Test
     void batchedJacobianNormsEqualTenVectorJacobianProducts() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block model = LeNet5.build(config.architecture(), config.initialization(), false, config.batchNorm(),
-                    new SplittableRandom(5), () -> null);
-            model.initialize(manager, DataType.FLOAT64, LeNet5.inputShape(1));
+            Block model = untrained(manager, DataType.FLOAT64);
             int n = 7;
             float[] pixels = new float[n * Mnist.PIXELS];
             for (int i = 0; i < n; i++) {
@@ -144,9 +142,7 @@ class RobustnessEvaluatorTest {
     @Test
     void memoryStaysFlatOverChunks() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block model = LeNet5.build(config.architecture(), config.initialization(), false, config.batchNorm(),
-                    new SplittableRandom(5), () -> null);
-            model.initialize(manager, DataType.FLOAT32, LeNet5.inputShape(1));
+            Block model = untrained(manager, DataType.FLOAT32);
             ParameterStore parameters = new ParameterStore(manager, false);
             RobustnessSpec spec = RobustnessSpec.parse("pgd:0.1 noise:0.3 gradnorm");
             int arrays = manager.getManagedArrays().size();
@@ -162,6 +158,14 @@ class RobustnessEvaluatorTest {
                     growth / 1e6);
             assertTrue(growth < 40_000_000, "resident memory grew by " + growth / 1e6 + " MB over three chunks");
         }
+    }
+
+    /** A LeNet-5 with its initial (random) parameters. */
+    private static Block untrained(NDManager manager, DataType dataType) {
+        Block model = LeNet5.build(config.architecture(), config.initialization(), false, config.batchNorm(),
+                new SplittableRandom(5), () -> null);
+        model.initialize(manager, dataType, LeNet5.inputShape(1));
+        return model;
     }
 
     private static Map<String, Double> withoutSeconds(RobustnessResult r) {
