@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  *   metrics  plan           Prometheus meters; what an experiment is (job properties, runs, shards, stored plan)
  *   bench  report           benchmark; report tables, comparisons, claims
  *   regularizer  training   built-ins and plugin loader, on the SPI; one run (gets its Regularizer by the SPI)
+ *   robustness              attacks and input-gradient norms of a trained network
  *   spi  data model store results
  *   hash  autograd          SHA-256 in hex; the SPI's PenaltyContext on PyTorch (module gradreg-autograd)
  * </pre>
@@ -58,6 +59,7 @@ class PackageRulesTest {
                 .layer("report").definedBy("io.gradreg.report..")
                 .layer("training").definedBy("io.gradreg.training..")
                 .layer("regularizer").definedBy("io.gradreg.regularizer..")
+                .layer("robustness").definedBy("io.gradreg.robustness..")
                 .layer("foundation").definedBy("io.gradreg.data..", "io.gradreg.model..", "io.gradreg.store..",
                         "io.gradreg.results..")
                 .layer("spi").definedBy("io.gradreg.spi..")
@@ -74,14 +76,17 @@ class PackageRulesTest {
                         "cli")
                 // training receives a ready Regularizer (SPI) and does not know where it came from
                 .whereLayer("regularizer").mayOnlyBeAccessedByLayers("report", "bench", "plan", "batch", "cli")
-                .whereLayer("foundation").mayOnlyBeAccessedByLayers("training", "regularizer", "report", "bench",
-                        "plan", "metrics", "batch", "transfer", "cli")
+                // measure names and the property's syntax are read by plans, reports, metrics and jobs
+                .whereLayer("robustness").mayOnlyBeAccessedByLayers("training", "report", "metrics", "bench", "plan",
+                        "batch", "transfer", "cli")
+                .whereLayer("foundation").mayOnlyBeAccessedByLayers("training", "regularizer", "robustness", "report",
+                        "bench", "plan", "metrics", "batch", "transfer", "cli")
                 .whereLayer("spi").mayOnlyBeAccessedByLayers("regularizer", "training", "bench", "plan", "batch",
                         "cli", "autograd")
                 // SHA-256 in hex, one way everywhere: it uses no other package of gradreg
                 .whereLayer("hash").mayOnlyBeAccessedByLayers("foundation", "plan", "batch", "transfer")
                 // the training step's PenaltyContext and its staging buffers; regularizers see only the SPI
-                .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training")
+                .whereLayer("autograd").mayOnlyBeAccessedByLayers("foundation", "training", "robustness")
                 .check(classes);
     }
 

@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * Step "evaluate": test accuracy on the 10,000 test images of every trained, not yet evaluated run
- * (of a shard: of its share). In a weight sweep, a grid's runs only once the select step has
- * recorded the group's selection.
+ * (of a shard: of its share), and the robustness measures the plan asks for (job property
+ * {@code robustness}), stored with it in one transaction. In a weight sweep, a grid's runs only
+ * once the select step has recorded the group's selection.
  */
 @Named
 @Unremovable
@@ -55,7 +56,7 @@ public class EvaluateBatchlet extends PlanStep {
                 if (state == null) {
                     continue; // a duplicate of this shard evaluated it since the list was read
                 }
-                test = Evaluator.ofCheckpoint(run.config(), state, workspace.mnist());
+                test = Evaluator.ofCheckpoint(run.config(), state, workspace.mnist(), plan.settings().robustnessSpec());
             } catch (DamagedCheckpointException | TrainingException e) {
                 // Damaged state never fails a job for good: the run trains again ('gradreg restart').
                 store.runs().retrainDamaged(instance, record.runKey(), "the trained parameters could not be "
@@ -64,7 +65,7 @@ public class EvaluateBatchlet extends PlanStep {
                 damaged++;
                 continue;
             }
-            store.runs().markEvaluated(instance, record.runKey(), test.accuracy(), test.loss());
+            store.runs().markEvaluated(instance, record.runKey(), test.accuracy(), test.loss(), test.measures());
             evaluated++;
         }
         return "EVALUATED " + evaluated + (damaged > 0 ? ", " + damaged + " DAMAGED, TO TRAIN AGAIN" : "");

@@ -59,7 +59,7 @@ public class ReportAssembler {
         }
         Report report = Report.of(instanceId, store.runs().of(instanceId), references.expected(), references.observed(), convention,
                 jobWeights).withRegularizerParameters(parameters).withClaims(references.claims())
-                .withCurves(store.curves().of(instanceId))
+                .withCurves(store.curves().of(instanceId)).withMeasures(store.measures().of(instanceId))
                 .withProvenance(provenance(source.orElse(null))).withBatchNorm(batchNorm);
         if (sweep != null) {
             report = report.withSweep(SweepSection.of(sweep.rule(), sweep.validationImages(), report.runs(),

@@ -179,7 +179,7 @@ public class TrainBatchlet extends AbstractBatchlet {
             if (settings.sweep() != null) {
                 return validateNow(store, instance, run, settings, trained) ? "VALIDATED" : "TRAINED";
             }
-            return evaluateNow(store, instance, run, trained) ? "EVALUATED" : "TRAINED";
+            return evaluateNow(store, instance, run, trained, settings) ? "EVALUATED" : "TRAINED";
         } catch (TrainingException | RegularizerException e) {
             if (MemoryExhaustion.in(e)) {
                 // not a result: with more memory the run trains; it stays unfinished for the next process
@@ -198,14 +198,14 @@ public class TrainBatchlet extends AbstractBatchlet {
      * evaluate step. Evaluation that fails leaves the run TRAINED for the evaluate step, which
      * also takes the runs of a process that died in between.
      */
-    private boolean evaluateNow(ResultsStore store, long instance, RunSpec run, byte[] trained) {
+    private boolean evaluateNow(ResultsStore store, long instance, RunSpec run, byte[] trained, PlanSettings settings) {
         Evaluation test;
         try {
-            test = Evaluator.ofCheckpoint(run.config(), trained, workspace.mnist());
+            test = Evaluator.ofCheckpoint(run.config(), trained, workspace.mnist(), settings.robustnessSpec());
         } catch (TrainingException e) {
             return false;
         }
-        store.runs().markEvaluated(instance, runKey, test.accuracy(), test.loss());
+        store.runs().markEvaluated(instance, runKey, test.accuracy(), test.loss(), test.measures());
         return true;
     }
 

@@ -74,7 +74,7 @@ class JobWatcher {
         stop.following();
         try (started; JobMetrics.Session session = metrics.open(labels,
                 () -> store.runs().of(instance).stream().filter(r -> share.contains(r.runKey())).toList(),
-                r -> progress.done(instance, r.runKey()), err)) {
+                () -> store.measures().of(instance), r -> progress.done(instance, r.runKey()), err)) {
             stop.onStop(session::pushNow);
             int code = watch(started, session, terminal, out, err);
             return stop.requested() ? stop.exitCode() : code;

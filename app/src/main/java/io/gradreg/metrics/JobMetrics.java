@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,13 @@ public class JobMetrics {
      */
     public Session open(JobLabels labels, Supplier<List<RunRecord>> runs, ToIntFunction<RunRecord> liveDone,
             PrintWriter log) {
-        return new Session(labels, runs, liveDone, log);
+        return open(labels, runs, Map::of, liveDone, log);
+    }
+
+    /** As {@link #open(JobLabels, Supplier, ToIntFunction, PrintWriter)}, with the runs' robustness measures by run key. */
+    public Session open(JobLabels labels, Supplier<List<RunRecord>> runs,
+            Supplier<Map<String, Map<String, Double>>> measures, ToIntFunction<RunRecord> liveDone, PrintWriter log) {
+        return new Session(labels, runs, measures, liveDone, log);
     }
 
     /** Serving and pushing one execution's metrics; {@link #close()} pushes once more and stops. */
@@ -57,25 +64,29 @@ public class JobMetrics {
 
         private final JobLabels labels;
         private final Supplier<List<RunRecord>> runs;
+        private final Supplier<Map<String, Map<String, Double>>> measures;
         private final ToIntFunction<RunRecord> liveDone;
         private final PrintWriter log;
         private final JobProgressMeters jobMeters;
         private final TestAccuracyMeters accuracyMeters;
+        private final RobustAccuracyMeters robustMeters;
         private final ProcessMeters processMeters;
         private final MetricsServer server;
         private final Pushgateway pushgateway;
         private final ScheduledExecutorService scheduler;
         private volatile boolean pushFailed;
 
-        private Session(JobLabels labels, Supplier<List<RunRecord>> runs, ToIntFunction<RunRecord> liveDone,
-                PrintWriter log) {
+        private Session(JobLabels labels, Supplier<List<RunRecord>> runs,
+                Supplier<Map<String, Map<String, Double>>> measures, ToIntFunction<RunRecord> liveDone, PrintWriter log) {
             this.labels = labels;
             this.runs = runs;
+            this.measures = measures;
             this.liveDone = liveDone;
             this.log = log;
             jobMeters = new JobProgressMeters(labels);
             jobMeters.bindTo(registry);
             accuracyMeters = new TestAccuracyMeters(labels, registry);
+            robustMeters = new RobustAccuracyMeters(labels, registry);
             processMeters = new ProcessMeters(labels);
             processMeters.bindTo(registry);
             refresh();
@@ -122,6 +133,7 @@ public class JobMetrics {
                 List<RunRecord> recorded = runs.get();
                 jobMeters.update(recorded, liveDone, System.nanoTime());
                 accuracyMeters.update(recorded);
+                robustMeters.update(recorded, measures.get());
             } catch (RuntimeException e) {
                 // the job itself reports database trouble; metrics keep their last values
             }

@@ -9,6 +9,7 @@ import io.gradreg.regularizer.Regularizers;
 import io.gradreg.regularizer.WeightConvention;
 import io.gradreg.store.Cell;
 import io.gradreg.store.RunId;
+import io.gradreg.robustness.RobustnessSpec;
 import io.gradreg.training.CurveRecorder;
 import io.gradreg.training.TrainingConfig;
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ import java.util.stream.Collectors;
  *   sweep.runs.NAME  seeds of NAME's grid (default: runs)    3
  *   select          a sweep's selection rule: best-mean or one-se
  *   validation-images  a sweep's held-out images per run     10000
+ *   robustness      what evaluation measures besides test     fgsm:0.05,0.1 pgd:0.1 noise:0.3 gradnorm
+ *                   accuracy (RobustnessSpec); none by default
  * </pre>
  *
  * Every value is validated here, before anything runs; messages name the property.
@@ -179,6 +182,7 @@ public final class ExperimentSpec {
         int checkpointEvery = r.positiveInt("checkpoint-every", "500", MAX_MINIBATCHES);
         int curveEvery = r.positiveInt("curve-every", Integer.toString(CurveRecorder.DEFAULT_EVERY), MAX_MINIBATCHES);
         CurveRecorder.check("job property 'curve-every'", curveEvery, base.build().minibatches());
+        RobustnessSpec robustness = r.parsed(RobustnessSpec.PROPERTY, "none", RobustnessSpec::parse);
 
         List<RunSpec> runs = new ArrayList<>();
         for (Architecture architecture : architectures) {
@@ -208,7 +212,7 @@ public final class ExperimentSpec {
         }
         PlanSettings settings = new PlanSettings(experiment, p.getOrDefault("description", ""), partitions,
                 checkpointEvery, convention.id(), p.get("expected"), p.get("observed"), p.get("claims"),
-                regularizerParameters, curveEvery, sweep);
+                regularizerParameters, curveEvery, robustness.isEmpty() ? null : robustness.text(), sweep);
         return new ExperimentSpec(settings, runs, warnings);
     }
 

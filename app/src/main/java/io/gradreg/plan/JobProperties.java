@@ -42,7 +42,7 @@ public final class JobProperties {
             "lr-decay-at", "lr-decay", "weight-decay", "beta1", "beta2", "adam-epsilon", "init", "conv2-padding",
             "bn-momentum", "bn-epsilon", "bn-placement", "bn-layers",
             "partitions", "threads", "checkpoint-every", "curve-every", "expected", "observed", "claims",
-            SweepSettings.SELECT, SweepSettings.VALIDATION_IMAGES);
+            "robustness", SweepSettings.SELECT, SweepSettings.VALIDATION_IMAGES);
 
     /** Prefix of the job parameters gradreg sets itself (shard, experiment id, plan); never set by users. */
     public static final String RESERVED = "gradreg.";

@@ -15,9 +15,16 @@ final class Cells {
 
     final List<String> sizes;
     private final Report report;
+    /** The measure compared (io.gradreg.robustness.Measure), or null: test accuracy. */
+    private final String measure;
 
     Cells(Report report) {
+        this(report, null);
+    }
+
+    Cells(Report report, String measure) {
         this.report = report;
+        this.measure = measure;
         this.sizes = report.rows().stream().map(Report.Row::trainSize).distinct().toList();
     }
 
@@ -51,13 +58,20 @@ final class Cells {
         return rivals;
     }
 
-    /** Test accuracy in percent of each evaluated run of the cell "arch/reg@size", by seed. */
+    /**
+     * Test accuracy in percent of each evaluated run of the cell "arch/reg@size", by seed; with a
+     * measure, the measure's value ({@link MeasureTable#bySeed}).
+     */
     Map<Long, Double> accuracies(String cell) {
         int slash = cell.indexOf('/');
         int at = cell.lastIndexOf('@');
         Map<Long, Double> bySeed = new TreeMap<>();
-        report.cell(new Report.Row(cell.substring(0, slash), cell.substring(at + 1)), cell.substring(slash + 1, at))
-                .ifPresent(c -> {
+        var found = report.cell(new Report.Row(cell.substring(0, slash), cell.substring(at + 1)),
+                cell.substring(slash + 1, at));
+        if (measure != null) {
+            return found.map(c -> report.measures().bySeed(c, measure)).orElse(bySeed);
+        }
+        found.ifPresent(c -> {
                     for (RunRecord r : c.runs()) {
                         if (r.status() == RunStatus.EVALUATED && r.testAccuracy() != null
                                 && Double.isFinite(r.testAccuracy())) {

@@ -33,6 +33,9 @@ import org.apache.commons.statistics.inference.TTest;
  * <li>{@code LEFT - RIGHT shrinks} (or {@code grows}): the paired gain LEFT − RIGHT falls (rises)
  * as the training size grows ({@link Evidence#trend}).</li>
  * </ul>
+ * Any comparison may end with {@code [MEASURE]}: it then compares that robustness measure
+ * (io.gradreg.robustness.Measure, e.g. {@code [fgsm@0.1]} in percent, {@code [gradnorm]}, where
+ * smaller is more robust: claim it with {@code <}) instead of test accuracy.
  *
  * <p>A comparison needs at least {@link #MIN_RUNS} evaluated runs in each cell. It is a t-test of the
  * difference in test accuracy (points): paired over the seeds both cells ran (run i of every cell
@@ -82,11 +85,13 @@ public final class Claims {
      * One tested comparison. Differences and intervals in percentage points; for a trend, the
      * change of the gain per doubling of the training size. {@code test} is {@code paired},
      * {@code welch}, {@code pooled} or {@code trend}; {@code equalVarianceP} is the Brown–Forsythe
-     * p of a pooled comparison (NaN otherwise).
+     * p of a pooled comparison (NaN otherwise). {@code measure} is the robustness measure compared
+     * (in its report units), or null for test accuracy.
      */
     public record Check(String left, String op, String right, int nLeft, int nRight, String test, double meanLeft,
             double meanRight, double difference, double standardError, double degreesOfFreedom, double statistic,
-            double pValue, double adjustedP, double ciLow, double ciHigh, double equalVarianceP, Verdict verdict) {
+            double pValue, double adjustedP, double ciLow, double ciHigh, double equalVarianceP, Verdict verdict,
+            String measure) {
 
         public boolean paired() {
             return !test.equals("welch");
@@ -168,17 +173,32 @@ public final class Claims {
             }
             List<String> comparisons = new ArrayList<>();
             for (String c : line.substring(bar + 1).split(";")) {
-                String[] parts = c.strip().split("\\s+");
+                String measure = measureOf(c.strip(), at);
+                String[] parts = (measure == null ? c.strip() : c.strip().substring(0, c.strip().lastIndexOf('[')).strip())
+                        .split("\\s+");
                 if (!isComparison(parts) && !isTrend(parts)) {
                     throw new IllegalArgumentException(at + "'" + c.strip() + "' is not 'ARCH/REGULARIZER[@SIZE] OP "
                             + "ARCH/REGULARIZER[@SIZE]' with OP one of >, <, ~ (or '> *' for best, "
                             + "'ARCH/REG - ARCH/REG shrinks' for a trend)");
                 }
-                comparisons.add(String.join(" ", parts));
+                comparisons.add(String.join(" ", parts) + (measure == null ? "" : " [" + measure + "]"));
             }
             claims.add(new Claim(line.substring(0, bar).strip(), comparisons));
         }
         return new Claims(claims, margin, model);
+    }
+
+    /** The measure of a comparison ending in {@code [MEASURE]}, canonical, or null. */
+    private static String measureOf(String comparison, String at) {
+        if (!comparison.endsWith("]") || comparison.lastIndexOf('[') < 0) {
+            return null;
+        }
+        String name = comparison.substring(comparison.lastIndexOf('[') + 1, comparison.length() - 1).strip();
+        try {
+            return io.gradreg.robustness.Measure.parse(name).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + e.getMessage());
+        }
     }
 
     private static boolean isComparison(String[] p) {
@@ -193,22 +213,27 @@ public final class Claims {
 
     /** Tests every claim against the report's evaluated runs. */
     public List<Result> evaluate(Report report) {
-        Cells cells = new Cells(report);
         Map<String, Evidence.Pooled> pools = new HashMap<>();
         List<Result> results = new ArrayList<>();
         for (Claim claim : claims) {
             List<Check> raw = new ArrayList<>();
             for (String comparison : claim.comparisons()) {
                 String[] p = comparison.split(" ");
+                String measure = p[p.length - 1].startsWith("[") ? p[p.length - 1].substring(1, p[p.length - 1].length() - 1)
+                        : null;
+                if (measure != null) {
+                    p = Arrays.copyOf(p, p.length - 1);
+                }
+                Cells cells = new Cells(report, measure);
                 if (p.length == 4) {
-                    raw.add(trend(cells, p[0], p[2], p[3]));
+                    raw.add(trend(cells, p[0], p[2], p[3], measure));
                     continue;
                 }
                 boolean everySize = p[0].endsWith("@*") || p[2].endsWith("@*");
                 for (String size : everySize ? cells.sizes : List.of("")) {
                     String left = cells.resolve(p[0], size);
                     for (String right : cells.rivals(left, p[2], size)) {
-                        raw.add(check(cells, pools, left, p[1], right));
+                        raw.add(check(cells, pools, left, p[1], right, measure));
                     }
                 }
             }
@@ -233,7 +258,7 @@ public final class Claims {
                     : c.verdict() == Verdict.SUPPORTED ? Verdict.SUPPORTED : Verdict.CONTRADICTED;
             checks.add(new Check(c.left(), c.op(), c.right(), c.nLeft(), c.nRight(), c.test(), c.meanLeft(),
                     c.meanRight(), c.difference(), c.standardError(), c.degreesOfFreedom(), c.statistic(), c.pValue(),
-                    adjusted[i], c.ciLow(), c.ciHigh(), c.equalVarianceP(), verdict));
+                    adjusted[i], c.ciLow(), c.ciHigh(), c.equalVarianceP(), verdict, c.measure()));
         }
         return checks;
     }
@@ -242,13 +267,14 @@ public final class Claims {
      * One comparison before adjustment; its verdict field carries the direction of the evidence
      * (SUPPORTED: towards the claim, CONTRADICTED: against it), or NO_DATA.
      */
-    private Check check(Cells cells, Map<String, Evidence.Pooled> pools, String left, String op, String right) {
+    private Check check(Cells cells, Map<String, Evidence.Pooled> pools, String left, String op, String right,
+            String measure) {
         Map<Long, Double> a = cells.accuracies(left);
         Map<Long, Double> b = cells.accuracies(right);
         if (a.size() < MIN_RUNS || b.size() < MIN_RUNS) {
             return new Check(left, op, right, a.size(), b.size(), "paired", mean(a.values()), mean(b.values()),
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, Verdict.NO_DATA);
+                    Double.NaN, Verdict.NO_DATA, measure);
         }
         List<Long> common = a.keySet().stream().filter(b::containsKey).toList();
         int nLeft = a.size();
@@ -264,7 +290,8 @@ public final class Claims {
             nRight = d.length;
             difference = mean(d);
             Evidence.Pooled pooled = model == Model.POOLED_OVER_SIZES && Cells.size(left).equals(Cells.size(right))
-                    ? pools.computeIfAbsent(Cells.base(left) + " " + Cells.base(right), k -> cells.pool(left, right))
+                    ? pools.computeIfAbsent(Cells.base(left) + " " + Cells.base(right) + " " + measure,
+                            k -> cells.pool(left, right))
                     : null;
             if (pooled != null && pooled.usable()) {
                 test = "pooled";
@@ -288,11 +315,11 @@ public final class Claims {
         Evidence e = Evidence.ofDifference(difference, se, df, op, margin);
         return new Check(left, op, right, nLeft, nRight, test, mean(a.values()), mean(b.values()), difference, se, df,
                 e.statistic(), e.pValue(), Double.NaN, e.ciLow(), e.ciHigh(), equalVarianceP,
-                e.direction() > 0 ? Verdict.SUPPORTED : Verdict.CONTRADICTED);
+                e.direction() > 0 ? Verdict.SUPPORTED : Verdict.CONTRADICTED, measure);
     }
 
     /** "LEFT - RIGHT shrinks|grows": the slope of the paired gains against ln(size), seed as a block. */
-    private static Check trend(Cells cells, String left, String right, String way) {
+    private static Check trend(Cells cells, String left, String right, String way, String measure) {
         List<double[]> points = new ArrayList<>();
         for (String size : cells.sizes) {
             Map<Long, Double> a = cells.accuracies(left + "@" + size);
@@ -308,11 +335,12 @@ public final class Claims {
         if (e == null) {
             return new Check(left + " - " + right, way, "", points.size(), (int) sizes, "trend", Double.NaN,
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Verdict.NO_DATA);
+                    Double.NaN, Double.NaN, Verdict.NO_DATA, measure);
         }
         return new Check(left + " - " + right, way, "", points.size(), (int) sizes, "trend", Double.NaN, Double.NaN,
                 e.estimate(), e.standardError(), e.degreesOfFreedom(), e.statistic(), e.pValue(), Double.NaN,
-                e.ciLow(), e.ciHigh(), Double.NaN, e.direction() > 0 ? Verdict.SUPPORTED : Verdict.CONTRADICTED);
+                e.ciLow(), e.ciHigh(), Double.NaN, e.direction() > 0 ? Verdict.SUPPORTED : Verdict.CONTRADICTED,
+                measure);
     }
 
     private static Verdict combine(List<Check> checks) {

@@ -54,6 +54,7 @@ final class HtmlReport {
         if (chart != null) {
             h.append("<h2>Test accuracy</h2>\n").append(chart);
         }
+        h.append(MeasureChart.html(report));
         report.sweep().ifPresent(sweep -> h.append(SweepWriter.html(sweep)));
         claims(report, h);
         curves(report, h);
@@ -141,10 +142,10 @@ final class HtmlReport {
                         cx, plot.py(c.mean()), SvgPlot.color(s),
                         esc(c.architecture() + "/" + c.regularizer() + "/" + c.trainSize()), esc(ReportWriter.cellText(c))));
                 if (c.paper() != null) {
-                    plot.raw(diamond(cx, plot.py(c.paper().accuracy()), "#000"));
+                    plot.raw(SvgPlot.diamond(cx, plot.py(c.paper().accuracy()), "#000"));
                 }
                 if (c.observed() != null) {
-                    plot.raw(square(cx, plot.py(c.observed().accuracy()), "#000"));
+                    plot.raw(SvgPlot.square(cx, plot.py(c.observed().accuracy()), "#000"));
                 }
             }
         }
@@ -191,10 +192,10 @@ final class HtmlReport {
                         plot.py(c.mean()), color, esc(c.architecture() + "/" + c.regularizer() + "/" + c.trainSize()),
                         esc(ReportWriter.cellText(c))));
                 if (c.paper() != null) {
-                    plot.raw(diamond(cx, plot.py(c.paper().accuracy()), color));
+                    plot.raw(SvgPlot.diamond(cx, plot.py(c.paper().accuracy()), color));
                 }
                 if (c.observed() != null) {
-                    plot.raw(square(cx, plot.py(c.observed().accuracy()), color));
+                    plot.raw(SvgPlot.square(cx, plot.py(c.observed().accuracy()), color));
                 }
             }
         }
@@ -216,12 +217,12 @@ final class HtmlReport {
         StringBuilder s = new StringBuilder(SvgPlot.legend(x, 44, labels, colors));
         double y = 44 + 18 * labels.size() + 10;
         if (paper) {
-            s.append(diamond(x + 6, y - 4, "#000")).append(f("<text x=\"%.1f\" y=\"%.1f\">the paper's value</text>%n",
+            s.append(SvgPlot.diamond(x + 6, y - 4, "#000")).append(f("<text x=\"%.1f\" y=\"%.1f\">the paper's value</text>%n",
                     x + 18, y));
             y += 18;
         }
         if (observed) {
-            s.append(square(x + 6, y - 4, "#000")).append(f("<text x=\"%.1f\" y=\"%.1f\">replication report</text>%n",
+            s.append(SvgPlot.square(x + 6, y - 4, "#000")).append(f("<text x=\"%.1f\" y=\"%.1f\">replication report</text>%n",
                     x + 18, y));
             y += 18;
         }
@@ -384,16 +385,6 @@ final class HtmlReport {
 
     private static String orUnknown(String s) {
         return s == null ? "unknown" : s;
-    }
-
-    private static String diamond(double cx, double cy, String stroke) {
-        return f("<path class=\"paper\" d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.6\"/>",
-                cx, cy - 5, stroke);
-    }
-
-    private static String square(double cx, double cy, String stroke) {
-        return f("<rect class=\"observed\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"%s\" "
-                + "stroke-width=\"1.4\"/>", cx - 4, cy - 4, stroke);
     }
 
     private static String figure(String kind, String svg, String caption) {

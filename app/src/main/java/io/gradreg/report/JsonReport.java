@@ -33,6 +33,9 @@ final class JsonReport {
         if (report.batchNorm() != null) {
             root.put("batchNorm", report.batchNorm());
         }
+        if (!report.measures().isEmpty()) {
+            root.put("measuresDefinition", MeasureTable.DEFINITION);
+        }
         ArrayNode cells = root.putArray("cells");
         for (Report.Cell c : report.cells()) {
             ObjectNode cell = cells.addObject();
@@ -58,6 +61,16 @@ final class JsonReport {
                 cell.putNull("beyondTwoStandardErrors");
             }
             number(cell, "replicationAccuracy", c.observed() == null ? null : c.observed().accuracy());
+            if (!report.measures().isEmpty()) {
+                ObjectNode measures = cell.putObject("measures");
+                for (String m : report.measures().measures()) {
+                    MeasureTable.Summary summary = report.measures().summary(c, m);
+                    ObjectNode one = measures.putObject(m);
+                    number(one, "mean", summary.mean());
+                    number(one, "sd", summary.sd());
+                    one.put("n", summary.n());
+                }
+            }
             number(cell, "replicationSd", c.observed() == null ? null : c.observed().sd());
             curve(cell, report.curve(c).orElse(null));
         }
@@ -78,6 +91,9 @@ final class JsonReport {
                 check.put("left", c.left());
                 check.put("op", c.op());
                 check.put("right", c.right());
+                if (c.measure() != null) { // absent: test accuracy, as in reports before measures
+                    check.put("measure", c.measure());
+                }
                 check.put("test", c.test());
                 check.put("paired", c.paired());
                 check.put("nLeft", c.nLeft());
@@ -108,6 +124,10 @@ final class JsonReport {
             number(run, "finalLoss", r.finalLoss());
             number(run, "finalPenalty", r.finalPenalty());
             number(run, "trainSeconds", r.trainSeconds());
+            if (!report.measures().of(r.runKey()).isEmpty()) {
+                ObjectNode measures = run.putObject("measures");
+                report.measures().of(r.runKey()).forEach((name, value) -> number(measures, name, value));
+            }
             run.put("message", r.message());
             run.put("trainedBy", r.trainedBy());
         }

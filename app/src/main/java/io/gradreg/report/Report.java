@@ -62,13 +62,15 @@ public final class Report {
     private final Provenance provenance;
     private final String batchNorm;
     private final SweepSection sweep;
+    private final MeasureTable measures;
 
     private Report(String experiment, long instanceId, List<Row> rows, List<String> columns,
             Map<io.gradreg.store.Cell, Cell> cells,
             List<RunRecord> runs, Map<String, Map<String, String>> regularizerParameters,
             WeightConvention weightConvention, Claims claims, Map<String, List<CurvePoint>> curves,
-            Provenance provenance, String batchNorm, SweepSection sweep) {
+            Provenance provenance, String batchNorm, MeasureTable measures, SweepSection sweep) {
         this.batchNorm = batchNorm;
+        this.measures = measures;
         this.sweep = sweep;
         this.weightConvention = weightConvention;
         this.claims = claims;
@@ -88,25 +90,25 @@ public final class Report {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
         parameters.forEach((name, values) -> sorted.put(name, Collections.unmodifiableMap(new TreeMap<>(values))));
         return new Report(experiment, instanceId, rows, columns, cells, runs, Collections.unmodifiableMap(sorted),
-                weightConvention, claims, curves, provenance, batchNorm, sweep);
+                weightConvention, claims, curves, provenance, batchNorm, measures, sweep);
     }
 
     /** This report, testing the job's claims ({@link Claims}). */
     public Report withClaims(Claims claims) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, batchNorm, sweep);
+                claims, curves, provenance, batchNorm, measures, sweep);
     }
 
     /** This report, with the runs' training curves (by run key; runs without one are left out). */
     public Report withCurves(Map<String, List<CurvePoint>> curves) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, Map.copyOf(curves), provenance, batchNorm, sweep);
+                claims, Map.copyOf(curves), provenance, batchNorm, measures, sweep);
     }
 
     /** This report, saying where it comes from. */
     public Report withProvenance(Provenance provenance) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, batchNorm, sweep);
+                claims, curves, provenance, batchNorm, measures, sweep);
     }
 
     /**
@@ -115,18 +117,29 @@ public final class Report {
      */
     public Report withBatchNorm(String properties) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, properties, sweep);
+                claims, curves, provenance, properties, measures, sweep);
     }
 
     /** This report, with a weight sweep's grids, selections and final test accuracies. */
     public Report withSweep(SweepSection sweep) {
         return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
-                claims, curves, provenance, batchNorm, sweep);
+                claims, curves, provenance, batchNorm, measures, sweep);
     }
 
     /** The weight sweep, if this experiment is one. */
     public Optional<SweepSection> sweep() {
         return Optional.ofNullable(sweep);
+    }
+
+    /** This report, with the runs' robustness measures (by run key, each run's by measure name). */
+    public Report withMeasures(Map<String, Map<String, Double>> byRun) {
+        return new Report(experiment, instanceId, rows, columns, cells, runs, regularizerParameters, weightConvention,
+                claims, curves, provenance, batchNorm, new MeasureTable(byRun), sweep);
+    }
+
+    /** The runs' robustness measures; empty when the job measured none. */
+    public MeasureTable measures() {
+        return measures;
     }
 
     /** The batch-norm settings that differ from the defaults, as job properties; null when none do. */
@@ -212,15 +225,9 @@ public final class Report {
                     failed++;
                 }
             }
-            Double mean = accuracies.isEmpty() ? null : accuracies.stream().mapToDouble(d -> d).average().orElseThrow();
-            Double sd = null;
-            if (accuracies.size() > 1) {
-                double ss = 0;
-                for (double a : accuracies) {
-                    ss += (a - mean) * (a - mean);
-                }
-                sd = Math.sqrt(ss / (accuracies.size() - 1));
-            }
+            MeasureTable.Summary summary = MeasureTable.summarize(accuracies);
+            Double mean = summary.mean();
+            Double sd = summary.sd();
             cells.put(e.getKey(), new Cell(first.architecture(), first.trainSize(), first.regularizer(), first.weight(),
                     jobWeights.getOrDefault(first.runKey(), first.weight()),
                     cellRuns.size(), accuracies.size(), failed, mean, sd,
@@ -230,7 +237,7 @@ public final class Report {
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
-                Map.of(), convention, Claims.none(), Map.of(), null, null, null);
+                Map.of(), convention, Claims.none(), Map.of(), null, null, MeasureTable.none(), null);
     }
 
     public String experiment() {

@@ -107,6 +107,7 @@ public final class ReportWriter {
         }
         md.append("\nSeeds: run i of every cell uses seed ").append(seedText(report)).append(".\n");
         comparison(report, md);
+        md.append(report.measures().markdown(report));
         report.sweep().ifPresent(sweep -> md.append(SweepWriter.markdown(sweep)));
         claims(report, md);
         if (!report.failed().isEmpty()) {
@@ -210,7 +211,8 @@ public final class ReportWriter {
             md.append("- **").append(r.text()).append("**: ").append(Claims.label(r.verdict())).append('\n');
             for (Claims.Check c : r.checks()) {
                 md.append("  - ").append(c.left()).append(' ').append(c.op())
-                        .append(c.right().isEmpty() ? "" : " " + c.right()).append(": ");
+                        .append(c.right().isEmpty() ? "" : " " + c.right())
+                        .append(c.measure() == null ? "" : " [" + c.measure() + "]").append(": ");
                 if (c.verdict() == Claims.Verdict.NO_DATA) {
                     md.append("not enough runs (n = ").append(c.nLeft()).append(", ").append(c.nRight()).append(")\n");
                     continue;
@@ -294,7 +296,7 @@ public final class ReportWriter {
         StringBuilder csv = new StringBuilder(
                 "experiment,architecture,train_size,regularizer,weight_convention,weight,mean_units_weight,planned,evaluated,failed,mean_accuracy,sd_accuracy,"
                         + "paper_accuracy,paper_sd,difference,standard_error,welch_p,beyond_2se,replication_accuracy,"
-                        + "replication_sd\n");
+                        + "replication_sd" + report.measures().csvHeader() + "\n");
         for (Report.Cell c : report.cells()) {
             var vs = c.vsPaper();
             csv.append(String.join(",", report.experiment(), c.architecture(), c.trainSize(), c.regularizer(),
@@ -305,7 +307,8 @@ public final class ReportWriter {
                     vs.map(v -> Double.toString(v.pValue())).orElse(""),
                     vs.map(v -> Boolean.toString(v.beyondTwoStandardErrors())).orElse(""),
                     c.observed() == null ? "" : num(c.observed().accuracy()),
-                    c.observed() == null ? "" : num(c.observed().sd()))).append('\n');
+                    c.observed() == null ? "" : num(c.observed().sd()))).append(report.measures().csvColumns(c))
+                    .append('\n');
         }
         return csv.toString();
     }

@@ -198,6 +198,18 @@ final class SvgPlot {
         return s.append("</g>\n").toString();
     }
 
+    /** The paper's value: an open diamond. */
+    static String diamond(double cx, double cy, String stroke) {
+        return f("<path class=\"paper\" d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.6\"/>",
+                cx, cy - 5, stroke);
+    }
+
+    /** The replication report's value: an open square. */
+    static String square(double cx, double cy, String stroke) {
+        return f("<rect class=\"observed\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"%s\" "
+                + "stroke-width=\"1.4\"/>", cx - 4, cy - 4, stroke);
+    }
+
     static String open(String title, double width, double height) {
         return f("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
                 + "font-family=\"sans-serif\" font-size=\"12\" role=\"img\"><title>%s</title>%n", width, height, width,

@@ -30,15 +30,18 @@ import java.util.UUID;
  *               "subsetSha256", "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss",
  *               "finalLoss", "finalPenalty", "trainSeconds", "message", "trainedBy",
  *               "curve": { "minibatch": [100, 200, …], "loss": […], "penalty": […], "learningRate": […] },
+ *               "measures": { "fgsm@0.1": 0.41, "gradnorm": 2.2, … },
  *               "validation": { "accuracy", "loss", "images" } } ],
  *   "selections": [ { "group", "rule", "weight", "summary", "selectedAt" } ] }
  * </pre>
  *
  * {@code weight} is in gradreg's per-example-mean units (what trained); accuracies are fractions.
  * Version 2 added {@code curve} (the run's training curve, column by column; null when the run
- * recorded none); version 1 files, which have none, are read as they are. Version 3 added a weight
- * sweep's held-out numbers: a run's {@code validation} and the groups' {@code selections} (both
- * absent for any other experiment).
+ * recorded none); version 1 files, which have none, are read as they are. Version 3 added
+ * {@code measures} (the run's robustness measures by name, accuracies as fractions; absent when the
+ * job measured none) and a weight sweep's held-out numbers: a run's {@code validation} and the
+ * groups' {@code selections} (absent for any other experiment); files of versions 1 and 2 have none
+ * and are read as they are.
  */
 @JsonPropertyOrder({"format", "formatVersion", "experimentId", "experiment", "job", "exportedBy", "exportedAt", "runs",
     "selections"})
@@ -72,21 +75,22 @@ public record RunsFile(String format, int formatVersion, String experimentId, St
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"key", "architecture", "regularizer", "weight", "trainSize", "runIndex", "seed", "subsetSha256",
         "minibatches", "minibatchesDone", "status", "testAccuracy", "testLoss", "finalLoss", "finalPenalty",
-        "trainSeconds", "message", "trainedBy", "curve", "validation"})
+        "trainSeconds", "message", "trainedBy", "curve", "measures", "validation"})
     public record Run(String key, String architecture, String regularizer, Double weight, String trainSize,
             Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
             String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
             Double trainSeconds, String message, String trainedBy, Curve curve,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> measures,
             @JsonInclude(JsonInclude.Include.NON_NULL) Validation validation) {
 
-        /** A run without a validation accuracy (any experiment but a sweep). */
+        /** A run without measures or a validation accuracy (as in files of versions 1 and 2). */
         public Run(String key, String architecture, String regularizer, Double weight, String trainSize,
                 Integer runIndex, Long seed, String subsetSha256, Integer minibatches, Integer minibatchesDone,
                 String status, Double testAccuracy, Double testLoss, Double finalLoss, Double finalPenalty,
                 Double trainSeconds, String message, String trainedBy, Curve curve) {
             this(key, architecture, regularizer, weight, trainSize, runIndex, seed, subsetSha256, minibatches,
                     minibatchesDone, status, testAccuracy, testLoss, finalLoss, finalPenalty, trainSeconds, message,
-                    trainedBy, curve, null);
+                    trainedBy, curve, null, null);
         }
     }
 

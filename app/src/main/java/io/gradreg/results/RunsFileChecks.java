@@ -145,6 +145,17 @@ final class RunsFileChecks {
             atLeast(of, "trainSeconds", r.trainSeconds(), 0);
         }
         curve(at, r);
+        if (r.measures() != null) {
+            for (Map.Entry<String, Double> m : r.measures().entrySet()) {
+                if (m.getKey() == null || m.getKey().isBlank() || m.getKey().length() > MAX_MEASURE_NAME) {
+                    throw problem(of + ": a measure's name must be 1 to " + MAX_MEASURE_NAME + " characters");
+                }
+                if (m.getValue() == null) {
+                    throw problem(of + ": measure \"" + m.getKey() + "\" has no value");
+                }
+                finite(of, "measures." + m.getKey(), m.getValue());
+            }
+        }
         if (r.validation() != null) {
             RunsFile.Validation v = r.validation();
             if (!(v.accuracy() >= 0 && v.accuracy() <= 1)) {
@@ -154,6 +165,9 @@ final class RunsFileChecks {
             atLeast(of, "validation.images", v.images(), 1);
         }
     }
+
+    /** The longest measure name the store keeps (gradreg_run_measure.measure). */
+    static final int MAX_MEASURE_NAME = 100;
 
     private void curve(String at, RunsFile.Run r) {
         RunsFile.Curve c = r.curve();

@@ -19,6 +19,7 @@ import java.sql.Statement;
  *   <li>{@link Subsets} {@code gradreg_subset}: each run's training subset as drawn;
  *   <li>{@link Runs} {@code gradreg_run}, {@code gradreg_checkpoint}: each planned run's status,
  *       progress, checkpoint and outcome;
+ *   <li>{@link Measures} {@code gradreg_run_measure}: each evaluated run's robustness measures;
  *   <li>{@link RunClaims} {@code gradreg_claim}: which process trains a run, with a lease;
  *   <li>{@link Experiments} {@code gradreg_experiment}, {@code gradreg_shard}: experiments run as
  *       shards.
@@ -37,6 +38,7 @@ public final class ResultsStore {
     private final Experiments experiments;
     private final Curves curves;
     private final Validations validations;
+    private final Measures measures;
     private final Jdbc jdbc;
 
     public ResultsStore(Database database) {
@@ -50,6 +52,7 @@ public final class ResultsStore {
         this.experiments = new Experiments(jdbc);
         this.curves = new Curves(jdbc);
         this.validations = new Validations(jdbc);
+        this.measures = new Measures(jdbc);
     }
 
     public Database database() {
@@ -86,6 +89,11 @@ public final class ResultsStore {
 
     public Experiments experiments() {
         return experiments;
+    }
+
+    /** Robustness measures of evaluated runs (written by {@link Runs} with the test accuracy; read here). */
+    public Measures measures() {
+        return measures;
     }
 
     /** Training curves (written by {@link Runs} with checkpoints; read here). */

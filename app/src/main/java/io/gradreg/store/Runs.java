@@ -221,6 +221,12 @@ public final class Runs {
      * becomes EVALUATED, so two processes evaluating the same run record it once.
      */
     public void markEvaluated(long instanceId, String runKey, double accuracy, double loss) {
+        markEvaluated(instanceId, runKey, accuracy, loss, java.util.Map.of());
+    }
+
+    /** As {@link #markEvaluated(long, String, double, double)}, with the run's robustness measures ({@link Measures}). */
+    public void markEvaluated(long instanceId, String runKey, double accuracy, double loss,
+            java.util.Map<String, Double> measures) {
         jdbc.inTransaction("record the test accuracy of run " + runKey, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, test_accuracy = ?, "
                     + "test_loss = ?, updated_at = ? WHERE instance_id = ? AND run_key = ? AND status = ?")) {
@@ -235,6 +241,7 @@ public final class Runs {
                     return;
                 }
             }
+            Measures.replace(c, instanceId, runKey, measures);
             deleteCheckpoint(c, instanceId, runKey);
         });
     }
@@ -267,6 +274,12 @@ public final class Runs {
      * Checkpoints of the runs are dropped. Returns how many runs were recorded.
      */
     public int recordImported(long instanceId, List<RunRecord> runs, java.util.Map<String, List<CurvePoint>> curves) {
+        return recordImported(instanceId, runs, curves, java.util.Map.of());
+    }
+
+    /** As {@link #recordImported(long, List, java.util.Map)}, with each recorded run's measures from {@code measures}. */
+    public int recordImported(long instanceId, List<RunRecord> runs, java.util.Map<String, List<CurvePoint>> curves,
+            java.util.Map<String, java.util.Map<String, Double>> measures) {
         int[] recorded = {0};
         jdbc.inTransaction("import " + runs.size() + " runs", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_run SET status = ?, minibatches_done = ?, "
@@ -295,6 +308,8 @@ public final class Runs {
                         deleteCheckpoint(c, instanceId, run.runKey());
                         Curves.delete(c, instanceId, run.runKey(), 0);
                         Curves.append(c, instanceId, run.runKey(), curves.getOrDefault(run.runKey(), List.of()));
+                        Measures.replace(c, instanceId, run.runKey(), measures.getOrDefault(run.runKey(),
+                                java.util.Map.of()));
                     }
                 }
             }

@@ -10,6 +10,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.gradreg.data.Mnist;
 import io.gradreg.model.LeNet5;
+import io.gradreg.robustness.RobustnessEvaluator;
+import io.gradreg.robustness.RobustnessResult;
+import io.gradreg.robustness.RobustnessSpec;
 import io.gradreg.autograd.StagingBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -67,14 +70,47 @@ public final class Evaluator {
      * {@code config}: only its parameters are read.
      */
     public static Evaluation ofCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist mnist) {
-        return ofCheckpoint(config, checkpoint, mnist.test());
+        return ofCheckpoint(config, checkpoint, mnist, RobustnessSpec.NONE);
     }
 
     /**
-     * Evaluates the network of a checkpoint on {@code images}: the test split, or a run's held-out
-     * validation images ({@link Mnist.Split#select}).
+     * As {@link #ofCheckpoint(TrainingConfig, byte[], Mnist)}, and measures the network's
+     * robustness as {@code robustness} asks on the same 10,000 test images, with the run's seed.
+     */
+    public static Evaluation ofCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist mnist,
+            RobustnessSpec robustness) {
+        return withNetwork(config, checkpoint, (model, parameters, manager, dataType) -> {
+            Evaluation clean = evaluate(model, parameters, manager, dataType, mnist.test());
+            if (robustness.isEmpty()) {
+                return clean;
+            }
+            RobustnessResult r = RobustnessEvaluator.evaluate(model, parameters, manager, dataType, mnist.test(),
+                    mnist.test().size(), robustness, config.seed());
+            return new Evaluation(clean.accuracy(), clean.loss(), clean.examples(), r.measures());
+        });
+    }
+
+    /** The robustness of the network of a checkpoint on the first {@code images} test images (tests, benchmarks). */
+    public static RobustnessResult robustnessOfCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist mnist,
+            RobustnessSpec robustness, int images) {
+        return withNetwork(config, checkpoint, (model, parameters, manager, dataType) -> RobustnessEvaluator.evaluate(
+                model, parameters, manager, dataType, mnist.test(), images, robustness, config.seed()));
+    }
+
+    /**
+     * Evaluates the network of a checkpoint on {@code images} alone, without robustness measures:
+     * a weight sweep's held-out validation images ({@link Mnist.Split#select}).
      */
     public static Evaluation ofCheckpoint(TrainingConfig config, byte[] checkpoint, Mnist.Split images) {
+        return withNetwork(config, checkpoint, (model, parameters, manager, dataType) -> evaluate(model, parameters,
+                manager, dataType, images));
+    }
+
+    private interface NetworkUse<T> {
+        T apply(Block model, ParameterStore parameters, NDManager manager, DataType dataType);
+    }
+
+    private static <T> T withNetwork(TrainingConfig config, byte[] checkpoint, NetworkUse<T> use) {
         DataType dataType = config.precision() == TrainingConfig.Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = LeNet5.build(config.architecture(), config.initialization(), config.conv2Same(), config.batchNorm(),
@@ -87,7 +123,7 @@ public final class Evaluator {
                 throw new TrainingException("cannot read the trained parameters of the run with seed " + config.seed()
                         + ": " + e.getMessage(), e);
             }
-            return evaluate(model, new ParameterStore(manager, false), manager, dataType, images);
+            return use.apply(model, new ParameterStore(manager, false), manager, dataType);
         }
     }
 }

@@ -82,6 +82,7 @@ public class RunsTransfer {
         Map<String, List<CurvePoint>> curves = store.curves().of(resultsInstance);
         Map<String, Validations.Validation> validations = new HashMap<>();
         store.validations().of(resultsInstance).forEach(v -> validations.put(v.runKey(), v));
+        Map<String, Map<String, Double>> measures = store.measures().of(resultsInstance);
         for (RunRecord r : store.runs().of(resultsInstance)) {
             experiment = r.experiment();
             if (!r.status().finished()) {
@@ -93,7 +94,7 @@ public class RunsTransfer {
             runs.add(new RunsFile.Run(r.runKey(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
                     r.runIndex(), r.seed(), checksum, r.minibatches(), r.minibatchesDone(), r.status().name(),
                     r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
-                    r.trainedBy(), toFile(curves.getOrDefault(r.runKey(), List.of())),
+                    r.trainedBy(), CurveColumns.toFile(curves.getOrDefault(r.runKey(), List.of())), measures.get(r.runKey()),
                     Optional.ofNullable(validations.get(r.runKey()))
                             .map(v -> new RunsFile.Validation(v.accuracy(), v.loss(), v.images())).orElse(null)));
         }
@@ -237,12 +238,16 @@ public class RunsTransfer {
                             c.seed(), c.minibatches()), order++);
                 }
                 Map<String, List<CurvePoint>> curves = new HashMap<>();
+                Map<String, Map<String, Double>> measures = new HashMap<>(); // none in files before version 3
                 for (RunsFile.Run run : file.runs()) {
                     if (run.curve() != null) {
-                        curves.put(run.key(), fromFile(run.curve()));
+                        curves.put(run.key(), CurveColumns.fromFile(run.curve()));
+                    }
+                    if (run.measures() != null) {
+                        measures.put(run.key(), run.measures());
                     }
                 }
-                recorded[0] = store.runs().recordImported(into[0], records, curves);
+                recorded[0] = store.runs().recordImported(into[0], records, curves, measures);
                 // a sweep's held-out numbers: the first record of each wins, as in the store
                 for (RunsFile.Run run : file.runs()) {
                     if (run.validation() != null) {
@@ -313,23 +318,6 @@ public class RunsTransfer {
         String shown = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
-    }
-
-    /** A run's curve as the runs file's columns; null for none. */
-    static RunsFile.Curve toFile(List<CurvePoint> points) {
-        return points.isEmpty() ? null : new RunsFile.Curve(points.stream().map(CurvePoint::minibatch).toList(),
-                points.stream().map(CurvePoint::loss).toList(), points.stream().map(CurvePoint::penalty).toList(),
-                points.stream().map(CurvePoint::learningRate).toList());
-    }
-
-    /** The points of a checked runs file's curve ({@link RunsFile#read} checks the columns). */
-    static List<CurvePoint> fromFile(RunsFile.Curve curve) {
-        List<CurvePoint> points = new ArrayList<>(curve.minibatch().size());
-        for (int i = 0; i < curve.minibatch().size(); i++) {
-            points.add(new CurvePoint(curve.minibatch().get(i), curve.loss().get(i), curve.penalty().get(i),
-                    curve.learningRate().get(i)));
-        }
-        return points;
     }
 
     /** The job instance of this store, not run as shards, whose derived experiment id is {@code id}. */

@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS gradreg_experiment (experiment_id VARCHAR(200) PRIMAR
 CREATE TABLE IF NOT EXISTS gradreg_shard (instance_id BIGINT PRIMARY KEY, experiment_id VARCHAR(200) NOT NULL,
     shard_index INT NOT NULL, shard_count INT NOT NULL);
 
+-- each evaluated run's robustness measures (job property 'robustness'): accuracy under attack and
+-- input-gradient norms, one row per run and measure, written with the run's test accuracy
+CREATE TABLE IF NOT EXISTS gradreg_run_measure (instance_id BIGINT NOT NULL, run_key VARCHAR(400) NOT NULL,
+    measure VARCHAR(100) NOT NULL, measure_value DOUBLE PRECISION NOT NULL, PRIMARY KEY (instance_id, run_key, measure));
+
 -- a sweep's held-out numbers: each grid run's validation accuracy (images outside its training
 -- subset), and each group's selected weight with the time it was recorded (before any test image
 -- of the group is read)

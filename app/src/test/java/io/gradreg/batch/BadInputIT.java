@@ -50,6 +50,8 @@ class BadInputIT {
         "experiment|../../esc|job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names report directories), was '../../esc'",
         "runs|100000000|job property 'runs' must be at most 100000, was 100000000",
         "weight.spectrg|0.1|job property 'weight.spectrg' is the weight of no run of this job; did you mean 'weight.spectreg'? (regularizers: none spectreg doubleback; architectures: baseline)",
+        "robustness|fgsm:25|job property 'robustness': 'fgsm' value 25 is outside [0, 1] (pixels are scaled to [0, 1], so a radius of 8/255 is 0.0314)",
+        "robustness|fsgm:0.1|job property 'robustness': unknown item 'fsgm:0.1'; write e.g. 'fgsm:0.05,0.1 pgd:0.1 noise:0.3 gradnorm' (radii and deviations on the [0, 1] pixel scale) or 'none'",
         "gradreg.plan|x|job parameter 'gradreg.plan' is reserved: gradreg sets the gradreg.* parameters itself (use --shard and --experiment-id)"
     })
     void badParameterIsRefusedBeforeAnythingRuns(String key, String value, String message) throws Exception {

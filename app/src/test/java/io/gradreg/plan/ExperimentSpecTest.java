@@ -64,6 +64,21 @@ class ExperimentSpecTest {
     }
 
     @Test
+    void robustnessIsParsedIntoTheCanonicalFormAndMistakesNameTheProperty() {
+        assertEquals(null, parse("c6-jacobian-norms").settings().robustness());
+        assertEquals("none", parse("c6-jacobian-norms").settings().robustnessSpec().text());
+        assertEquals("fgsm:0.05,0.1 pgd:0.1 noise:0.3 gradnorm", parse("c6-jacobian-norms", "robustness",
+                "gradnorm fgsm:0.1,0.05 pgd:0.1 noise:0.3").settings().robustness());
+        assertEquals(null, parse("c6-jacobian-norms", "robustness", "none").settings().robustness());
+        assertEquals("job property 'robustness': 'fgsm' value 25 is outside [0, 1] (pixels are scaled to [0, 1], so a "
+                + "radius of 8/255 is 0.0314)", assertThrows(IllegalArgumentException.class,
+                        () -> parse("c6-jacobian-norms", "robustness", "fgsm:25")).getMessage());
+        assertEquals("unknown job property 'robustnes'; did you mean 'robustness'? (the properties: docs/jobs.md, "
+                + "\"Job properties\")", assertThrows(IllegalArgumentException.class,
+                        () -> parse("c6-jacobian-norms", "robustnes", "gradnorm")).getMessage());
+    }
+
+    @Test
     void curveEveryDefaultsToAHundredAndIsBoundedByThePointsARunMayRecord() {
         assertEquals(100, parse("c6-jacobian-norms").settings().curveEvery());
         assertEquals(25, parse("c6-jacobian-norms", "curve-every", "25").settings().curveEvery());

@@ -76,6 +76,19 @@ class PlanCodecTest {
     }
 
     @Test
+    void robustnessIsStoredWithThePlanAndAbsentWhenNone() {
+        ExperimentSpec plain = ExperimentSpecTest.parse("c6-jacobian-norms");
+        ExperimentSpec robust = ExperimentSpecTest.parse("c6-jacobian-norms", "robustness", "fgsm:0.1 gradnorm");
+        assertFalse(PlanCodec.write(plain.settings()).contains("robustness"), "older plans keep their text and id");
+        String text = PlanCodec.write(robust.settings());
+        assertTrue(text.contains("\"robustness\":\"fgsm:0.1 gradnorm\""), text);
+        assertEquals(robust.settings(), PlanCodec.readSettings("p", text));
+        assertEquals(io.gradreg.robustness.RobustnessSpec.parse("fgsm:0.1 gradnorm"),
+                PlanCodec.readSettings("p", text).robustnessSpec());
+        assertNotEquals(planId(plain), planId(robust));
+    }
+
+    @Test
     void settingsStoredBeforeCurvesExistedReadWithTheDefaultInterval() {
         String old = "{\"experiment\":\"c6\",\"description\":\"\",\"partitions\":2,\"checkpointEvery\":500,"
                 + "\"weightConvention\":\"paper\",\"expected\":null,\"observed\":null,\"claims\":null,"

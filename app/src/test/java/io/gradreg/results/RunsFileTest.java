@@ -94,6 +94,27 @@ class RunsFileTest {
     }
 
     @Test
+    void measuresReadBackAndAreAbsentWhenARunHasNone(@TempDir Path dir) throws Exception {
+        RunsFile.Run r = run("baseline/none/10/class#0", "EVALUATED", 0.9);
+        RunsFile.Run measured = new RunsFile.Run(r.key(), r.architecture(), r.regularizer(), r.weight(), r.trainSize(),
+                r.runIndex(), r.seed(), r.subsetSha256(), r.minibatches(), r.minibatchesDone(), r.status(),
+                r.testAccuracy(), r.testLoss(), r.finalLoss(), r.finalPenalty(), r.trainSeconds(), r.message(),
+                r.trainedBy(), null, Map.of("fgsm@0.1", 0.41, "gradnorm", 2.5), null);
+        Path path = write(dir, file(List.of(measured, run("baseline/none/10/class#1", "EVALUATED", 0.8))));
+        RunsFile back = RunsFile.read(path);
+        assertEquals(Map.of("fgsm@0.1", 0.41, "gradnorm", 2.5), back.runs().get(0).measures());
+        assertEquals(null, back.runs().get(1).measures());
+        String text = Files.readString(path);
+        assertEquals(1, text.split("\"measures\"", -1).length - 1, "written only for the run that has them");
+        // a version 2 file (before measures) reads as it is
+        Files.writeString(path, text.replace("\"formatVersion\" : 3", "\"formatVersion\" : 2")
+                .replaceAll(",\\s*\"measures\" : \\{[^}]*\\}", ""));
+        assertTrue(RunsFile.read(path).runs().stream().allMatch(run -> run.measures() == null));
+        Files.writeString(path, text.replace("\"gradnorm\" : 2.5", "\"gradnorm\" : \"Infinity\""));
+        assertThrows(IllegalArgumentException.class, () -> RunsFile.read(path));
+    }
+
+    @Test
     void versionOneFilesWithoutCurvesStillRead() throws Exception {
         // a runs file exported before curves existed: format version 1, no "curve" (the C6 runs file
         // as committed at c97afae, kept here because the one in docs/results is exported anew)

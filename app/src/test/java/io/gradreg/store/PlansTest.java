@@ -42,7 +42,7 @@ class PlansTest {
             String script = new String(ResultsStore.class.getResourceAsStream(file).readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8);
             List<String> statements = ResultsStore.statements(script);
-            assertEquals(15, statements.size(), file);
+            assertEquals(18, statements.size(), file);
             assertTrue(statements.stream().allMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS gradreg_")
                     || s.startsWith("ALTER TABLE gradreg_")), file);
             assertTrue(statements.stream().noneMatch(s -> s.contains("--") || s.endsWith(";")), file);

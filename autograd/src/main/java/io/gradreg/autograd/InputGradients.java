@@ -52,7 +52,7 @@ public final class InputGradients implements AutoCloseable {
               def forward(self: __torch__.InputGradient,
                 y: Tensor,
                 x: Tensor) -> Tensor:
-                _0 = torch.autograd.grad([y], [x], None, True, True)
+                _0 = torch.autograd.grad([y], [x], None, CREATE, CREATE)
                 return unchecked_cast(Tensor, _0[0])
             """;
 
@@ -86,9 +86,23 @@ public final class InputGradients implements AutoCloseable {
     private final PtSymbolBlock module;
 
     public InputGradients(NDManager manager) {
+        this(manager, true);
+    }
+
+    /**
+     * Plain first derivatives, without a graph: {@code torch.autograd.grad(y, x)}, for evaluation
+     * (adversarial attacks, gradient norms). Like the second-order kind it accumulates into no
+     * leaf's {@code .grad}, parameters included, so it needs no gradient collector.
+     */
+    public static InputGradients firstOrder(NDManager manager) {
+        return new InputGradients(manager, false);
+    }
+
+    private InputGradients(NDManager manager, boolean createGraph) {
         long handle;
         try {
-            handle = JniUtils.loadModuleHandle(new ByteArrayInputStream(archive()), manager.getDevice(), false, false);
+            handle = JniUtils.loadModuleHandle(new ByteArrayInputStream(archive(createGraph)), manager.getDevice(),
+                    false, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -96,7 +110,8 @@ public final class InputGradients implements AutoCloseable {
     }
 
     /**
-     * d y / d x with the graph kept, so the result can be differentiated again. {@code y} must be a
+     * d y / d x, with the graph kept so that the result can be differentiated again (unless
+     * made by {@link #firstOrder}). {@code y} must be a
      * scalar depending on {@code x}, {@code x} must require gradients, and grad mode must be on.
      * The result is attached to {@code x}'s manager.
      */
@@ -130,7 +145,7 @@ public final class InputGradients implements AutoCloseable {
      * A TorchScript archive: the module's source, its pickled state (just {@code training=True})
      * and an empty constants table, as {@code torch.jit.save} lays them out.
      */
-    private static byte[] archive() throws IOException {
+    private static byte[] archive(boolean createGraph) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         data.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
         data.write("c__torch__\nInputGradient\n".getBytes(StandardCharsets.US_ASCII)); // GLOBAL
@@ -142,7 +157,8 @@ public final class InputGradients implements AutoCloseable {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
             put(out, "input_gradient/data.pkl", data.toByteArray());
-            put(out, "input_gradient/code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
+            String source = SOURCE.replace("CREATE", createGraph ? "True" : "False");
+            put(out, "input_gradient/code/__torch__.py", source.getBytes(StandardCharsets.UTF_8));
             put(out, "input_gradient/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
             put(out, "input_gradient/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
