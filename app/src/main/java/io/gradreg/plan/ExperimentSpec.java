@@ -188,7 +188,7 @@ public final class ExperimentSpec {
         for (Architecture architecture : architectures) {
             for (String name : names) {
                 for (SubsetSpec size : sizes) {
-                    // a sweep trains each weight of the grid, as a cell of its own (spectreg@0.003)
+                    // a sweep trains each weight of the grid, as a cell of its own (spectreg=0.003)
                     List<Double> jobWeights = name.equals("none") ? List.of(0.0)
                             : sweep != null ? sweep.grid(name) : List.of(r.weight(architecture, name, size));
                     for (double jobWeight : jobWeights) {

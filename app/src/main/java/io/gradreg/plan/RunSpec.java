@@ -18,7 +18,7 @@ public record RunSpec(String key, int runIndex, TrainingConfig config, double jo
     public RunSpec {
     }
 
-    /** This run's identity, as its key spells it (a sweep's grid cells carry their weight: spectreg@0.003). */
+    /** This run's identity, as its key spells it (a sweep's grid cells carry their weight: spectreg=0.003). */
     public RunId id() {
         return RunId.parse(key);
     }

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * scored on.
  *
  * <p>Each grid point is a table cell of its own, its regularizer labelled with the weight
- * ({@code dropout/spectreg@0.003/200/class}, {@link io.gradreg.store.Cell#gridLabel}); a <em>group</em> is the grid of one architecture,
+ * ({@code dropout/spectreg=0.003/200/class}, {@link io.gradreg.store.Cell#gridLabel}); a <em>group</em> is the grid of one architecture,
  * regularizer and size ({@code dropout/spectreg/200/class}), and the selection chooses one
  * weight per group from the grid's validation accuracies. The reference regularizer
  * {@code none} is a group of one point. The job's own {@code weight.NAME} (e.g. the paper's) is

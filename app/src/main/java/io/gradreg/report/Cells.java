@@ -66,8 +66,10 @@ final class Cells {
         int slash = cell.indexOf('/');
         int at = cell.lastIndexOf('@');
         Map<Long, Double> bySeed = new TreeMap<>();
-        var found = report.cell(new Report.Row(cell.substring(0, slash), cell.substring(at + 1)),
-                cell.substring(slash + 1, at));
+        String architecture = cell.substring(0, slash);
+        String size = cell.substring(at + 1);
+        var found = report.cell(new Report.Row(architecture, size), selected(architecture, cell.substring(slash + 1, at),
+                size));
         if (measure != null) {
             return found.map(c -> report.measures().bySeed(c, measure)).orElse(bySeed);
         }
@@ -81,6 +83,25 @@ final class Cells {
                 });
         return bySeed;
     }
+
+    /**
+     * A weight sweep's {@code REG=selected} as the grid cell of the weight the sweep selected for
+     * that architecture and size ({@code spectreg=0.01}); any other regularizer as it is. A group
+     * without a recorded selection has no such cell, so its claims have no data.
+     */
+    private String selected(String architecture, String regularizer, String size) {
+        if (!regularizer.endsWith(io.gradreg.store.Cell.GRID + SELECTED)) {
+            return regularizer;
+        }
+        String name = regularizer.substring(0, regularizer.length() - SELECTED.length() - 1);
+        return report.sweep().flatMap(sweep -> sweep.groups().stream()
+                .filter(g -> g.group().equals(new io.gradreg.store.Cell(architecture, name, size))).findFirst())
+                .flatMap(SweepSection.Group::selection)
+                .map(sel -> io.gradreg.store.Cell.gridLabel(name, sel.weight())).orElse(regularizer);
+    }
+
+    /** In a claim, the cell of a sweep's selected weight: {@code dropout/spectreg=selected}. */
+    static final String SELECTED = "selected";
 
     /** The paired differences of the two cells' regularizers at every size, their variance pooled. */
     Evidence.Pooled pool(String left, String right) {

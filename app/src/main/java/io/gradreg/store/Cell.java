@@ -31,12 +31,12 @@ public record Cell(String architecture, String regularizer, String trainSize) im
 
     /**
      * Separates a regularizer's name from a weight in a sweep's grid cells: the cell of SpectReg at
-     * grid weight 0.003 is {@code dropout/spectreg@0.003/200/class}, and its group (the grid of
+     * grid weight 0.003 is {@code dropout/spectreg=0.003/200/class}, and its group (the grid of
      * SpectReg at that architecture and size) is {@code dropout/spectreg/200/class}.
      */
-    public static final char GRID = '@';
+    public static final char GRID = '=';
 
-    /** A grid point's regularizer label, e.g. {@code spectreg@0.003}; {@code weight} as the job wrote it. */
+    /** A grid point's regularizer label, e.g. {@code spectreg=0.003}; {@code weight} as the job wrote it. */
     public static String gridLabel(String regularizer, double weight) {
         return regularizer + GRID + new java.math.BigDecimal(Double.toString(weight)).stripTrailingZeros()
                 .toPlainString();

@@ -28,7 +28,7 @@ class SweepPlanTest {
                 sweep.reference());
         // none 5, doubleback/spectreg/cp 6 x 5, frobreg/jacreg 4 x 3
         assertEquals(5 + 3 * 30 + 2 * 12, spec.runs().size());
-        RunSpec db = spec.run("dropout/doubleback@1.5/200/class#4");
+        RunSpec db = spec.run("dropout/doubleback=1.5/200/class#4");
         assertEquals(1.5, db.jobWeight());
         assertEquals(1.5 / 50, db.config().weight(), 1e-15); // paper convention: DoubleBack's 1/batch-size
         assertEquals("doubleback", db.config().regularizer());
@@ -68,12 +68,12 @@ class SweepPlanTest {
         ExperimentSpec spec = ExperimentSpecTest.parse("sweep-quickstart");
         List<RunSpec> grid = SweepGroups.of(spec.runs()).get(Cell.parse("baseline/spectreg/50/class"));
         Map<String, Double> validation = new HashMap<>();
-        validation.put("baseline/spectreg@0.003/50/class#0", 0.90);
-        validation.put("baseline/spectreg@0.003/50/class#1", 0.92);
-        validation.put("baseline/spectreg@0.03/50/class#0", 0.93);
-        validation.put("baseline/spectreg@0.03/50/class#1", 0.93);
-        validation.put("baseline/spectreg@0.3/50/class#0", 0.99); // its seed 1 failed: out of the race
-        assertTrue(SweepGroups.complete(grid, validation, Set.of("baseline/spectreg@0.3/50/class#1")));
+        validation.put("baseline/spectreg=0.003/50/class#0", 0.90);
+        validation.put("baseline/spectreg=0.003/50/class#1", 0.92);
+        validation.put("baseline/spectreg=0.03/50/class#0", 0.93);
+        validation.put("baseline/spectreg=0.03/50/class#1", 0.93);
+        validation.put("baseline/spectreg=0.3/50/class#0", 0.99); // its seed 1 failed: out of the race
+        assertTrue(SweepGroups.complete(grid, validation, Set.of("baseline/spectreg=0.3/50/class#1")));
         assertEquals(0.03, SweepGroups.select(grid, validation, WeightSelection.Rule.BEST_MEAN).orElseThrow().weight());
         assertEquals(List.of(0.3), SweepGroups.select(grid, validation, WeightSelection.Rule.BEST_MEAN).orElseThrow()
                 .incomplete());
@@ -120,5 +120,13 @@ class SweepPlanTest {
         ExperimentSpec spec = ExperimentSpecTest.parse("quickstart");
         assertTrue(!PlanCodec.write(spec.settings()).contains("sweep"));
         assertTrue(PlanCodec.write(ExperimentSpecTest.parse("sweep-quickstart").settings()).contains("\"sweep\""));
+    }
+
+    @Test
+    void theC6SweepMeasuresRobustnessAndItsClaimsParse() {
+        ExperimentSpec spec = ExperimentSpecTest.parse("c6-weight-sweep");
+        assertEquals("fgsm:0.05,0.1 pgd:0.1 noise:0.3 gradnorm", spec.settings().robustness());
+        io.gradreg.report.Claims claims = io.gradreg.report.Claims.read(java.nio.file.Path.of("jobs/c6-weight-sweep.claims"));
+        assertTrue(claims != null);
     }
 }
