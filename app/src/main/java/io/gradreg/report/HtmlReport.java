@@ -26,7 +26,8 @@ final class HtmlReport {
             table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:left}
             th{background:#f2f2f2}figure{margin:1.5em 0}figcaption{font-size:.9em;color:#444;max-width:60em}
             .curves{display:flex;flex-wrap:wrap;gap:0 1.5em}footer{margin-top:3em;font-size:.85em;color:#555;
-            border-top:1px solid #ccc;padding-top:.5em}code{font-size:.95em}""";
+            border-top:1px solid #ccc;padding-top:.5em}code{font-size:.95em}
+            caption{caption-side:top;text-align:left;font-size:.9em;color:#444;padding-bottom:.3em}""";
 
     private HtmlReport() {
     }
@@ -42,11 +43,7 @@ final class HtmlReport {
         h.append("<p>Test accuracy in percent on the 10,000 MNIST test images: mean (standard deviation) over runs; the ")
                 .append("paper's number and the difference where published.</p>\n");
         table(report, h);
-        h.append("<p>Weights (convention ").append(esc(report.weightConvention().id())).append(": ")
-                .append(esc(report.weightConvention().meaning())).append("): ")
-                .append(esc(String.join(", ", report.cells().stream().map(c -> c.architecture() + "/" + c.regularizer()
-                        + "/" + c.trainSize() + " = " + ReportWriter.num(c.jobWeight())).toList())))
-                .append(".</p>\n");
+        h.append(WeightsTable.html(report));
         if (report.batchNorm() != null) {
             h.append("<p>Batch normalization (batchnorm runs): ").append(esc(report.batchNorm())).append(".</p>\n");
         }
@@ -229,7 +226,7 @@ final class HtmlReport {
         return s.append(f("<text x=\"%.1f\" y=\"%.1f\">%s</text>%n", x, y, esc(spread))).toString();
     }
 
-    /** The accuracy axis of the cells with a mean: their mean ± sd and the paper's values, half a point beyond. */
+    /** The accuracy axis of the cells with a mean: their mean ± sd, the paper's and the replication's values, half a point beyond. */
     private static SvgPlot.Axis accuracyAxis(List<Report.Cell> cells) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -240,9 +237,11 @@ final class HtmlReport {
             double sd = c.sd() == null ? 0 : c.sd();
             lo = Math.min(lo, c.mean() - sd);
             hi = Math.max(hi, c.mean() + sd);
-            if (c.paper() != null) {
-                lo = Math.min(lo, c.paper().accuracy());
-                hi = Math.max(hi, c.paper().accuracy());
+            for (ExpectedResults.Expected reference : new ExpectedResults.Expected[] {c.paper(), c.observed()}) {
+                if (reference != null) {
+                    lo = Math.min(lo, reference.accuracy());
+                    hi = Math.max(hi, reference.accuracy());
+                }
             }
         }
         return SvgPlot.Axis.linear(Math.max(0, lo - 0.5), Math.min(100, hi + 0.5), "test accuracy (%)");

@@ -47,7 +47,19 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A {@code figure.chart}: its kind and, per plot, its area and data group in page pixels. */
-    record Chart(String kind, List<Plot> plots) {
+    /** A tick label as laid out: its text and its box. */
+    record Tick(String text, double x, double y, double width, double height) {
+
+        boolean overlaps(Tick o) {
+            return x < o.x + o.width && o.x < x + width && y < o.y + o.height && o.y < y + height;
+        }
+    }
+
+    /**
+     * A chart: its kind, plot areas, laid-out x tick labels, and how many marks of the paper's values
+     * (diamonds) and of the replication report's (squares) it draws, legend included.
+     */
+    record Chart(String kind, List<Plot> plots, List<Tick> ticks, int paperMarks, int observedMarks) {
     }
 
     record Plot(double x, double y, double width, double height, int dataElements, double dataWidth, double dataHeight) {
@@ -171,6 +183,12 @@ final class HeadlessChromium implements AutoCloseable {
         String geometry = call("Runtime.evaluate", Map.of("returnByValue", true, "expression", """
                 JSON.stringify([...document.querySelectorAll('figure.chart')].map(f => ({
                   kind: f.dataset.chart,
+                  ticks: [...f.querySelectorAll('svg text.tick-label')].map(t => {
+                    const r = t.getBoundingClientRect();
+                    return {text: t.textContent, x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height};
+                  }),
+                  paper: f.querySelectorAll('svg .paper').length,
+                  observed: f.querySelectorAll('svg .observed').length,
                   plots: [...f.querySelectorAll('svg rect.plot-area')].map(a => {
                     const r = a.getBoundingClientRect();
                     // the data group drawn right after this plot area
@@ -188,7 +206,13 @@ final class HeadlessChromium implements AutoCloseable {
                         p.path("height").asDouble(), p.path("dataElements").asInt(), p.path("dataWidth").asDouble(),
                         p.path("dataHeight").asDouble()));
             }
-            charts.add(new Chart(c.path("kind").asText(), plots));
+            List<Tick> ticks = new ArrayList<>();
+            for (JsonNode t : c.path("ticks")) {
+                ticks.add(new Tick(t.path("text").asText(), t.path("x").asDouble(), t.path("y").asDouble(),
+                        t.path("width").asDouble(), t.path("height").asDouble()));
+            }
+            charts.add(new Chart(c.path("kind").asText(), plots, ticks, c.path("paper").asInt(),
+                    c.path("observed").asInt()));
         }
         JsonNode size = call("Page.getLayoutMetrics", Map.of(), session).path("cssContentSize");
         String png = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip",

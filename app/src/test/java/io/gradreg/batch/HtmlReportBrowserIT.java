@@ -1,6 +1,7 @@
 package io.gradreg.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,6 +89,41 @@ class HtmlReportBrowserIT {
         int start = html.lastIndexOf("<figure class=\"chart\" data-chart=\"curve\">");
         int end = html.indexOf("</figure>", start) + "</figure>".length();
         return html.substring(0, start) + html.substring(end);
+    }
+
+    /**
+     * C4's committed runs as report.html (imported into an empty store): on the log axis of training
+     * sizes every size is labelled and no two labels overlap, and the replication report's values are
+     * drawn (C4 is a figure in the paper, so there are no paper's values, and the caption says so).
+     */
+    @Test
+    void theC4ReportLabelsEverySizeAndDrawsTheReplicationsPoints() throws Exception {
+        Path chromium = HeadlessChromium.binary();
+        Gradreg g = new Gradreg(Files.createDirectories(dir.resolve("c4")), Map.of("GRADREG_METRICS_PORT", "0"));
+        Gradreg.ok(g.run("import", Path.of("docs/results/c4-train-size/c4-protocol.runs.json").toAbsolutePath().toString()));
+        // exit 1: C4 plans 10 runs a cell and 3 are committed; the page is written all the same
+        Gradreg.Result written = g.run("report", "--experiment", "c4-protocol", "-f", "html");
+        assertEquals(1, written.exit(), written.err());
+        Path html = Path.of(written.out().strip());
+        assertTrue(Files.readString(html).contains("the paper gives no numbers for these cells"));
+        long replicated = Files.readAllLines(Path.of("jobs/c4-train-size.observed.csv")).stream().skip(1)
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).count();
+        try (HeadlessChromium browser = new HeadlessChromium(chromium, dir.resolve("profile-c4"))) {
+            HeadlessChromium.PageLoad page = browser.load(html);
+            Files.write(dir.resolve("c4.png"), page.png());
+            HeadlessChromium.Chart accuracy = page.charts().stream().filter(c -> c.kind().equals("accuracy")).findFirst()
+                    .orElseThrow();
+            assertEquals(List.of("500", "1000", "2000", "3000", "4000", "5000", "10000", "15000", "20000"),
+                    accuracy.ticks().stream().map(HeadlessChromium.Tick::text).toList());
+            for (int i = 0; i < accuracy.ticks().size(); i++) {
+                for (int j = i + 1; j < accuracy.ticks().size(); j++) {
+                    assertFalse(accuracy.ticks().get(i).overlaps(accuracy.ticks().get(j)),
+                            accuracy.ticks().get(i) + " overlaps " + accuracy.ticks().get(j));
+                }
+            }
+            assertEquals(replicated + 1, accuracy.observedMarks(), "each replicated cell, and the legend's mark");
+            assertEquals(0, accuracy.paperMarks());
+        }
     }
 
     /** What is wrong with a loaded report: console errors, requests, missing charts, empty plot areas. */
