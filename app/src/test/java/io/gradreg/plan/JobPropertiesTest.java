@@ -35,6 +35,15 @@ class JobPropertiesTest {
     }
 
     @Test
+    void aPlanOfNoRunIsRefused() {
+        for (String key : new String[] {"regularizers", "architectures", "train-sizes"}) {
+            assertEquals("job property '" + key + "' is empty", refused(key, ""));
+            assertEquals("job property '" + key + "' is empty", refused(key, " , "));
+        }
+        assertEquals("job property 'runs' must be a positive integer, was '0'", refused("runs", "0"));
+    }
+
+    @Test
     void controlCharactersAreRefused() {
         assertEquals("job property 'description' contains a control character (U+000A); write it on one line, "
                 + "without tabs", refused("description", "a\nb"));
