@@ -3,6 +3,7 @@ package io.gradreg.batch;
 import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
+import io.gradreg.plan.JobProperties;
 import io.gradreg.plan.Plan;
 import io.gradreg.plan.PlanSettings;
 import io.gradreg.plan.RunSpec;
@@ -20,6 +21,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Builds the report of a job instance from the store (its runs and its stored plan) and the
@@ -40,6 +42,7 @@ public class ReportAssembler {
         Map<String, Map<String, String>> parameters = Map.of();
         WeightConvention convention = WeightConvention.MEAN;
         Map<String, Double> jobWeights = new HashMap<>();
+        Map<String, Double> fileWeights = new HashMap<>();
         String batchNorm = null;
         var source = store.jobs().get(instanceId);
         if (source.isPresent()) {
@@ -48,13 +51,16 @@ public class ReportAssembler {
             parameters = settings.regularizerParameters();
             convention = settings.convention();
             plan.runs().forEach(run -> jobWeights.put(run.key(), run.jobWeight()));
+            Properties own = JobFiles.parse(source.get().xml(), source.get().source()).properties();
+            plan.runs().forEach(run -> JobProperties.overriddenWeight(own, source.get().parameters(), run)
+                    .ifPresent(w -> fileWeights.put(run.key(), w)));
             batchNorm = plan.runs().stream().map(RunSpec::config).filter(c -> c.architecture() == Architecture.BATCHNORM)
                     .map(TrainingConfig::batchNorm).filter(b -> !b.equals(BatchNormSettings.DEFAULT))
                     .map(BatchNormSettings::properties).findFirst().orElse(null);
             references = ReferenceFiles.readStored(source.get().source(), settings);
         }
         return Report.of(instanceId, store.runs().of(instanceId), references.expected(), references.observed(), convention,
-                jobWeights).withRegularizerParameters(parameters).withClaims(references.claims())
+                jobWeights, fileWeights).withRegularizerParameters(parameters).withClaims(references.claims())
                 .withCurves(store.curves().of(instanceId))
                 .withProvenance(provenance(source.orElse(null))).withBatchNorm(batchNorm);
     }

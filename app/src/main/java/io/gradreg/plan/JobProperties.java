@@ -286,6 +286,27 @@ public final class JobProperties {
         }
     }
 
+    /**
+     * The weight the job file's own properties give {@code run} when its parameters gave it another
+     * (a {@code -p weight.*} override), so that reports can say so; empty when the weight is the job
+     * file's. NaN: the job file gives the run no weight at all.
+     */
+    public static java.util.OptionalDouble overriddenWeight(Properties jobProperties, Properties parameters,
+            RunSpec run) {
+        String name = run.config().regularizer();
+        if (name.equals("none") || parameters.stringPropertyNames().stream().noneMatch(k -> k.startsWith("weight."))) {
+            return java.util.OptionalDouble.empty();
+        }
+        double own;
+        try {
+            own = new JobProperties(merged(jobProperties, new Properties()))
+                    .weight(run.config().architecture(), name, run.config().subset());
+        } catch (IllegalArgumentException e) {
+            own = Double.NaN;
+        }
+        return own == run.jobWeight() ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(own);
+    }
+
     /** weight.ARCH.NAME, else weight.NAME: one number, or SIZE:WEIGHT pairs. */
     double weight(Architecture architecture, String name, SubsetSpec size) {
         String key = "weight." + architecture.id() + "." + name;

@@ -45,7 +45,8 @@ final class HtmlReport {
         h.append("<p>Weights (convention ").append(esc(report.weightConvention().id())).append(": ")
                 .append(esc(report.weightConvention().meaning())).append("): ")
                 .append(esc(String.join(", ", report.cells().stream().map(c -> c.architecture() + "/" + c.regularizer()
-                        + "/" + c.trainSize() + " = " + ReportWriter.num(c.jobWeight())).toList())))
+                        + "/" + c.trainSize() + " = " + ReportWriter.num(c.jobWeight()) + ReportWriter.overrideText(c))
+                        .toList())))
                 .append(".</p>\n");
         if (report.batchNorm() != null) {
             h.append("<p>Batch normalization (batchnorm runs): ").append(esc(report.batchNorm())).append(".</p>\n");
