@@ -170,7 +170,8 @@ class PipelineIT {
         assertTrue(r.err().contains("gradreg: 1 of 2 runs failed"), r.err());
         assertTrue(r.out().matches("(?s).*\\| baseline \\| 50/class \\| \\d+\\.\\d\\d n=1 \\|.*"), r.out());
         // the weight is the parameter's, not the job file's, and the report says so
-        assertTrue(r.out().contains("baseline/doubleback/50/class = 1" + "0".repeat(30) + " (overridden with -p; the job file says 50)"),
+        assertTrue(r.out().contains("baseline/doubleback/50/class = 1" + "0".repeat(30)
+                + " (overridden with -p; the job file says 50)"),
                 r.out());
     }
 
