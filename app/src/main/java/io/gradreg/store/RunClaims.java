@@ -97,6 +97,17 @@ public final class RunClaims {
                 }, rs -> rs.getString(1));
     }
 
+    /**
+     * The keys of a job instance's runs whose claim has not expired: runs some process is training
+     * now (a run still marked training without one was stopped, or its process died).
+     */
+    public java.util.Set<String> liveRunKeys(long instanceId) {
+        return new java.util.TreeSet<>(jdbc.query("read the claims of job instance " + instanceId, "SELECT DISTINCT "
+                + "run_key FROM gradreg_claim WHERE instance_id = ? AND (lease_expires > CURRENT_TIMESTAMP "
+                + "OR (lease_expires IS NULL AND lease_until > LOCALTIMESTAMP))", ps -> ps.setLong(1, instanceId),
+                rs -> rs.getString(1)));
+    }
+
     /** Inside a write's transaction: renews the claim, or throws if it is no longer this owner's. */
     void fence(Connection c, Claim claim) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_claim SET lease_until = "
