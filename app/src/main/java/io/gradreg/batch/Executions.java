@@ -56,9 +56,27 @@ public final class Executions {
         return switch (status) {
             case STOPPED, FAILED -> true;
             case STARTING, STARTED, STOPPING -> store.claims().liveOwners(store.experiments().resultsInstance(instanceId),
-                    execution.getExecutionId()).isEmpty();
+                    execution.getExecutionId()).stream().noneMatch(Executions::processAlive);
             default -> false;
         };
+    }
+
+    /**
+     * Whether the process of a claim's owner ({@code host/pid-N/...}) may be alive: its lease says
+     * so, unless it is a process of this host that is gone (killed; no need to wait for its lease).
+     */
+    public static boolean processAlive(String owner) {
+        String[] parts = owner.split("/");
+        if (parts.length < 2 || !parts[0].equals(ExecutionHeartbeat.PROCESS.split("/")[0])
+                || !parts[1].startsWith("pid-")) {
+            return true;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(parts[1].substring("pid-".length())))
+                    .map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /** The user's parameters of a job, without those gradreg sets itself. */

@@ -1,5 +1,6 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.Executions;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Workspace;
 import io.gradreg.store.Experiments;
@@ -84,7 +85,7 @@ class StatusCommand implements Callable<Integer> {
         long instance = operator.getJobInstance(execution).getInstanceId();
         long results = workspace.store().experiments().resultsInstance(instance); // a shard: all shards' runs
         boolean gone = Set.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING).contains(e.getBatchStatus())
-                && workspace.store().claims().liveOwners(results, execution).isEmpty();
+                && workspace.store().claims().liveOwners(results, execution).stream().noneMatch(Executions::processAlive);
         out.printf("execution %d of job %s (instance %d): %s, exit status %s%s%n", execution, e.getJobName(), instance,
                 e.getBatchStatus(), e.getExitStatus(), gone ? " (its process is gone: 'gradreg restart " + execution
                         + "' continues it)" : "");
@@ -92,7 +93,12 @@ class StatusCommand implements Callable<Integer> {
             out.printf("  step %-10s %-10s %s%n", s.getStepName(), s.getBatchStatus(), s.getExitStatus());
         }
         out.printf("%-45s %-10s %-8s %-12s %s%n", "RUN", "STATUS", "SEED", "MINIBATCHES", "TEST ACCURACY");
-        Set<String> training = workspace.store().claims().liveRunKeys(results);
+        Set<String> training = new java.util.TreeSet<>();
+        workspace.store().claims().liveRunClaims(results).forEach((run, owner) -> {
+            if (Executions.processAlive(owner)) {
+                training.add(run);
+            }
+        });
         for (RunRecord r : workspace.store().runs().of(results)) {
             out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), shownStatus(r, training), r.seed(),
                     r.minibatchesDone() + "/" + r.minibatches(),
@@ -105,7 +111,8 @@ class StatusCommand implements Callable<Integer> {
 
     /**
      * A run's status as it is now: one the store marks TRAINING that no process trains any more
-     * (no live claim on it, {@code training}: it was stopped or its process died) is STOPPED, at
+     * (no live claim on it, {@code training}: it was stopped, or its process died: its lease expired
+     * or it was a process of this host that is gone) is STOPPED, at
      * the minibatch of its last checkpoint, where a restart resumes it.
      */
     static String shownStatus(RunRecord run, Set<String> training) {

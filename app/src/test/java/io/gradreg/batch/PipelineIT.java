@@ -237,7 +237,7 @@ class PipelineIT {
                 + "unfinished (STOPPED); 'gradreg restart 1' continues it"), dryRun.err());
         Gradreg.Result restart = g.run("restart", "1");
         assertEquals(0, restart.exit(), restart.err());
-        assertFalse(restart.err().contains("JBERET"), "JBeret's expected restart warnings are not shown: " + restart.err());
+        assertFalse(restart.err().contains("JBERET"), "no JBeret warning reaches the user: " + restart.err());
         assertFalse(Files.exists(dir.resolve("stopped/gradreg.trace.db")), "H2 writes no trace file");
         try (Connection a = straight.connect(); Connection b = g.connect();
                 ResultSet ra = a.createStatement().executeQuery("SELECT test_accuracy, final_loss FROM gradreg_run");

@@ -47,18 +47,18 @@ class ClaimsTest {
     }
 
     @Test
-    void liveRunKeysAreThoseOfUnexpiredClaims() throws Exception {
+    void liveRunClaimsAreTheUnexpiredOnes() throws Exception {
         String run = "baseline/none/50/class#0";
-        assertEquals(java.util.Set.of(), store.claims().liveRunKeys(1));
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(1).keySet());
         Claim claim = store.claims().claim(1, run, "pod-a", 10, 1).orElseThrow();
-        assertEquals(java.util.Set.of(run), store.claims().liveRunKeys(1));
-        assertEquals(java.util.Set.of(), store.claims().liveRunKeys(2), "another instance's");
+        assertEquals(java.util.Map.of(run, "pod-a"), store.claims().liveRunClaims(1));
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(2).keySet(), "another instance's");
         Thread.sleep(2_100); // the lease of 1 s expires (pod-a died)
-        assertEquals(java.util.Set.of(), store.claims().liveRunKeys(1));
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(1).keySet());
         store.claims().renew(claim);
-        assertEquals(java.util.Set.of(run), store.claims().liveRunKeys(1), "renewed");
+        assertEquals(java.util.Set.of(run), store.claims().liveRunClaims(1).keySet(), "renewed");
         store.claims().release(claim);
-        assertEquals(java.util.Set.of(), store.claims().liveRunKeys(1), "released");
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(1).keySet(), "released");
     }
 
     @Test
