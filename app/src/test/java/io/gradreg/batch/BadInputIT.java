@@ -50,6 +50,10 @@ class BadInputIT {
         "experiment|../../esc|job property 'experiment' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names report directories), was '../../esc'",
         "runs|100000000|job property 'runs' must be at most 100000, was 100000000",
         "weight.spectrg|0.1|job property 'weight.spectrg' is the weight of no run of this job; did you mean 'weight.spectreg'? (regularizers: none spectreg doubleback; architectures: baseline)",
+        "regularizers|,|job property 'regularizers' is empty",
+        "train-sizes|' '|job property 'train-sizes' is empty",
+        "param.spectreg.projection|2|job property 'param.spectreg.projection': regularizer 'spectreg' has no parameter 'projection'; it takes no parameters",
+        "param.spectrg.x|2|job property 'param.spectrg.x' sets a parameter of regularizer 'spectrg', which this job does not train; did you mean 'param.spectreg.x'? (regularizers: none spectreg doubleback)",
         "gradreg.plan|x|job parameter 'gradreg.plan' is reserved: gradreg sets the gradreg.* parameters itself (use --shard and --experiment-id)"
     })
     void badParameterIsRefusedBeforeAnythingRuns(String key, String value, String message) throws Exception {
