@@ -3,6 +3,7 @@ package io.gradreg.batch;
 import io.gradreg.hash.Sha256;
 import io.gradreg.model.Architecture;
 import io.gradreg.model.BatchNormSettings;
+import io.gradreg.plan.JobProperties;
 import io.gradreg.plan.Plan;
 import io.gradreg.plan.PlanSettings;
 import io.gradreg.plan.RunSpec;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Builds the report of a job instance from the store (its runs and its stored plan) and the
@@ -42,6 +44,7 @@ public class ReportAssembler {
         Map<String, Map<String, String>> parameters = Map.of();
         WeightConvention convention = WeightConvention.MEAN;
         Map<String, Double> jobWeights = new HashMap<>();
+        Map<String, Double> fileWeights = new HashMap<>();
         String batchNorm = null;
         SweepSettings sweep = null;
         var source = store.jobs().get(instanceId);
@@ -51,6 +54,9 @@ public class ReportAssembler {
             parameters = settings.regularizerParameters();
             convention = settings.convention();
             plan.runs().forEach(run -> jobWeights.put(run.key(), run.jobWeight()));
+            Properties own = JobFiles.parse(source.get().xml(), source.get().source()).properties();
+            plan.runs().forEach(run -> JobProperties.overriddenWeight(own, source.get().parameters(), run)
+                    .ifPresent(w -> fileWeights.put(run.key(), w)));
             batchNorm = plan.runs().stream().map(RunSpec::config).filter(c -> c.architecture() == Architecture.BATCHNORM)
                     .map(TrainingConfig::batchNorm).filter(b -> !b.equals(BatchNormSettings.DEFAULT))
                     .map(BatchNormSettings::properties).findFirst().orElse(null);
@@ -58,7 +64,7 @@ public class ReportAssembler {
             sweep = settings.sweep();
         }
         Report report = Report.of(instanceId, store.runs().of(instanceId), references.expected(), references.observed(), convention,
-                jobWeights).withRegularizerParameters(parameters).withClaims(references.claims())
+                jobWeights, fileWeights).withRegularizerParameters(parameters).withClaims(references.claims())
                 .withCurves(store.curves().of(instanceId)).withMeasures(store.measures().of(instanceId))
                 .withProvenance(provenance(source.orElse(null))).withBatchNorm(batchNorm);
         if (sweep != null) {

@@ -121,6 +121,8 @@ public class TrainBatchlet extends AbstractBatchlet {
             return train(plans.settings(planId), run, store, claim);
         } catch (ClaimLostException e) {
             return "LOST CLAIM";
+        } finally {
+            progress.ended(instance, runKey); // no longer in flight, however it ended
         }
     }
 
@@ -164,7 +166,7 @@ public class TrainBatchlet extends AbstractBatchlet {
                     sharding.map(sh -> sh.shard().toString()).orElse("0/1")), run.id());
             long start = System.nanoTime();
             boolean finished = TrainingLoop.fit(training, this::stopping,
-                    p -> progress.update(instance, runKey, p.minibatch()), metrics,
+                    p -> progress.update(instance, runKey, p), metrics,
                     new CheckpointsAndLease(store, claim, settings.checkpointEvery(), curve));
             if (!finished) {
                 // stopped (SIGTERM, Ctrl-C, 'stop'): keep every minibatch done, free the run for a restart

@@ -89,6 +89,7 @@ class JobWatcher {
         long execution = started.executionId();
         String lastLine = "";
         long lastPrint = 0;
+        int lastLength = 0;
         while (true) {
             JobExecution e = launcher.operator().getJobExecution(execution);
             BatchStatus status = e.getBatchStatus();
@@ -109,9 +110,17 @@ class JobWatcher {
             String line = String.format("runs %d/%d trained, %d evaluated, %d failed; minibatches %d/%d (%d%%); ETA %s",
                     trained, p.runs() > 0 ? p.runs() : started.plan().runs().size(), p.count(RunStatus.EVALUATED), p.count(RunStatus.FAILED), p.done(), p.planned(),
                     percent, eta);
+            // the loss and penalty of the runs in flight in this process, as the single-run bar shows them
+            String inFlight = JobProgress.lossAndPenalty(List.copyOf(progress.inFlight(started.instanceId()).values()), 2);
+            if (!inFlight.isEmpty() && !ended) {
+                line += "; " + inFlight;
+            }
             if (terminal) {
                 int filled = percent * 30 / 100;
-                err.print("\r[" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + line + "   ");
+                String bar = "[" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + line;
+                // spaces over what a longer line before left (the runs in flight come and go)
+                err.print("\r" + bar + " ".repeat(Math.max(3, lastLength - bar.length())));
+                lastLength = bar.length() + 3;
                 err.flush();
             } else if (!line.equals(lastLine) && (System.nanoTime() - lastPrint > 10e9 || ended)) {
                 err.println(line);

@@ -1,6 +1,8 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.Executions;
 import io.gradreg.batch.JobLauncher;
+import io.gradreg.batch.Workspace;
 import io.gradreg.plan.Shard;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
@@ -48,6 +50,9 @@ class RunCommand implements Callable<Integer> {
     @Inject
     JobWatcher watcher;
 
+    @Inject
+    Workspace workspace;
+
     @Spec
     CommandSpec spec;
 
@@ -60,12 +65,32 @@ class RunCommand implements Callable<Integer> {
         if (dryRun) {
             JobLauncher.Prepared prepared = launcher.prepare(job, parameters, sharding, experimentId);
             prepared.spec().warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
+            restartHint(sharding, parameters, Long.MAX_VALUE);
             spec.commandLine().getOut().print(DryRun.describe(prepared));
             spec.commandLine().getOut().flush();
             return ExitCode.OK.code();
         }
         JobLauncher.Started started = launcher.start(job, parameters, sharding, experimentId);
+        restartHint(sharding, parameters, started.instanceId()); // after the checks: bad input is said first
         started.warnings().forEach(w -> spec.commandLine().getErr().println("gradreg: warning: " + w));
         return watcher.follow(started, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Says on stderr when the same job file with the same parameters left an execution unfinished,
+     * naming the command that continues it; the run starts afresh all the same (scripts rely on it).
+     */
+    private void restartHint(Shard sharding, Properties parameters, long startedInstance) {
+        if (sharding != null) {
+            return; // a shard joins its experiment's runs by itself
+        }
+        Executions.unfinished(launcher.repository(), workspace.store(), launcher.jobFiles().load(job).xml(), parameters,
+                startedInstance)
+                .ifPresent(e -> spec.commandLine().getErr().println("gradreg: note: job execution " + e.getExecutionId()
+                        + " of this job file with these parameters ended unfinished (" + e.getBatchStatus()
+                        + (e.getBatchStatus() == jakarta.batch.runtime.BatchStatus.STOPPED
+                                || e.getBatchStatus() == jakarta.batch.runtime.BatchStatus.FAILED ? ""
+                                : ", its process gone") + "); 'gradreg restart " + e.getExecutionId()
+                        + "' continues it and keeps its finished runs; 'gradreg run' starts a new execution from scratch."));
     }
 }

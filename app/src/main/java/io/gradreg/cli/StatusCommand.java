@@ -1,9 +1,12 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.Executions;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Workspace;
 import io.gradreg.store.Experiments;
 import io.gradreg.store.RunRecord;
+import io.gradreg.store.RunStatus;
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.JobExecution;
@@ -15,6 +18,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,19 +83,39 @@ class StatusCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no job execution " + execution + "; run 'gradreg status' to list them");
         }
         long instance = operator.getJobInstance(execution).getInstanceId();
-        out.printf("execution %d of job %s (instance %d): %s, exit status %s%n", execution, e.getJobName(), instance,
-                e.getBatchStatus(), e.getExitStatus());
+        long results = workspace.store().experiments().resultsInstance(instance); // a shard: all shards' runs
+        boolean gone = Set.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING).contains(e.getBatchStatus())
+                && workspace.store().claims().liveOwners(results, execution).stream().noneMatch(Executions::processAlive);
+        out.printf("execution %d of job %s (instance %d): %s, exit status %s%s%n", execution, e.getJobName(), instance,
+                e.getBatchStatus(), e.getExitStatus(), gone ? " (its process is gone: 'gradreg restart " + execution
+                        + "' continues it)" : "");
         for (StepExecution s : operator.getStepExecutions(execution)) {
             out.printf("  step %-10s %-10s %s%n", s.getStepName(), s.getBatchStatus(), s.getExitStatus());
         }
         out.printf("%-45s %-10s %-8s %-12s %s%n", "RUN", "STATUS", "SEED", "MINIBATCHES", "TEST ACCURACY");
-        for (RunRecord r : workspace.store().runs().of(workspace.store().experiments().resultsInstance(instance))) { // a shard: all shards' runs
-            out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), r.status(), r.seed(),
+        Set<String> training = new java.util.TreeSet<>();
+        workspace.store().claims().liveRunClaims(results).forEach((run, owner) -> {
+            if (Executions.processAlive(owner)) {
+                training.add(run);
+            }
+        });
+        for (RunRecord r : workspace.store().runs().of(results)) {
+            out.printf("%-45s %-10s %-8d %-12s %s%n", r.runKey(), shownStatus(r, training), r.seed(),
                     r.minibatchesDone() + "/" + r.minibatches(),
                     r.testAccuracy() == null ? (r.message() == null ? "" : r.message())
                             : String.format("%.2f%%", 100 * r.testAccuracy()));
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * A run's status as it is now: one the store marks TRAINING that no process trains any more
+     * (no live claim on it, {@code training}: it was stopped, or its process died: its lease expired
+     * or it was a process of this host that is gone) is STOPPED, at
+     * the minibatch of its last checkpoint, where a restart resumes it.
+     */
+    static String shownStatus(RunRecord run, Set<String> training) {
+        return run.status() == RunStatus.TRAINING && !training.contains(run.runKey()) ? "STOPPED" : run.status().name();
     }
 }

@@ -210,6 +210,10 @@ public final class ExperimentSpec {
                 }
             }
         }
+        if (runs.isEmpty()) { // whatever produced it: a plan of no run would start a job that does nothing
+            throw new IllegalArgumentException("the job plans no run (architectures x regularizers x train-sizes x runs "
+                    + "is 0); name at least one of each");
+        }
         PlanSettings settings = new PlanSettings(experiment, p.getOrDefault("description", ""), partitions,
                 checkpointEvery, convention.id(), p.get("expected"), p.get("observed"), p.get("claims"),
                 regularizerParameters, curveEvery, robustness.isEmpty() ? null : robustness.text(), sweep);

@@ -57,14 +57,17 @@ public final class JobProperties {
                     || key.startsWith("sweep.")) {
                 continue;
             }
-            LevenshteinDistance distance = new LevenshteinDistance(3);
-            String closest = KNOWN.stream().filter(k -> distance.apply(k, key) >= 0)
-                    .min(java.util.Comparator.comparingInt((String k) -> distance.apply(k, key)).thenComparing(k -> k))
-                    .orElse(null);
-            throw new IllegalArgumentException("unknown job property '" + key + "'"
-                    + (closest != null ? "; did you mean '" + closest + "'?" : "")
+            throw new IllegalArgumentException("unknown job property '" + key + "'" + didYouMean(KNOWN, key)
                     + " (the properties: docs/jobs.md, \"Job properties\")");
         }
+    }
+
+    /** "; did you mean 'K'?" naming the candidate closest to {@code key} (edit distance at most 3), else "". */
+    static String didYouMean(java.util.Collection<String> candidates, String key) {
+        LevenshteinDistance distance = new LevenshteinDistance(3);
+        return candidates.stream().filter(k -> distance.apply(k, key) >= 0)
+                .min(java.util.Comparator.comparingInt((String k) -> distance.apply(k, key)).thenComparing(k -> k))
+                .map(k -> "; did you mean '" + k + "'?").orElse("");
     }
 
     /** Control characters would survive in JBeret's stored parameters differently from what was checked. */
@@ -123,6 +126,9 @@ public final class JobProperties {
                 }
                 out.add(value);
             }
+        }
+        if (out.isEmpty()) { // "," would plan no run
+            throw new IllegalArgumentException("job property '" + key + "' is empty");
         }
         return out;
     }
@@ -212,13 +218,25 @@ public final class JobProperties {
     Map<String, Map<String, String>> regularizerParameters(List<String> names, Regularizers regularizers) {
         Map<String, Map<String, String>> byName = parametersByRegularizer(p);
         for (String name : byName.keySet()) {
+            String key = byName.get(name).keySet().iterator().next();
             if (!names.contains(name)) {
-                throw new IllegalArgumentException("job property '" + PARAM + name + "."
-                        + byName.get(name).keySet().iterator().next() + "' sets a parameter of regularizer '" + name
-                        + "', which this job does not train (regularizers: " + String.join(" ", names) + ")");
+                throw new IllegalArgumentException("job property '" + PARAM + name + "." + key
+                        + "' sets a parameter of regularizer '" + name + "', which this job does not train"
+                        + didYouMean(names.stream().map(n -> PARAM + n + "." + key).toList(), PARAM + name + "." + key)
+                        + " (regularizers: " + String.join(" ", names) + ")");
             }
         }
         byName.forEach((name, values) -> {
+            List<String> declared = regularizers.get(name).parameters().stream()
+                    .map(io.gradreg.spi.ParameterSpec::name).toList();
+            for (String key : values.keySet()) {
+                if (!declared.contains(key)) {
+                    throw new IllegalArgumentException("job property '" + PARAM + name + "." + key + "': regularizer '"
+                            + name + "' has no parameter '" + key + "'"
+                            + (declared.isEmpty() ? "; it takes no parameters" : didYouMean(declared, key)
+                                    + " (its parameters: " + String.join(" ", declared) + ")"));
+                }
+            }
             try {
                 regularizers.create(name, values);
             } catch (RegularizerException e) {
@@ -246,12 +264,8 @@ public final class JobProperties {
         for (String key : p.keySet()) {
             if (key.startsWith("weight.") && !read.contains(key)
                     && (overridden.contains(key) || !namesKnownRegularizer(key, regularizers))) {
-                LevenshteinDistance distance = new LevenshteinDistance(3);
-                String closest = read.stream().filter(k -> distance.apply(k, key) >= 0)
-                        .min(java.util.Comparator.comparingInt((String k) -> distance.apply(k, key)).thenComparing(k -> k))
-                        .orElse(null);
                 throw new IllegalArgumentException("job property '" + key + "' is the weight of no run of this job"
-                        + (closest != null ? "; did you mean '" + closest + "'?" : "") + " (regularizers: "
+                        + didYouMean(read, key) + " (regularizers: "
                         + String.join(" ", names) + "; architectures: " + architectures.stream().map(Architecture::id)
                                 .collect(java.util.stream.Collectors.joining(" ")) + ")");
             }
@@ -272,6 +286,27 @@ public final class JobProperties {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * The weight the job file's own properties give {@code run} when its parameters gave it another
+     * (a {@code -p weight.*} override), so that reports can say so; empty when the weight is the job
+     * file's. NaN: the job file gives the run no weight at all.
+     */
+    public static java.util.OptionalDouble overriddenWeight(Properties jobProperties, Properties parameters,
+            RunSpec run) {
+        String name = run.config().regularizer();
+        if (name.equals("none") || parameters.stringPropertyNames().stream().noneMatch(k -> k.startsWith("weight."))) {
+            return java.util.OptionalDouble.empty();
+        }
+        double own;
+        try {
+            own = new JobProperties(merged(jobProperties, new Properties()))
+                    .weight(run.config().architecture(), name, run.config().subset());
+        } catch (IllegalArgumentException e) {
+            own = Double.NaN;
+        }
+        return own == run.jobWeight() ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(own);
     }
 
     /** weight.ARCH.NAME, else weight.NAME: one number, or SIZE:WEIGHT pairs. */

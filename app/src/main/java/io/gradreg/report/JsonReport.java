@@ -44,6 +44,12 @@ final class JsonReport {
             cell.put("regularizer", c.regularizer());
             cell.put("weight", c.jobWeight());
             cell.put("meanUnitsWeight", c.weight());
+            if (report.weightsOverridden()) { // only then: reports of job files' weights stay as they were
+                cell.put("weightSource", c.overridden() ? "override" : "job");
+                if (c.overridden()) {
+                    number(cell, "jobFileWeight", c.fileWeight().isNaN() ? null : c.fileWeight());
+                }
+            }
             cell.put("planned", c.planned());
             cell.put("evaluated", c.evaluated());
             cell.put("failed", c.failed());

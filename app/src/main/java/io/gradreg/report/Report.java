@@ -24,12 +24,19 @@ public final class Report {
     /**
      * One table cell. Accuracies in percent; {@code sd} is the sample standard deviation.
      * {@code weight} is in gradreg's per-example-mean units (what trained); {@code jobWeight} is the
-     * weight as the job wrote it, in the report's {@link #weightConvention()}.
+     * weight as the job wrote it, in the report's {@link #weightConvention()}; {@code fileWeight},
+     * when not null, is the job file's own weight, which a job parameter ({@code -p weight.*})
+     * overrode with {@code jobWeight} (NaN: the job file gives none).
      */
     public record Cell(String architecture, String trainSize, String regularizer, double weight, double jobWeight,
             int planned,
             int evaluated, int failed, Double mean, Double sd, ExpectedResults.Expected paper,
-            ExpectedResults.Expected observed, List<RunRecord> runs) {
+            ExpectedResults.Expected observed, List<RunRecord> runs, Double fileWeight) {
+
+        /** Whether the weight is a job parameter's rather than the job file's own. */
+        public boolean overridden() {
+            return fileWeight != null;
+        }
 
         public Double difference() {
             return mean == null || paper == null ? null : mean - paper.accuracy();
@@ -204,6 +211,15 @@ public final class Report {
      */
     public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected, ExpectedResults observed,
             WeightConvention convention, Map<String, Double> jobWeights) {
+        return of(instanceId, runs, expected, observed, convention, jobWeights, Map.of());
+    }
+
+    /**
+     * The same, where {@code fileWeights} gives, by run key, the job file's own weight of each run
+     * whose weight a job parameter overrode ({@link Cell#fileWeight()}).
+     */
+    public static Report of(long instanceId, List<RunRecord> runs, ExpectedResults expected, ExpectedResults observed,
+            WeightConvention convention, Map<String, Double> jobWeights, Map<String, Double> fileWeights) {
         Set<Row> rows = new LinkedHashSet<>();
         Set<String> columns = new LinkedHashSet<>();
         Map<io.gradreg.store.Cell, List<RunRecord>> byCell = new LinkedHashMap<>();
@@ -233,7 +249,7 @@ public final class Report {
                     cellRuns.size(), accuracies.size(), failed, mean, sd,
                     expected.get(first.architecture(), first.trainSize(), first.regularizer()).orElse(null),
                     observed.get(first.architecture(), first.trainSize(), first.regularizer()).orElse(null),
-                    List.copyOf(cellRuns)));
+                    List.copyOf(cellRuns), fileWeights.get(first.runKey())));
         }
         String experiment = runs.isEmpty() ? "experiment" : runs.get(0).experiment();
         return new Report(experiment, instanceId, List.copyOf(rows), List.copyOf(columns), cells, List.copyOf(runs),
@@ -267,6 +283,11 @@ public final class Report {
 
     public List<RunRecord> runs() {
         return runs;
+    }
+
+    /** Whether a job parameter overrode the job file's weight of any cell. */
+    public boolean weightsOverridden() {
+        return cells.values().stream().anyMatch(Cell::overridden);
     }
 
     /** Runs planned but neither evaluated nor failed. */

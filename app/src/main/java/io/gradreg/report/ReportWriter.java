@@ -93,7 +93,7 @@ public final class ReportWriter {
             if (cell.jobWeight() != cell.weight()) {
                 w += " (" + num(cell.weight()) + " in mean units)";
             }
-            weights.add(w);
+            weights.add(w + overrideText(cell));
         }
         md.append(String.join(", ", weights)).append(".\n");
         if (!report.regularizerParameters().isEmpty()) {
@@ -167,7 +167,8 @@ public final class ReportWriter {
         for (Report.Cell c : referenced) {
             var vs = c.vsPaper();
             md.append("| ").append(c.architecture()).append(" | ").append(c.trainSize()).append(" | ")
-                    .append(c.regularizer()).append(" | ").append(num(c.jobWeight())).append(" | ")
+                    .append(c.regularizer()).append(" | ").append(num(c.jobWeight()))
+                    .append(c.overridden() ? " (overridden)" : "").append(" | ")
                     .append(c.mean() == null ? "—" : fmt(c.mean()) + (c.sd() == null ? "" : " (" + fmt(c.sd()) + ")"))
                     .append(", n=").append(c.evaluated()).append(" | ")
                     .append(c.paper() == null ? "—" : fmt(c.paper().accuracy()) + " (" + fmt(c.paper().sd()) + ")")
@@ -292,11 +293,21 @@ public final class ReportWriter {
         return s.toString();
     }
 
+    /** " (overridden with -p; the job file says W)" for a weight a job parameter overrode, else "". */
+    static String overrideText(Report.Cell cell) {
+        if (!cell.overridden()) {
+            return "";
+        }
+        return " (overridden with -p; the job file " + (cell.fileWeight().isNaN() ? "gives none"
+                : "says " + num(cell.fileWeight())) + ")";
+    }
+
     public static String csv(Report report) {
         StringBuilder csv = new StringBuilder(
                 "experiment,architecture,train_size,regularizer,weight_convention,weight,mean_units_weight,planned,evaluated,failed,mean_accuracy,sd_accuracy,"
                         + "paper_accuracy,paper_sd,difference,standard_error,welch_p,beyond_2se,replication_accuracy,"
-                        + "replication_sd" + report.measures().csvHeader() + "\n");
+                        + "replication_sd" + report.measures().csvHeader()
+                        + (report.weightsOverridden() ? ",weight_source" : "") + "\n");
         for (Report.Cell c : report.cells()) {
             var vs = c.vsPaper();
             csv.append(String.join(",", report.experiment(), c.architecture(), c.trainSize(), c.regularizer(),
@@ -307,8 +318,11 @@ public final class ReportWriter {
                     vs.map(v -> Double.toString(v.pValue())).orElse(""),
                     vs.map(v -> Boolean.toString(v.beyondTwoStandardErrors())).orElse(""),
                     c.observed() == null ? "" : num(c.observed().accuracy()),
-                    c.observed() == null ? "" : num(c.observed().sd()))).append(report.measures().csvColumns(c))
-                    .append('\n');
+                    c.observed() == null ? "" : num(c.observed().sd()))).append(report.measures().csvColumns(c));
+            if (report.weightsOverridden()) { // a column only then: reports of job files' weights stay as they were
+                csv.append(',').append(c.overridden() ? "override" : "job");
+            }
+            csv.append('\n');
         }
         return csv.toString();
     }

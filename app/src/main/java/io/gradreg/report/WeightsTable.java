@@ -23,7 +23,8 @@ final class WeightsTable {
                     .append("</td>");
             for (String column : report.columns()) {
                 h.append("<td>").append(report.cell(row, column).map(c -> ReportWriter.num(c.jobWeight())
-                        + (c.jobWeight() != c.weight() ? " (" + ReportWriter.num(c.weight()) + " in mean units)" : ""))
+                        + (c.jobWeight() != c.weight() ? " (" + ReportWriter.num(c.weight()) + " in mean units)" : "")
+                        + ReportWriter.overrideText(c))
                         .map(SvgPlot::esc).orElse("")).append("</td>");
             }
             h.append("</tr>\n");

@@ -100,10 +100,12 @@ public final class Database implements DataSource {
      * {@code WRITE_DELAY=0}: a commit reaches the file before it returns (H2's default writes up to
      * half a second later), so a SIGKILLed process loses no committed state; without it, a killed
      * job fell back to an earlier moment, and a step it was seen to start was gone (KillAnywhereIT).
+     * {@code TRACE_LEVEL_FILE=0}: no {@code gradreg.trace.db}; H2 wrote there what gradreg reports
+     * itself, and JBeret's look for its tables in a new store ("Table PARTITION_EXECUTION not found").
      */
     public static String embeddedUrl(Path workDir) {
         return "jdbc:h2:file:" + workDir.toAbsolutePath().normalize().resolve("gradreg")
-                + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+                + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
     }
 
     public boolean isPostgres() {

@@ -97,6 +97,20 @@ public final class RunClaims {
                 }, rs -> rs.getString(1));
     }
 
+    /**
+     * The owner of each of a job instance's runs whose claim has not expired, by run key: runs some
+     * process is training now (a run still marked training without one was stopped, or its process
+     * died).
+     */
+    public java.util.Map<String, String> liveRunClaims(long instanceId) {
+        java.util.Map<String, String> owners = new java.util.TreeMap<>();
+        jdbc.query("read the claims of job instance " + instanceId, "SELECT run_key, owner FROM gradreg_claim "
+                + "WHERE instance_id = ? AND (lease_expires > CURRENT_TIMESTAMP OR (lease_expires IS NULL "
+                + "AND lease_until > LOCALTIMESTAMP))", ps -> ps.setLong(1, instanceId),
+                rs -> owners.put(rs.getString(1), rs.getString(2)));
+        return owners;
+    }
+
     /** Inside a write's transaction: renews the claim, or throws if it is no longer this owner's. */
     void fence(Connection c, Claim claim) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gradreg_claim SET lease_until = "

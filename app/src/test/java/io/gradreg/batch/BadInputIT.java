@@ -52,6 +52,10 @@ class BadInputIT {
         "weight.spectrg|0.1|job property 'weight.spectrg' is the weight of no run of this job; did you mean 'weight.spectreg'? (regularizers: none spectreg doubleback; architectures: baseline)",
         "robustness|fgsm:25|job property 'robustness': 'fgsm' value 25 is outside [0, 1] (pixels are scaled to [0, 1], so a radius of 8/255 is 0.0314)",
         "robustness|fsgm:0.1|job property 'robustness': unknown item 'fsgm:0.1'; write e.g. 'fgsm:0.05,0.1 pgd:0.1 noise:0.3 gradnorm' (radii and deviations on the [0, 1] pixel scale) or 'none'",
+        "regularizers|,|job property 'regularizers' is empty",
+        "train-sizes|' '|job property 'train-sizes' is empty",
+        "param.spectreg.projection|2|job property 'param.spectreg.projection': regularizer 'spectreg' has no parameter 'projection'; it takes no parameters",
+        "param.spectrg.x|2|job property 'param.spectrg.x' sets a parameter of regularizer 'spectrg', which this job does not train; did you mean 'param.spectreg.x'? (regularizers: none spectreg doubleback)",
         "gradreg.plan|x|job parameter 'gradreg.plan' is reserved: gradreg sets the gradreg.* parameters itself (use --shard and --experiment-id)"
     })
     void badParameterIsRefusedBeforeAnythingRuns(String key, String value, String message) throws Exception {

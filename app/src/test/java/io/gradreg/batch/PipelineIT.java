@@ -185,6 +185,10 @@ class PipelineIT {
         assertTrue(r.out().contains("diverged at minibatch"), r.out());
         assertTrue(r.err().contains("gradreg: 1 of 2 runs failed"), r.err());
         assertTrue(r.out().matches("(?s).*\\| baseline \\| 50/class \\| \\d+\\.\\d\\d n=1 \\|.*"), r.out());
+        // the weight is the parameter's, not the job file's, and the report says so
+        assertTrue(r.out().contains("baseline/doubleback/50/class = 1" + "0".repeat(30)
+                + " (overridden with -p; the job file says 50)"),
+                r.out());
     }
 
     /**
@@ -238,8 +242,19 @@ class PipelineIT {
             assertTrue(rs.next());
             assertEquals(0, rs.getInt(1), "its claim released: a restart need not wait for the lease");
         }
+        // the store says the run is stopped, not training; running the job again names the restart
+        Gradreg.Result status = g.run("status", "1");
+        assertTrue(status.out().matches("(?s).*\nbaseline/spectreg/50/class#0 +STOPPED .*"), status.out());
+        String[] again = java.util.Arrays.copyOf(job, job.length + 1);
+        again[job.length] = "--dry-run";
+        Gradreg.Result dryRun = g.run(again);
+        assertEquals(0, dryRun.exit(), dryRun.err());
+        assertTrue(dryRun.err().contains("gradreg: note: job execution 1 of this job file with these parameters ended "
+                + "unfinished (STOPPED); 'gradreg restart 1' continues it"), dryRun.err());
         Gradreg.Result restart = g.run("restart", "1");
         assertEquals(0, restart.exit(), restart.err());
+        assertFalse(restart.err().contains("JBERET"), "no JBeret warning reaches the user: " + restart.err());
+        assertFalse(Files.exists(dir.resolve("stopped/gradreg.trace.db")), "H2 writes no trace file");
         try (Connection a = straight.connect(); Connection b = g.connect();
                 ResultSet ra = a.createStatement().executeQuery("SELECT test_accuracy, final_loss FROM gradreg_run");
                 ResultSet rb = b.createStatement().executeQuery("SELECT test_accuracy, final_loss, resumed_from "

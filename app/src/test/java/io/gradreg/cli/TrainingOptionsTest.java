@@ -46,6 +46,15 @@ class TrainingOptionsTest {
     }
 
     @Test
+    void theHelpShowsTheWeightConventionsDefault() {
+        String help = new CommandLine(new TrainCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF)
+                .replaceAll("\\s+", " ");
+        assertTrue(help.contains("--weight-convention=mean|paper units of --weight: mean (gradreg's per-example "
+                + "mean) or paper"), help);
+        assertTrue(help.contains("docs/regularizers.md) (default: mean)"), help);
+    }
+
+    @Test
     void defaultsAreTheConfigurationBuildersOwn() {
         assertEquals(TrainingConfig.builder().build(), parse().toConfig(Regularizers.builtIn()));
     }

@@ -84,8 +84,15 @@ class ExperimentSpecParametersTest {
 
     @Test
     void badParametersStopTheJobBeforeItStartsAndNameTheProperty() {
-        assertEquals("job properties 'param.scaled.*': regularizer 'scaled' has no parameter 'factr'; its parameters "
-                + "are factor", error("param.scaled.factr", "2"));
+        assertEquals("job property 'param.scaled.factr': regularizer 'scaled' has no parameter 'factr'; did you mean "
+                + "'factor'? (its parameters: factor)", error("param.scaled.factr", "2"));
+        assertEquals("job property 'param.scaled.size': regularizer 'scaled' has no parameter 'size' (its parameters: "
+                + "factor)", error("param.scaled.size", "2"));
+        assertEquals("job property 'param.none.factor': regularizer 'none' has no parameter 'factor'; it takes no "
+                + "parameters", error("param.none.factor", "2"));
+        assertEquals("job property 'param.scaeld.factor' sets a parameter of regularizer 'scaeld', which this job does "
+                + "not train; did you mean 'param.scaled.factor'? (regularizers: none scaled)",
+                error("param.scaeld.factor", "2"));
         assertEquals("job properties 'param.scaled.*': parameter 'factor' of regularizer 'scaled' must be positive, "
                 + "was '-1'", error("param.scaled.factor", "-1"));
         assertEquals("job properties 'param.scaled.*': parameter 'factor' of regularizer 'scaled' must be a number, "

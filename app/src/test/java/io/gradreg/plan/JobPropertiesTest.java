@@ -2,6 +2,7 @@ package io.gradreg.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,44 @@ class JobPropertiesTest {
     void aListNamingAnItemTwiceIsRefused() {
         assertEquals("job property 'regularizers' lists 'none' twice", refused("regularizers", "none none"));
         assertEquals("job property 'train-sizes' lists '50/class' twice", refused("train-sizes", "50/class,50/class"));
+    }
+
+    @Test
+    void aPlanOfNoRunIsRefused() {
+        for (String key : new String[] {"regularizers", "architectures", "train-sizes"}) {
+            assertEquals("job property '" + key + "' is empty", refused(key, ""));
+            assertEquals("job property '" + key + "' is empty", refused(key, " , "));
+        }
+        assertEquals("job property 'runs' must be a positive integer, was '0'", refused("runs", "0"));
+    }
+
+    @Test
+    void aWeightOtherThanTheJobFilesIsAnOverride() {
+        java.util.Properties file = new java.util.Properties();
+        file.setProperty("regularizers", "none spectreg jacreg");
+        file.setProperty("weight.spectreg", "0.01");
+        file.setProperty("weight.dropout.spectreg", "0.02");
+        java.util.Properties none = new java.util.Properties();
+        java.util.Properties same = new java.util.Properties();
+        same.setProperty("weight.spectreg", "0.01");
+        java.util.Properties other = new java.util.Properties();
+        other.setProperty("weight.spectreg", "0.1");
+        other.setProperty("weight.jacreg", "0.5");
+        io.gradreg.regularizer.Regularizers regularizers = io.gradreg.regularizer.Regularizers.builtIn();
+        java.util.function.BiFunction<java.util.Properties, String, java.util.OptionalDouble> overridden =
+                (parameters, key) -> {
+                    java.util.Properties merged = new java.util.Properties();
+                    merged.putAll(parameters);
+                    merged.putIfAbsent("weight.jacreg", "0.3");
+                    RunSpec run = ExperimentSpec.parse(file, merged, regularizers).run(key);
+                    return JobProperties.overriddenWeight(file, parameters, run);
+                };
+        assertEquals(java.util.OptionalDouble.empty(), overridden.apply(none, "baseline/spectreg/200/class#0"));
+        assertEquals(java.util.OptionalDouble.empty(), overridden.apply(same, "baseline/spectreg/200/class#0"));
+        assertEquals(java.util.OptionalDouble.of(0.01), overridden.apply(other, "baseline/spectreg/200/class#0"));
+        assertEquals(java.util.OptionalDouble.empty(), overridden.apply(other, "baseline/none/200/class#0"));
+        // the job file gives jacreg no weight at all
+        assertTrue(Double.isNaN(overridden.apply(other, "baseline/jacreg/200/class#0").orElseThrow()));
     }
 
     @Test

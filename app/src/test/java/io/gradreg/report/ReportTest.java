@@ -86,6 +86,42 @@ class ReportTest {
     }
 
     @Test
+    void anOverriddenWeightIsLabelledInEveryFormatAndAJobFilesWeightsAreNot() {
+        List<RunRecord> runs = List.of(run("spectreg", 0, RunStatus.EVALUATED, 0.97), run("none", 0,
+                RunStatus.EVALUATED, 0.96));
+        Report own = Report.of(7, runs, ExpectedResults.none(), ExpectedResults.none(),
+                io.gradreg.regularizer.WeightConvention.MEAN, Map.of());
+        assertFalse(own.weightsOverridden());
+        assertFalse(ReportWriter.markdown(own).contains("overridden"));
+        assertFalse(ReportWriter.csv(own).contains("weight_source"), "no column when every weight is the job file's");
+        assertFalse(ReportWriter.json(own).contains("weightSource"));
+
+        Report report = Report.of(7, runs, ExpectedResults.none(), ExpectedResults.none(),
+                io.gradreg.regularizer.WeightConvention.MEAN, Map.of(), Map.of("dropout/spectreg/200/class#0", 0.01));
+        assertTrue(report.weightsOverridden());
+        String md = ReportWriter.markdown(report);
+        assertTrue(md.contains("dropout/spectreg/200/class = 0.03 (overridden with -p; the job file says 0.01)"), md);
+        assertTrue(md.contains("Weights (convention: mean, "), md);
+        assertFalse(md.contains("dropout/none/200/class = 0.03 (overridden"), md);
+        // report.html's weights table: the cell of dropout/spectreg at 200/class
+        assertTrue(ReportWriter.html(report).contains("<td>0.03 (overridden with -p; the job file says 0.01)</td>"),
+                ReportWriter.html(report));
+        List<String> csv = ReportWriter.csv(report).lines().toList();
+        assertTrue(csv.get(0).endsWith(",replication_sd,weight_source"), csv.get(0));
+        assertTrue(csv.get(1).startsWith("c6,dropout,200/class,spectreg,mean,") && csv.get(1).endsWith(",override"),
+                csv.get(1));
+        assertTrue(csv.get(2).contains(",none,") && csv.get(2).endsWith(",job"), csv.get(2));
+        String json = ReportWriter.json(report);
+        assertTrue(json.contains("\"weightSource\" : \"override\",\n    \"jobFileWeight\" : 0.01,"), json);
+        assertTrue(json.contains("\"weightSource\" : \"job\""), json);
+
+        Report none = Report.of(7, runs, ExpectedResults.none(), ExpectedResults.none(),
+                io.gradreg.regularizer.WeightConvention.MEAN, Map.of(), Map.of("dropout/spectreg/200/class#0", Double.NaN));
+        assertTrue(ReportWriter.markdown(none).contains("= 0.03 (overridden with -p; the job file gives none)"));
+        assertTrue(ReportWriter.json(none).contains("\"jobFileWeight\" : null"), ReportWriter.json(none));
+    }
+
+    @Test
     void chartHasOneLinePerRegularizerOverSizes() {
         List<RunRecord> runs = new java.util.ArrayList<>();
         int i = 0;

@@ -47,6 +47,21 @@ class ClaimsTest {
     }
 
     @Test
+    void liveRunClaimsAreTheUnexpiredOnes() throws Exception {
+        String run = "baseline/none/50/class#0";
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(1).keySet());
+        Claim claim = store.claims().claim(1, run, "pod-a", 10, 1).orElseThrow();
+        assertEquals(java.util.Map.of(run, "pod-a"), store.claims().liveRunClaims(1));
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(2).keySet(), "another instance's");
+        Thread.sleep(2_100); // the lease of 1 s expires (pod-a died)
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(1).keySet());
+        store.claims().renew(claim);
+        assertEquals(java.util.Set.of(run), store.claims().liveRunClaims(1).keySet(), "renewed");
+        store.claims().release(claim);
+        assertEquals(java.util.Set.of(), store.claims().liveRunClaims(1).keySet(), "released");
+    }
+
+    @Test
     void evaluationIsRecordedOnceAndReleasedClaimsAreFree() {
         String run = "baseline/none/50/class#0";
         Claim claim = store.claims().claim(1, run, "pod-a", 10, 30).orElseThrow();

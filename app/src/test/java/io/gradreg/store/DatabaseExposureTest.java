@@ -55,6 +55,17 @@ class DatabaseExposureTest {
     }
 
     @Test
+    void aFailedStatementLeavesNoTraceFile(@TempDir Path dir) throws Exception {
+        // JBeret asks a new store for tables it has not made yet; H2 would write that to gradreg.trace.db
+        Database database = new Database(Database.embeddedUrl(dir), "", "");
+        try (Connection c = database.getConnection(); var statement = c.createStatement()) {
+            assertThrows(java.sql.SQLException.class, () -> statement.executeQuery("SELECT * FROM PARTITION_EXECUTION"));
+        }
+        assertTrue(Files.exists(dir.resolve("gradreg.mv.db")));
+        assertTrue(Files.notExists(dir.resolve("gradreg.trace.db")), "no H2 trace file");
+    }
+
+    @Test
     void messagesNeverShowCredentials() {
         org.junit.jupiter.api.Assertions.assertEquals("jdbc:h2:file:/x/gradreg;PASSWORD=***;USER=***;AUTO_SERVER=TRUE",
                 Database.mask("jdbc:h2:file:/x/gradreg;PASSWORD=s3cret;USER=sa;AUTO_SERVER=TRUE"));
