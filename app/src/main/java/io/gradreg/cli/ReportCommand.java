@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "Exit code 1, naming the missing runs, while some planned runs are not finished."})
 class ReportCommand implements Callable<Integer> {
 
-    enum Format { md, csv, json, html }
+    enum Format { md, csv, json, html, svg }
 
     /** How many missing runs the error line names. */
     private static final int NAMED = 10;
@@ -49,7 +49,9 @@ class ReportCommand implements Callable<Integer> {
     Path claims;
 
     @Option(names = {"-f", "--format"}, defaultValue = "md", description = "md, csv or json: printed; html: written "
-            + "to the report directory (<work dir>/reports/<experiment>-<instance>/report.html), its path printed "
+            + "to the report directory (<work dir>/reports/<experiment>-<instance>/report.html), its path printed; "
+            + "svg: every chart of report.html as a stand-alone file there (accuracy.svg, curve-1.svg, ...), their paths "
+            + "printed "
             + "(default: ${DEFAULT-VALUE})")
     Format format;
 
@@ -95,6 +97,7 @@ class ReportCommand implements Callable<Integer> {
             case csv -> ReportWriter.csv(report);
             case json -> ReportWriter.json(report);
             case html -> writeHtml(report) + "\n";
+            case svg -> writeSvg(report);
         });
         out.flush();
         List<RunRecord> missing = report.missing();
@@ -108,14 +111,31 @@ class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Every chart as a stand-alone SVG file in the report directory; their paths, a line each. */
+    private String writeSvg(Report report) {
+        try {
+            StringBuilder paths = new StringBuilder();
+            for (Path p : ReportWriter.writeSvg(report, directory(report))) {
+                paths.append(p).append('\n');
+            }
+            return paths.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the SVG charts: " + e.getMessage(), e);
+        }
+    }
+
     private Path writeHtml(Report report) {
         try {
-            return ReportWriter.writeHtml(report, compare != null
-                    ? workspace.workDir().resolve("reports").resolve("compare-" + String.join("-", compare))
-                    : reports.directory(report.experiment(), report.instanceId()));
+            return ReportWriter.writeHtml(report, directory(report));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report.html: " + e.getMessage(), e);
         }
+    }
+
+    /** Where html and svg are written: the experiment's report directory, or a comparison's own. */
+    private Path directory(Report report) {
+        return compare != null ? workspace.workDir().resolve("reports").resolve("compare-" + String.join("-", compare))
+                : reports.directory(report.experiment(), report.instanceId());
     }
 
     /** The job instance whose runs to report: the experiment's for a shard. */

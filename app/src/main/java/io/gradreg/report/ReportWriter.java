@@ -43,6 +43,11 @@ public final class ReportWriter {
         return written;
     }
 
+    /** Writes every chart of report.html as a stand-alone SVG file into {@code dir}; returns their paths. */
+    public static List<Path> writeSvg(Report report, Path dir) throws IOException {
+        return SvgFiles.write(report, dir);
+    }
+
     /** Writes report.html into {@code dir}, atomically; returns its path. */
     public static Path writeHtml(Report report, Path dir) throws IOException {
         Files.createDirectories(dir);

@@ -90,6 +90,25 @@ class HtmlReportTest {
         assertTrue(html.contains("minibatch"));
     }
 
+    @Test
+    void everyChartIsAlsoAStandAloneSvgFile() throws Exception {
+        Map<String, List<CurvePoint>> curves = new HashMap<>();
+        Report report = Report.of(7, c4Runs(2, curves), ExpectedResults.none()).withCurves(curves);
+        Map<String, String> files = SvgFiles.of(report);
+        assertEquals(1 + 9 * 5, files.size(), "the accuracy chart and a curve chart per cell: " + files.keySet());
+        assertTrue(files.containsKey("accuracy.svg") && files.containsKey("curve-45.svg"), files.keySet().toString());
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            org.w3c.dom.Element root = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+                    f.getValue().getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+            assertEquals("svg", root.getLocalName(), f.getKey());
+            assertEquals("http://www.w3.org/2000/svg", root.getNamespaceURI(), f.getKey());
+        }
+        assertTrue(ReportWriter.html(report).contains(files.get("accuracy.svg").substring(files.get("accuracy.svg")
+                .indexOf("<svg"), files.get("accuracy.svg").length() - 1)), "the page's own drawing");
+    }
+
     /**
      * The size of a C4 report's HTML, by construction: the shape of jobs/c4-train-size.xml (9 sizes x
      * 5 regularizers x 10 runs of 10,000 minibatches, a curve point every 100) with made-up numbers.
