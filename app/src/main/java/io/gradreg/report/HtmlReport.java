@@ -257,16 +257,9 @@ final class HtmlReport {
                     .append("minibatches.</p>\n");
             return;
         }
-        h.append("<p>Training loss and raw (unweighted) penalty of each cell: mean over its evaluated runs with a band ")
-                .append("of ±1 standard deviation, every recorded minibatch.</p>\n<div class=\"curves\">\n");
-        List<String> columns = report.columns();
-        for (Report.Cell c : report.cells()) {
-            var curve = report.curve(c);
-            if (curve.isEmpty()) {
-                continue;
-            }
-            h.append(curvePanels(c, curve.get(), SvgPlot.color(columns.indexOf(c.regularizer()))));
-        }
+        h.append("<p>Training loss and raw (unweighted) penalty of each training-set size's regularizers on shared ")
+                .append("axes: mean over each cell's evaluated runs (the loss with a band of ±1 standard deviation), every ")
+                .append("recorded minibatch.</p>\n<div class=\"curves\">\n").append(CurveCharts.html(report));
         h.append("</div>\n");
         List<String> without = report.cells().stream().filter(c -> report.curve(c).isEmpty())
                 .map(c -> c.architecture() + "/" + c.regularizer() + "/" + c.trainSize()).toList();
@@ -274,48 +267,6 @@ final class HtmlReport {
             h.append("<p>No curve (no evaluated run recorded one): ").append(esc(String.join(", ", without)))
                     .append(".</p>\n");
         }
-    }
-
-    private static String curvePanels(Report.Cell cell, TrainingCurve curve, String color) {
-        String name = cell.architecture() + "/" + cell.regularizer() + "/" + cell.trainSize();
-        double panel = 300;
-        double left = 70;
-        double gap = 80;
-        double width = left + panel + gap + panel + 20;
-        double height = 250;
-        double[] xs = new double[curve.size()];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = curve.minibatch()[i];
-        }
-        SvgPlot.Axis x = SvgPlot.Axis.linear(0, xs[xs.length - 1], "minibatch");
-        StringBuilder svg = new StringBuilder(SvgPlot.open(name + ": training loss and penalty", width, height));
-        svg.append(f("<text x=\"%.1f\" y=\"16\" font-weight=\"bold\">%s</text>%n", left, esc(name)));
-        svg.append(panel(xs, curve.lossMean(), curve.lossSd(), x, "training loss (cross-entropy, nats)", left, panel,
-                height, color, true));
-        svg.append(panel(xs, curve.penaltyMean(), curve.penaltySd(), x, "raw penalty (unweighted)",
-                left + panel + gap, panel, height, color, false));
-        svg.append("</svg>\n");
-        int runs = java.util.Arrays.stream(curve.runs()).max().orElse(0);
-        return figure("curve", svg.toString(), name + ": mean ± sd over " + runs + " run" + (runs == 1 ? "" : "s")
-                + ", weight " + ReportWriter.num(cell.jobWeight()) + ".");
-    }
-
-    private static String panel(double[] xs, double[] mean, double[] sd, SvgPlot.Axis x, String title, double left,
-            double width, double height, String color, boolean nonNegative) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        double[] low = new double[xs.length];
-        double[] high = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            double s = Double.isFinite(sd[i]) ? sd[i] : 0;
-            low[i] = Double.isFinite(sd[i]) ? mean[i] - sd[i] : Double.NaN;
-            high[i] = Double.isFinite(sd[i]) ? mean[i] + sd[i] : Double.NaN;
-            lo = Math.min(lo, mean[i] - s);
-            hi = Math.max(hi, mean[i] + s);
-        }
-        SvgPlot.Axis y = SvgPlot.Axis.linear(nonNegative ? Math.max(0, lo) : lo, hi, title);
-        return new SvgPlot(left, 30, width, height - 80, x, y).axes(null).beginData().band(xs, low, high, color)
-                .line(xs, mean, color).endData().svg();
     }
 
     private static void claims(Report report, StringBuilder h) {
