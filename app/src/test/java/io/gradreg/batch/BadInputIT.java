@@ -84,8 +84,8 @@ class BadInputIT {
         Gradreg.Result r = g.run("run", "nope");
         assertEquals(2, r.exit());
         assertTrue(r.errorLine().startsWith("gradreg: no job 'nope': not a file, and not one of the jobs in "), r.err());
-        assertTrue(r.errorLine().endsWith("(ablation-batchnorm, c2-dropout-batchnorm, c4-train-size, c6-jacobian-norms, "
-                + "quickstart)"), r.err());
+        assertTrue(r.errorLine().endsWith("(ablation-batchnorm, c2-dropout-batchnorm, c4-spectreg-sweep, c4-train-size, "
+                + "c6-jacobian-norms, c6-weight-sweep, quickstart, sweep-quickstart)"), r.err());
     }
 
     @Test
