@@ -98,8 +98,10 @@ class PrometheusDashboardsIT {
                     // Long enough that every run, the unregularized one included (about 6 ms per
                     // minibatch), is scraped several times while it trains: a rate() needs two samples
                     // that differ, and a run over before its second scrape shows NaN in rate panels.
+                    // robustness: FGSM only (seconds a run), so that the robust-accuracy panel has data
                     shards.add(g.builder("run", "quickstart", "-p", "runs=2", "-p", "minibatches=1000", "-p",
-                            "partitions=1", "--shard", i + "/2", "--experiment-id", experiment)
+                            "partitions=1", "-p", "robustness=fgsm:0.1", "--shard", i + "/2", "--experiment-id",
+                            experiment)
                             .redirectOutput(dir.resolve("out-" + i + ".txt").toFile()).redirectError(err.toFile()).start());
                     served.add(servedPort(shards.get(i), err));
                 }
