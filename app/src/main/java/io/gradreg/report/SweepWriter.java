@@ -5,7 +5,6 @@ import static io.gradreg.report.SvgPlot.f;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gradreg.store.Cell;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,7 @@ final class SweepWriter {
             md.append("\n### ").append(g.group()).append(": ").append(outcome(g)).append("\n\n");
             md.append("| weight | validation % mean (sd) | runs | test % mean (sd), post hoc |\n|---:|---:|---:|---:|\n");
             for (SweepSection.Point p : g.grid()) {
-                md.append("| ").append(Cell.gridLabel("", p.weight()).substring(1))
+                md.append("| ").append(plain(p.weight()))
                         .append(p.selected() ? " (selected)" : "").append(p.reference() ? " (job's)" : "")
                         .append(" | ").append(stats(p.validation())).append(" | ")
                         .append(p.validation() == null ? 0 : p.validation().n()).append("/").append(p.planned())
@@ -186,7 +185,7 @@ final class SweepWriter {
     }
 
     private static String plain(double v) {
-        return Cell.gridLabel("", v).substring(1);
+        return ReportWriter.num(v); // the weight as the job wrote it, as every report prints weights
     }
 
     private static String num(double v) {
