@@ -58,6 +58,9 @@ public class JobLauncher {
     @Inject
     GracefulStop gracefulStop;
 
+    @Inject
+    ExperimentIds experimentIds;
+
     public JobFiles jobFiles() {
         return new JobFiles(workspace.jobsDir());
     }
@@ -130,8 +133,9 @@ public class JobLauncher {
         workspace.database().check();
         Sharding sharding = null;
         if (shard != null) {
-            sharding = Sharding.of(shard, experimentId, job.name(), job.xml(), parameters);
-            String fingerprint = sharding.fingerprint();
+            String fingerprint = Sharding.fingerprint(job.xml(), parameters);
+            sharding = Sharding.of(shard, experimentId != null && !experimentId.isBlank() ? experimentId
+                    : experimentIds.forNew(spec.experiment(), fingerprint), job.xml(), parameters);
             workspace.store().experiments().get(sharding.experimentId())
                     .ifPresent(e -> Experiments.checkCompatible(e, fingerprint));
         }
@@ -218,7 +222,7 @@ public class JobLauncher {
             Properties own = new Properties();
             source.parameters().stringPropertyNames().stream().filter(k -> !k.startsWith(JobProperties.RESERVED))
                     .forEach(k -> own.setProperty(k, source.parameters().getProperty(k)));
-            continuing = Sharding.of(new Shard(0, 1), null, source.jobName(), source.xml(), own);
+            continuing = Sharding.of(new Shard(0, 1), experimentIds.of(results).orElseThrow(), source.xml(), own);
             store.experiments().join(continuing.experimentId(), continuing.fingerprint(), source.jobName(), results, 0, 1);
             continuing.addTo(parameters);
         }

@@ -1,5 +1,6 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.ExperimentIds;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Workspace;
 import io.gradreg.results.RunsFile;
@@ -27,7 +28,7 @@ class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "job execution id (any shard's, for a sharded experiment)")
     Long execution;
 
-    @Option(names = "--experiment", paramLabel = "ID", description = "the experiment run as shards or imported")
+    @Option(names = "--experiment", paramLabel = "ID", description = "an experiment id ('gradreg status' lists them)")
     String experiment;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -36,6 +37,9 @@ class ExportCommand implements Callable<Integer> {
 
     @Inject
     JobLauncher launcher;
+
+    @Inject
+    ExperimentIds experimentIds;
 
     @Inject
     Workspace workspace;
@@ -65,6 +69,6 @@ class ExportCommand implements Callable<Integer> {
     }
 
     private long instance() {
-        return ExperimentSelector.resultsInstance(execution, experiment, workspace, launcher);
+        return ExperimentSelector.resultsInstance(execution, experiment, workspace, launcher, experimentIds);
     }
 }

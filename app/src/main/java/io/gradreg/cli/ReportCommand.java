@@ -1,5 +1,6 @@
 package io.gradreg.cli;
 
+import io.gradreg.batch.ExperimentIds;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.ReportAssembler;
 import io.gradreg.batch.Workspace;
@@ -36,7 +37,7 @@ class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "job execution id (any shard's, for a sharded experiment)")
     Long execution;
 
-    @Option(names = "--experiment", paramLabel = "ID", description = "the experiment run as shards (see 'gradreg run --shard')")
+    @Option(names = "--experiment", paramLabel = "ID", description = "an experiment id (its name, e.g. quickstart, when it is unique in the store; 'gradreg status' lists them)")
     String experiment;
 
     @Option(names = "--compare", arity = "2..*", paramLabel = "EXPERIMENT", description = "two or more experiments "
@@ -57,6 +58,9 @@ class ReportCommand implements Callable<Integer> {
 
     @Inject
     JobLauncher launcher;
+
+    @Inject
+    ExperimentIds experimentIds;
 
     @Inject
     Workspace workspace;
@@ -80,8 +84,8 @@ class ReportCommand implements Callable<Integer> {
             List<Report> compared = new java.util.ArrayList<>();
             for (String item : compare) {
                 compared.add(reports.build(item.matches("[0-9]+")
-                        ? ExperimentSelector.resultsInstance(Long.parseLong(item), null, workspace, launcher)
-                        : ExperimentSelector.resultsInstance(null, item, workspace, launcher)));
+                        ? ExperimentSelector.resultsInstance(Long.parseLong(item), null, workspace, launcher, experimentIds)
+                        : ExperimentSelector.resultsInstance(null, item, workspace, launcher, experimentIds)));
             }
             report = Comparison.of(compared, claims == null ? Claims.none() : Claims.read(claims));
         } else {
@@ -140,6 +144,6 @@ class ReportCommand implements Callable<Integer> {
 
     /** The job instance whose runs to report: the experiment's for a shard. */
     private long instance() {
-        return ExperimentSelector.resultsInstance(execution, experiment, workspace, launcher);
+        return ExperimentSelector.resultsInstance(execution, experiment, workspace, launcher, experimentIds);
     }
 }

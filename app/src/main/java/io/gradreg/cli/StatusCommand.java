@@ -1,6 +1,7 @@
 package io.gradreg.cli;
 
 import io.gradreg.batch.Executions;
+import io.gradreg.batch.ExperimentIds;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.Workspace;
 import io.gradreg.store.Experiments;
@@ -17,7 +18,9 @@ import org.jberet.repository.JobRepository;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,8 +29,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"List job executions, then the experiments run as shards or imported (finished and planned "
-            + "runs; 'gradreg report --experiment ID').", "With an execution id: its steps and every run of its job instance."})
+        description = {"List job executions, each with its experiment's id and runs (finished of planned, as the "
+            + "store records them now), then the experiments run as shards or imported ('gradreg report --experiment ID').", "With an execution id: its steps and every run of its job instance."})
 class StatusCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "EXECUTION", arity = "0..1", description = "job execution id")
@@ -38,6 +41,9 @@ class StatusCommand implements Callable<Integer> {
 
     @Inject
     Workspace workspace;
+
+    @Inject
+    ExperimentIds experimentIds;
 
     @Spec
     CommandSpec spec;
@@ -58,11 +64,20 @@ class StatusCommand implements Callable<Integer> {
                 }
             }
             executions.sort(Comparator.comparingLong(JobExecution::getExecutionId));
-            out.printf("%-10s %-10s %-26s %-10s %-30s %s%n", "EXECUTION", "INSTANCE", "JOB", "STATUS", "EXIT STATUS", "STARTED");
+            out.printf("%-10s %-10s %-26s %-30s %-10s %-9s %-30s %s%n", "EXECUTION", "INSTANCE", "JOB", "EXPERIMENT",
+                    "STATUS", "RUNS", "EXIT STATUS", "STARTED");
+            Map<Long, String> progress = new HashMap<>();
+            var experimentOf = experimentIds.lookup();
             for (JobExecution e : executions) {
-                out.printf("%-10d %-10d %-26s %-10s %-30s %s%n", e.getExecutionId(),
-                        operator.getJobInstance(e.getExecutionId()).getInstanceId(), e.getJobName(), e.getBatchStatus(),
-                        e.getExitStatus(), e.getStartTime());
+                long instance = operator.getJobInstance(e.getExecutionId()).getInstanceId();
+                // the experiment's runs as the store records them now, finished of planned (all shards')
+                String runs = progress.computeIfAbsent(instance, i -> {
+                    List<RunRecord> of = workspace.store().runs().of(workspace.store().experiments().resultsInstance(i));
+                    return of.stream().filter(r -> r.status().finished()).count() + "/" + of.size();
+                });
+                out.printf("%-10d %-10d %-26s %-30s %-10s %-9s %-30s %s%n", e.getExecutionId(), instance, e.getJobName(),
+                        experimentOf.apply(instance).orElse("-"), e.getBatchStatus(), runs, e.getExitStatus(),
+                        e.getStartTime());
             }
             List<Experiments.Experiment> experiments = workspace.store().experiments().all();
             if (!experiments.isEmpty()) {

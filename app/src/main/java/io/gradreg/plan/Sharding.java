@@ -10,8 +10,9 @@ import java.util.TreeSet;
  * step (and a restart) sees them: {@code gradreg.shard} ({@code i/N}) and
  * {@code gradreg.experiment-id}, the identity the shards share across processes and machines.
  *
- * <p>Unless given, the experiment id is derived from the job's XML and its other parameters: the
- * shards of one Kubernetes Indexed Job, started from the same command line, agree on it without
+ * <p>Unless given ({@code --experiment-id}), the experiment id is derived from the experiment's name
+ * and the fingerprint of its job XML and other parameters (the batch layer's {@code ExperimentIds}):
+ * the shards of one Kubernetes Indexed Job, started from the same command line, agree on it without
  * talking to each other. Running the same experiment again under a derived id continues (and
  * then just reports) the first one; give {@code --experiment-id} to start afresh.
  */
@@ -31,12 +32,17 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
         }
     }
 
-    /** Shard {@code shard} of the experiment named {@code experimentId}, or of the derived one when null. */
-    public static Sharding of(Shard shard, String experimentId, String jobName, String jobXml, Properties parameters) {
-        String fingerprint = fingerprint(jobXml, parameters);
-        String id = experimentId == null || experimentId.isBlank() ? jobName + "-" + fingerprint.substring(0, 12)
-                : experimentId.trim();
-        return new Sharding(shard, id, fingerprint);
+    /** Shard {@code shard} of the experiment {@code experimentId}, planned by this job XML and these parameters. */
+    public static Sharding of(Shard shard, String experimentId, String jobXml, Properties parameters) {
+        return new Sharding(shard, experimentId.trim(), fingerprint(jobXml, parameters));
+    }
+
+    /**
+     * The id of an experiment named {@code name} that shares its name with another experiment of
+     * other job XML or parameters: the name and the first 12 hex digits of its fingerprint.
+     */
+    public static String hashedId(String name, String fingerprint) {
+        return name + "-" + fingerprint.substring(0, 12);
     }
 
     /** The sharding recorded in a job's parameters, if it is a shard. */

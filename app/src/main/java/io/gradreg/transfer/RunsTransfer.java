@@ -1,6 +1,7 @@
 package io.gradreg.transfer;
 
 import io.gradreg.batch.JobFiles;
+import io.gradreg.batch.ExperimentIds;
 import io.gradreg.batch.JobLauncher;
 import io.gradreg.batch.PlanStore;
 import io.gradreg.batch.ReferenceFiles;
@@ -62,6 +63,9 @@ public class RunsTransfer {
     @Inject
     PlanStore plans;
 
+    @Inject
+    ExperimentIds experimentIds;
+
     /** The finished runs of the experiment recorded under {@code resultsInstance}. */
     public RunsFile export(long resultsInstance) {
         ResultsStore store = workspace.store();
@@ -72,10 +76,9 @@ public class RunsTransfer {
                 .forEach(k -> parameters.put(k, source.parameters().getProperty(k)));
         Properties plain = new Properties();
         plain.putAll(parameters);
-        Sharding derived = Sharding.of(null, null, source.jobName(), source.xml(), plain);
-        // a shard's experiment id, else the one a shard of this job and these parameters would derive
-        String experimentId = store.experiments().of(resultsInstance).map(Experiments.Experiment::id)
-                .orElse(derived.experimentId());
+        String fingerprint = Sharding.fingerprint(source.xml(), plain);
+        // a shard's (or an import's) experiment id, else the one derived for a job run without shards
+        String experimentId = experimentIds.of(resultsInstance).orElseThrow();
         List<RunsFile.Run> runs = new ArrayList<>();
         String experiment = null;
         Map<String, String> checksums = new HashMap<>();
@@ -103,7 +106,7 @@ public class RunsTransfer {
                 .toList();
         Path file = Path.of(source.source()).getFileName();
         RunsFile.Job job = new RunsFile.Job(source.jobName(), file == null ? source.jobName() + ".xml" : file.toString(),
-                Sha256.hex(source.xml()), derived.fingerprint(), parameters, source.xml());
+                Sha256.hex(source.xml()), fingerprint, parameters, source.xml());
         return new RunsFile(RunsFile.FORMAT, RunsFile.VERSION, experimentId,
                 experiment == null ? source.jobName() : experiment, job, BuildInfo.current().describe(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), runs, selections);
@@ -177,7 +180,7 @@ public class RunsTransfer {
         // very store (its id is derived, not recorded)
         Optional<Experiments.Experiment> existing = store.experiments().get(file.experimentId());
         Optional<Long> target = existing.map(Experiments.Experiment::resultsInstance)
-                .or(() -> unshardedInstance(file.experimentId()));
+                .or(() -> experimentIds.unshardedInstance(file.experimentId()));
         Map<String, RunRecord> stored = new HashMap<>();
         target.ifPresent(t -> store.runs().of(t).forEach(r -> stored.put(r.runKey(), r)));
         int alreadyPresent = 0;
@@ -318,24 +321,6 @@ public class RunsTransfer {
         String shown = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
-    }
-
-    /** The job instance of this store, not run as shards, whose derived experiment id is {@code id}. */
-    private Optional<Long> unshardedInstance(String id) {
-        ResultsStore store = workspace.store();
-        for (long instance : store.jobs().instances()) {
-            var source = store.jobs().get(instance);
-            if (source.isEmpty() || source.get().parameters().getProperty("gradreg.experiment-id") != null) {
-                continue;
-            }
-            Properties plain = new Properties();
-            source.get().parameters().stringPropertyNames().stream().filter(k -> !k.startsWith("gradreg."))
-                    .forEach(k -> plain.setProperty(k, source.get().parameters().getProperty(k)));
-            if (Sharding.of(null, null, source.get().jobName(), source.get().xml(), plain).experimentId().equals(id)) {
-                return Optional.of(instance);
-            }
-        }
-        return Optional.empty();
     }
 
     private static RunRecord toRecord(RunsFile.Run r, String experiment) {

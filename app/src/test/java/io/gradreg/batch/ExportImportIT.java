@@ -82,19 +82,49 @@ class ExportImportIT {
                 ok(again.run("report", "--experiment", "travel", "-f", "csv")).out());
     }
 
+    /**
+     * A job run without shards is called by its experiment's name while the name is its own in the
+     * store; another experiment of that name with other parameters gets the name and a hash, and
+     * {@code -p experiment=NAME} names one. Each exports under its id and imports back as the same
+     * experiment.
+     */
     @Test
-    void aJobRunWithoutShardsExportsUnderItsDerivedIdAndImportsBackAsTheSameExperiment(@TempDir Path dir)
-            throws Exception {
+    void anExperimentIsCalledByItsNameWhileTheNameIsItsOwn(@TempDir Path dir) throws Exception {
         Gradreg store = store(dir, "plain");
-        ok(store.run("run", "quickstart", "-p", "runs=1", "-p", "minibatches=20", "-p", "train-sizes=10/class"));
-        Path runs = dir.resolve("plain.runs.json");
-        String exported = ok(store.run("export", "1", "-o", runs.toString())).out();
-        var id = java.util.regex.Pattern.compile("experiment '(quickstart-[0-9a-f]{12})'").matcher(exported);
-        assertTrue(id.find(), exported);
-        assertTrue(ok(store.run("import", runs.toString())).out().contains("0 recorded, 3 already present"),
+        String[] small = {"run", "quickstart", "-p", "runs=1", "-p", "train-sizes=10/class"};
+        ok(store.run(concat(small, "-p", "minibatches=20")));                          // execution 1
+        ok(store.run(concat(small, "-p", "minibatches=21")));                          // 2: other parameters
+        ok(store.run(concat(small, "-p", "minibatches=20", "-p", "experiment=mine"))); // 3: its own name
+        ok(store.run(concat(small, "-p", "minibatches=20")));                          // 4: the same as 1
+
+        String[] ids = new String[5];
+        for (int execution = 1; execution <= 4; execution++) {
+            String exported = ok(store.run("export", String.valueOf(execution), "-o",
+                    dir.resolve(execution + ".runs.json").toString())).out();
+            var id = java.util.regex.Pattern.compile("experiment '([^']+)'").matcher(exported);
+            assertTrue(id.find(), exported);
+            ids[execution] = id.group(1);
+        }
+        assertEquals("quickstart", ids[1]);
+        assertTrue(ids[2].matches("quickstart-[0-9a-f]{12}"), ids[2]);
+        assertEquals("mine", ids[3]);
+        assertEquals("quickstart", ids[4], "the same job and parameters: the same experiment name");
+
+        String status = ok(store.run("status")).out();
+        for (int execution = 1; execution <= 4; execution++) {
+            String row = "^" + execution + " +" + execution + " +quickstart +" + java.util.regex.Pattern.quote(ids[execution])
+                    + " +COMPLETED +3/3 .*";
+            assertTrue(status.lines().anyMatch(l -> l.matches(row)), row + "\n" + status);
+        }
+
+        assertTrue(ok(store.run("import", dir.resolve("1.runs.json").toString())).out().contains("0 recorded, 3 already present"),
                 "the same runs, not a copy");
-        assertEquals(ok(store.run("report", "1", "-f", "csv")).out(),
-                ok(store.run("report", "--experiment", id.group(1), "-f", "csv")).out());
+        assertEquals(ok(store.run("report", "4", "-f", "csv")).out(),
+                ok(store.run("report", "--experiment", "quickstart", "-f", "csv")).out(), "the most recent of the name");
+        assertEquals(ok(store.run("report", "2", "-f", "csv")).out(),
+                ok(store.run("report", "--experiment", ids[2], "-f", "csv")).out());
+        assertEquals(ok(store.run("report", "3", "-f", "csv")).out(),
+                ok(store.run("report", "--experiment", "mine", "-f", "csv")).out());
     }
 
     @Test

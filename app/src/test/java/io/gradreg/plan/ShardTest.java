@@ -68,7 +68,7 @@ class ShardTest {
     }
 
     @Test
-    void experimentIdIsDerivedFromJobAndParametersButNotFromTheShard() {
+    void theFingerprintIsOfJobAndParametersButNotOfTheShard() {
         Properties a = new Properties();
         a.setProperty("runs", "3");
         a.setProperty("seed", "7");
@@ -76,14 +76,14 @@ class ShardTest {
         b.setProperty("seed", "7 ");
         b.setProperty("runs", "3");
         b.setProperty("gradreg.shard", "1/2");
-        Sharding first = Sharding.of(new Shard(0, 2), null, "c6", "<job/>", a);
-        Sharding second = Sharding.of(new Shard(1, 2), null, "c6", "<job/>", b);
-        assertEquals(first.experimentId(), second.experimentId());
-        assertTrue(first.experimentId().matches("c6-[0-9a-f]{12}"), first.experimentId());
+        Sharding first = Sharding.of(new Shard(0, 2), "c6", "<job/>", a);
+        Sharding second = Sharding.of(new Shard(1, 2), "c6", "<job/>", b);
+        assertEquals(first.fingerprint(), second.fingerprint());
+        assertTrue(Sharding.hashedId("c6", first.fingerprint()).matches("c6-[0-9a-f]{12}"));
         b.setProperty("seed", "8");
-        assertNotEquals(first.fingerprint(), Sharding.of(new Shard(1, 2), null, "c6", "<job/>", b).fingerprint());
-        assertNotEquals(first.fingerprint(), Sharding.of(new Shard(0, 2), null, "c6", "<job />", a).fingerprint());
-        assertEquals("nightly-7", Sharding.of(new Shard(0, 2), "nightly-7", "c6", "<job/>", a).experimentId());
+        assertNotEquals(first.fingerprint(), Sharding.of(new Shard(1, 2), "c6", "<job/>", b).fingerprint());
+        assertNotEquals(first.fingerprint(), Sharding.of(new Shard(0, 2), "c6", "<job />", a).fingerprint());
+        assertEquals("nightly-7", Sharding.of(new Shard(0, 2), " nightly-7", "<job/>", a).experimentId());
 
         Properties parameters = new Properties();
         first.addTo(parameters);
