@@ -23,7 +23,8 @@ import org.opentest4j.AssertionFailedError;
 /**
  * The six built-ins checked with the plugin test kit, exactly as a plugin author checks a plugin:
  * each against its per-example definition written here in plain Java from central differences,
- * its parameter gradients, the per-example mean and garbage-collection pressure. Copies of the
+ * its parameter gradients, the per-example mean and garbage-collection pressure, on the kit's
+ * plain network and (all but the definition) on its batch-norm network. Copies of the
  * built-ins broken the usual ways (a factor dropped, DJL's {@code mul(number)}) must fail: the
  * proof that the kit would catch such a change to a built-in.
  */
@@ -43,6 +44,7 @@ class BuiltInsOnTheKitTest {
             assertTrue(Math.abs(check.assertFiniteScalar()) > 1e-4, name + ": a vacuous check, the penalty is ~0");
         }
         check.assertAll(definition(name));
+        check.onBatchNormNetwork().assertAll(); // the gradient through batch norm, as the batchnorm architecture trains
     }
 
     private static final String WRONG = "the penalty does not compute its definition";

@@ -31,7 +31,8 @@ import org.opentest4j.AssertionFailedError;
  * {@code PenaltyContext} (input gradients with the graph kept, double backpropagation), on a tiny
  * seeded LeNet-style network in float64 and a seeded minibatch of 4 synthetic images, and added
  * to the mean cross-entropy as {@code loss + weight * penalty}. Each {@code assert...} method is
- * one JUnit assertion; {@link #assertAll} runs them all.
+ * one JUnit assertion; {@link #assertAll} runs them all. {@link #onBatchNormNetwork()} runs them on the
+ * same network with batch normalization.
  *
  * <pre>
  *   PenaltyCheck check = PenaltyCheck.of(new GradL1(), Map.of("smoothing", "0.01"));
@@ -49,11 +50,17 @@ public final class PenaltyCheck {
 
     private final String name;
     private final Regularizer regularizer;
+    private final boolean batchNorm;
     private double weight = 1;
 
     private PenaltyCheck(String name, Regularizer regularizer) {
+        this(name, regularizer, false);
+    }
+
+    private PenaltyCheck(String name, Regularizer regularizer, boolean batchNorm) {
         this.name = name;
         this.regularizer = regularizer;
+        this.batchNorm = batchNorm;
         KitEngine.start();
     }
 
@@ -83,6 +90,23 @@ public final class PenaltyCheck {
     }
 
     /**
+     * The same regularizer (and weight) on the kit's tiny network with batch normalization after
+     * each convolution, in training mode: each minibatch is normalized by its own statistics, as
+     * gradreg trains its {@code batchnorm} architecture, so the gradient check goes through batch
+     * normalization's second derivatives. The examples of a minibatch are coupled there (each one's
+     * logits depend on every image), so a per-example definition has no meaning on it: check the
+     * definition on the plain network and the rest here with {@link #assertAll()}.
+     *
+     * <pre>
+     *   check.assertAll(example -&gt; ...);          // the plain network, definition included
+     *   check.onBatchNormNetwork().assertAll();  // finite, mean, garbage collection, gradients
+     * </pre>
+     */
+    public PenaltyCheck onBatchNormNetwork() {
+        return new PenaltyCheck(name + " on the kit's batch-norm network", regularizer, true).weight(weight);
+    }
+
+    /**
      * All checks. The penalty must first be a finite scalar; then every other check runs and the
      * failures are reported in one {@code AssertionFailedError}, the most specific first (the others
      * follow as "Also:" lines and as suppressed exceptions), so the message that names the fix leads: {@link #assertPerExampleMean} (a missing or doubled 1/B),
@@ -91,10 +115,24 @@ public final class PenaltyCheck {
      * {@link #assertParameterGradients} (a value right but cut from the graph).
      */
     public void assertAll(ToDoubleFunction<Example> perExampleDefinition) {
+        all(List.of(this::assertPerExampleMean, this::assertStableUnderGarbageCollection,
+                () -> assertMatchesPerExampleDefinition(perExampleDefinition), this::assertParameterGradients));
+    }
+
+    /**
+     * Every check that needs no definition, as {@link #assertAll(ToDoubleFunction)} reports them:
+     * a finite scalar, the per-example mean, stability under garbage collection and the parameter
+     * gradients. On the {@link #onBatchNormNetwork() batch-norm network} these are the checks there are.
+     */
+    public void assertAll() {
+        all(List.of(this::assertPerExampleMean, this::assertStableUnderGarbageCollection,
+                this::assertParameterGradients));
+    }
+
+    private void all(List<Runnable> checks) {
         assertFiniteScalar();
         List<AssertionFailedError> failures = new ArrayList<>();
-        for (Runnable check : List.<Runnable>of(this::assertPerExampleMean, this::assertStableUnderGarbageCollection,
-                () -> assertMatchesPerExampleDefinition(perExampleDefinition), this::assertParameterGradients)) {
+        for (Runnable check : checks) {
             try {
                 check.run();
             } catch (AssertionFailedError e) {
@@ -158,6 +196,11 @@ public final class PenaltyCheck {
      * (e.g. a formula of the logits); relative tolerance 1e-6.
      */
     public void assertPenaltyEquals(ToDoubleFunction<List<Example>> reference) {
+        if (batchNorm) {
+            throw new IllegalStateException(name + ": the examples of a minibatch are coupled by batch normalization, "
+                    + "so the penalty has no per-example definition there; check the definition on the plain network "
+                    + "(PenaltyCheck.of(...)) and use assertAll() here");
+        }
         double[] images = KitMinibatch.images(BATCH_SIZE);
         int[] labels = KitMinibatch.labels(BATCH_SIZE);
         double actual = penalty(images, labels, KitRandom.seeded(RANDOM_SEED));
@@ -188,7 +231,7 @@ public final class PenaltyCheck {
         double[] images = KitMinibatch.images(BATCH_SIZE);
         int[] labels = KitMinibatch.labels(BATCH_SIZE);
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
-            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED);
+            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
             List<double[]> analytic = gradients(net, gradients, manager, images, labels, weight, false);
             List<double[]> lossOnly = gradients(net, gradients, manager, images, labels, 0, false);
             SplittableRandom pick = new SplittableRandom(RANDOM_SEED);
@@ -261,7 +304,7 @@ public final class PenaltyCheck {
         double[] images = KitMinibatch.images(BATCH_SIZE);
         int[] labels = KitMinibatch.labels(BATCH_SIZE);
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
-            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED);
+            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
             List<double[]> calm = gradients(net, gradients, manager, images, labels, weight, false);
             for (int round = 0; round < 3; round++) {
                 List<double[]> collected = gradients(net, gradients, manager, images, labels, weight, true);
@@ -284,7 +327,7 @@ public final class PenaltyCheck {
 
     private double penalty(double[] images, int[] labels, KitRandom random) {
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
-            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED);
+            TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
             try (NDManager step = manager.newSubManager()) {
                 NDArray[] parts = objective(net, gradients, step, images, labels, 0, random);
                 return parts[1].toType(DataType.FLOAT64, false).getDouble();

@@ -168,4 +168,49 @@ class PenaltyCheckTest {
             return sum;
         });
     }
+
+    // ---- the batch-norm network ----
+
+    @Test
+    void theBatchNormNetworkCouplesTheExamplesOfAMinibatchAndThePlainOneDoesNot() {
+        KitEngine.start();
+        double[] images = KitMinibatch.images(2);
+        double[] changed = images.clone();
+        changed[TinyLeNet.PIXELS + 300] += 0.5; // a pixel of the second image
+        for (boolean batchNorm : new boolean[] {false, true}) {
+            try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+                TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
+                double[] before = KitMinibatch.logits(net, manager, images, 2);
+                double[] after = KitMinibatch.logits(net, manager, changed, 2);
+                double firstChanged = Math.abs(after[0] - before[0]);
+                assertEquals(batchNorm, firstChanged > 1e-6, "the first image's logit moved by " + firstChanged
+                        + " with batch norm " + batchNorm);
+                assertTrue(Math.abs(after[TinyLeNet.CLASSES] - before[TinyLeNet.CLASSES]) > 1e-6, "the second's moved");
+            }
+        }
+    }
+
+    @Test
+    void aCorrectPenaltyPassesOnTheBatchNormNetworkAndBrokenOnesFailThere() {
+        PenaltyCheck.of("squared", SQUARED).onBatchNormNetwork().assertAll();
+
+        Regularizer detached = context -> Scalars.mul(
+                context.manager().create(context.inputGradient(context.loss()).toDoubleArray())
+                        .square().sum(), context.batchSize());
+        String gradient = assertThrows(AssertionFailedError.class,
+                () -> PenaltyCheck.of("detached", detached).onBatchNormNetwork().assertAll()).getMessage();
+        assertTrue(gradient.startsWith("regularizer 'detached' on the kit's batch-norm network: d(loss + 1.0 * penalty)"),
+                gradient);
+
+        String mean = assertThrows(AssertionFailedError.class,
+                () -> PenaltyCheck.of("unscaled", PenaltyCheckTest::gradientNorm).onBatchNormNetwork().assertAll())
+                .getMessage();
+        assertTrue(mean.startsWith("regularizer 'unscaled' on the kit's batch-norm network: the penalty is "), mean);
+        assertTrue(mean.contains("(ratio 0.500000)"), mean);
+
+        IllegalStateException noDefinition = assertThrows(IllegalStateException.class, () -> PenaltyCheck.of("squared",
+                SQUARED).onBatchNormNetwork().assertAll(PenaltyCheckTest::definition));
+        assertTrue(noDefinition.getMessage().contains("check the definition on the plain network"),
+                noDefinition.getMessage());
+    }
 }

@@ -32,6 +32,12 @@ class GradL1Test {
         PenaltyCheck.of(PROVIDER, Map.of("smoothing", "0.001")).assertAll(example -> definition(example, 0.001));
     }
 
+    /** Finite, a per-example mean, safe under garbage collection, right gradients, through batch norm too. */
+    @Test
+    void penaltyPassesTheKitOnTheBatchNormNetwork() {
+        PenaltyCheck.of(PROVIDER, Map.of("smoothing", "0.001")).onBatchNormNetwork().assertAll();
+    }
+
     @Test
     void negativeSmoothingIsRefusedNamingTheParameter() {
         RegularizerException e = assertThrows(RegularizerException.class,
