@@ -53,6 +53,7 @@ final class HtmlReport {
         }
         h.append(MeasureChart.html(report));
         report.sweep().ifPresent(sweep -> h.append(SweepWriter.html(sweep)));
+        h.append(SweepMeasureCharts.html(report));
         claims(report, h);
         curves(report, h);
         runsNotEvaluated(report, h);

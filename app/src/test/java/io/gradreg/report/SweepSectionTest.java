@@ -70,4 +70,29 @@ class SweepSectionTest {
                 validations(runs), List.of(), Map.of())).withClaims(claims);
         assertEquals(Claims.Verdict.NO_DATA, unselected.claims().get(0).verdict());
     }
+
+    @Test
+    void eachMeasureIsDrawnAgainstTheWeightAsAMultipleOfTheJobsWeightWithNoneAsTheDashedLine() {
+        List<RunRecord> runs = runs();
+        Map<String, Map<String, Double>> measures = new java.util.HashMap<>();
+        for (RunRecord r : runs) {
+            // FGSM accuracy rising with the weight, past the accuracy's peak at 0.03
+            double w = r.cell().gridWeight().orElse(0.0);
+            measures.put(r.runKey(), Map.of("fgsm@0.1", 0.2 + w + 0.001 * r.seed(), "gradnorm", 1 - w));
+        }
+        Report report = Report.of(7, runs, ExpectedResults.none()).withSweep(SweepSection.of("best-mean", 1000, runs,
+                validations(runs), List.of(new Validations.Selection("dropout/spectreg/200/class", "best-mean", 0.03,
+                        "best", Instant.EPOCH)), Map.of("dropout/spectreg/200/class", 0.03))).withMeasures(measures);
+        String html = SweepMeasureCharts.html(report);
+        assertEquals(3, html.split("data-chart=\"sweep-measure\"", -1).length - 1, "clean accuracy, fgsm@0.1, gradnorm");
+        assertTrue(html.contains("fgsm@0.1 against the weight"), html);
+        assertTrue(html.contains("weight ÷ the job"), html);
+        // 0.003, 0.03, 0.3 are 0.1, 1 and 10 times the job's 0.03; fgsm@0.1 at 10x: 20 + 30 + 0.1 * the mean seed (2)
+        assertTrue(html.contains("dropout/spectreg/200/class at 10× its job weight: 50.2</title>"), html);
+        assertTrue(html.contains("class=\"reference\""), "none as a dashed line: " + html);
+        assertTrue(HtmlReport.render(report).contains("<h2>Robustness against the weight</h2>"));
+        assertTrue(SvgFiles.of(report).containsKey("sweep-measure-3.svg"), SvgFiles.of(report).keySet().toString());
+        assertEquals("", SweepMeasureCharts.html(Report.of(7, runs, ExpectedResults.none()).withMeasures(measures)),
+                "not a sweep: no such chart");
+    }
 }
