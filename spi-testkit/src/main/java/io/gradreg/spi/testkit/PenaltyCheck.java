@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import io.gradreg.autograd.InputGradients;
-import io.gradreg.autograd.TorchPenaltyContext;
 import io.gradreg.spi.ParameterSpec;
 import io.gradreg.spi.Regularizer;
 import io.gradreg.spi.RegularizerParameters;
 import io.gradreg.spi.RegularizerProvider;
-import io.gradreg.spi.Scalars;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +45,7 @@ public final class PenaltyCheck {
     private final String name;
     private final Regularizer regularizer;
     private final boolean batchNorm;
+    private final KitObjective objective;
     private double weight = 1;
 
     private PenaltyCheck(String name, Regularizer regularizer) {
@@ -61,6 +56,7 @@ public final class PenaltyCheck {
         this.name = name;
         this.regularizer = regularizer;
         this.batchNorm = batchNorm;
+        this.objective = new KitObjective(name, regularizer, RANDOM_SEED);
         KitEngine.start();
     }
 
@@ -232,8 +228,8 @@ public final class PenaltyCheck {
         int[] labels = KitMinibatch.labels(BATCH_SIZE);
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
             TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
-            List<double[]> analytic = gradients(net, gradients, manager, images, labels, weight, false);
-            List<double[]> lossOnly = gradients(net, gradients, manager, images, labels, 0, false);
+            List<double[]> analytic = objective.gradients(net, gradients, manager, images, labels, weight, false);
+            List<double[]> lossOnly = objective.gradients(net, gradients, manager, images, labels, 0, false);
             SplittableRandom pick = new SplittableRandom(RANDOM_SEED);
             int kinks = 0;
             for (int t = 0; t < analytic.size(); t++) {
@@ -244,9 +240,10 @@ public final class PenaltyCheck {
                 }
                 for (int checked = 0; checked < ENTRIES_PER_PARAMETER; ) {
                     int index = pick.nextInt(Math.toIntExact(w.size()));
-                    double numeric = centralDifference(net, gradients, manager, w, index, PARAMETER_STEP, images, labels);
-                    double coarser = centralDifference(net, gradients, manager, w, index, 4 * PARAMETER_STEP, images,
-                            labels);
+                    double numeric = objective.centralDifference(net, gradients, manager, w, index, PARAMETER_STEP,
+                            images, labels, weight);
+                    double coarser = objective.centralDifference(net, gradients, manager, w, index, 4 * PARAMETER_STEP,
+                            images, labels, weight);
                     if (Math.abs(numeric - coarser) > 1e-6 * Math.max(Math.abs(numeric), penaltyScale) + 1e-9) {
                         // A kink of the penalty (e.g. |u| at 0) lies within the step: neither difference is a
                         // derivative. A few are expected for non-smooth penalties; check another entry.
@@ -305,9 +302,9 @@ public final class PenaltyCheck {
         int[] labels = KitMinibatch.labels(BATCH_SIZE);
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
             TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
-            List<double[]> calm = gradients(net, gradients, manager, images, labels, weight, false);
+            List<double[]> calm = objective.gradients(net, gradients, manager, images, labels, weight, false);
             for (int round = 0; round < 3; round++) {
-                List<double[]> collected = gradients(net, gradients, manager, images, labels, weight, true);
+                List<double[]> collected = objective.gradients(net, gradients, manager, images, labels, weight, true);
                 for (int t = 0; t < calm.size(); t++) {
                     if (!Arrays.equals(calm.get(t), collected.get(t))) {
                         int i = Arrays.mismatch(calm.get(t), collected.get(t));
@@ -329,83 +326,8 @@ public final class PenaltyCheck {
         try (NDManager manager = NDManager.newBaseManager(); InputGradients gradients = new InputGradients(manager)) {
             TinyLeNet net = new TinyLeNet(manager, KitMinibatch.NETWORK_SEED, batchNorm);
             try (NDManager step = manager.newSubManager()) {
-                NDArray[] parts = objective(net, gradients, step, images, labels, 0, random);
+                NDArray[] parts = objective.objective(net, gradients, step, images, labels, 0, random);
                 return parts[1].toType(DataType.FLOAT64, false).getDouble();
-            }
-        }
-    }
-
-    /** {loss, penalty, loss + weight * penalty} with grad mode on, as the training step builds them. */
-    private NDArray[] objective(TinyLeNet net, InputGradients gradients, NDManager step, double[] images,
-            int[] labels, double w, KitRandom random) {
-        int b = labels.length;
-        JniUtils.setGradMode(true);
-        try {
-            NDArray x = step.create(images, new Shape(b, 1, 28, 28));
-            if (regularizer.usesInputGradients()) {
-                x.setRequiresGradient(true);
-            }
-            NDArray y = step.create(labels);
-            NDArray logits = net.forward(x);
-            NDArray loss = TorchPenaltyContext.meanCrossEntropy(logits, y);
-            NDArray penalty = regularizer.penalty(new TorchPenaltyContext(x, logits, loss, y, b, random, gradients,
-                    step));
-            String notAScalar = TorchPenaltyContext.notAScalar(penalty, b, "for the kit's minibatch");
-            if (notAScalar != null) {
-                fail(name + " " + notAScalar);
-            }
-            return new NDArray[] {loss, penalty, w == 0 ? loss : loss.add(Scalars.mul(penalty, w))};
-        } finally {
-            JniUtils.setGradMode(false);
-        }
-    }
-
-    /** Every parameter's gradient of the objective, optionally with garbage collected before the backward pass. */
-    private List<double[]> gradients(TinyLeNet net, InputGradients gradients, NDManager manager, double[] images,
-            int[] labels, double w, boolean collectGarbage) {
-        List<double[]> out = new ArrayList<>();
-        try (NDManager step = manager.newSubManager()) {
-            NDArray total = objective(net, gradients, step, images, labels, w, KitRandom.seeded(RANDOM_SEED))[2];
-            List<ByteBuffer> held = collectGarbage ? FreedMemory.churn(10, 2000) : List.of();
-            JniUtils.setGradMode(true);
-            try {
-                JniUtils.backward((PtNDArray) total, (PtNDArray) step.ones(new Shape(), total.getDataType()), false,
-                        false);
-            } finally {
-                JniUtils.setGradMode(false);
-            }
-            held.size(); // the NaN blocks stay allocated until the backward pass is done
-            for (NDArray p : net.parameters()) {
-                try (NDArray g = JniUtils.getGradient((PtNDArray) p)) {
-                    out.add(g.toType(DataType.FLOAT64, false).toDoubleArray());
-                }
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return out;
-    }
-
-    private double centralDifference(TinyLeNet net, InputGradients gradients, NDManager manager, NDArray w, int index,
-            double h, double[] images, int[] labels) {
-        return (perturbed(net, gradients, manager, w, index, h, images, labels)
-                - perturbed(net, gradients, manager, w, index, -h, images, labels)) / (2 * h);
-    }
-
-    private double perturbed(TinyLeNet net, InputGradients gradients, NDManager manager, NDArray w, int index,
-            double h, double[] images, int[] labels) {
-        double[] delta = new double[Math.toIntExact(w.size())];
-        delta[index] = h;
-        try (NDManager step = manager.newSubManager()) {
-            NDArray d = step.create(delta, w.getShape());
-            w.addi(d);
-            try {
-                return objective(net, gradients, step, images, labels, weight, KitRandom.seeded(RANDOM_SEED))[2]
-                        .getDouble();
-            } finally {
-                w.subi(d);
             }
         }
     }
