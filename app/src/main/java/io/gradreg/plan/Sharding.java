@@ -3,6 +3,7 @@ package io.gradreg.plan;
 import io.gradreg.hash.Sha256;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -61,11 +62,32 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
         parameters.setProperty(FINGERPRINT, fingerprint);
     }
 
-    /** SHA-256 of the job XML and its parameters (sorted, without the gradreg.* ones): what makes runs equal. */
+    /**
+     * Parameters that say how a job runs, not what it trains (how many runs at a time): the shards
+     * and runs files of one experiment may differ in them, e.g. a 2-core laptop and an 8-core server.
+     */
+    public static final Set<String> EXECUTION_ONLY = Set.of(ExperimentSpec.PARTITIONS, ExperimentSpec.DEPRECATED_PARTITIONS);
+
+    /**
+     * SHA-256 of the job XML and its parameters (sorted, without the gradreg.* ones and the
+     * {@link #EXECUTION_ONLY} ones): what makes runs equal.
+     */
     public static String fingerprint(String jobXml, Properties parameters) {
+        return fingerprint(jobXml, parameters, EXECUTION_ONLY);
+    }
+
+    /**
+     * The fingerprint as gradreg computed it before {@link #EXECUTION_ONLY} was left out: runs
+     * files exported by those builds carry it.
+     */
+    public static String legacyFingerprint(String jobXml, Properties parameters) {
+        return fingerprint(jobXml, parameters, Set.of());
+    }
+
+    private static String fingerprint(String jobXml, Properties parameters, Set<String> left) {
         StringBuilder text = new StringBuilder(jobXml).append('\0');
         for (String key : new TreeSet<>(parameters.stringPropertyNames())) {
-            if (!key.startsWith("gradreg.")) {
+            if (!key.startsWith("gradreg.") && !left.contains(key)) {
                 text.append(key).append('=').append(parameters.getProperty(key).trim()).append('\0');
             }
         }

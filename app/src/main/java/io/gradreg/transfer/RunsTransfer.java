@@ -134,8 +134,10 @@ public class RunsTransfer {
             throw new IllegalArgumentException(fileName + ": its job cannot be planned by this gradreg: " + e.getMessage());
         }
         String fingerprint = Sharding.fingerprint(file.job().xml(), parameters);
+        // a file of an older build carries the fingerprint with the execution-only parameters in it
         if (!job.name().equals(file.job().name()) || !spec.experiment().equals(file.experiment())
-                || !fingerprint.equals(file.job().fingerprint())) {
+                || !(fingerprint.equals(file.job().fingerprint())
+                        || Sharding.legacyFingerprint(file.job().xml(), parameters).equals(file.job().fingerprint()))) {
             throw new IllegalArgumentException(fileName + ": its job's name, experiment or fingerprint is not the one "
                     + "its job XML and parameters give; the file is inconsistent (export it again)");
         }

@@ -85,6 +85,15 @@ class ShardTest {
         assertNotEquals(first.fingerprint(), Sharding.of(new Shard(0, 2), "c6", "<job />", a).fingerprint());
         assertEquals("nightly-7", Sharding.of(new Shard(0, 2), " nightly-7", "<job/>", a).experimentId());
 
+        // how many runs at a time is not what is trained: not in the fingerprint (but in the legacy one)
+        Properties c = new Properties();
+        c.putAll(a);
+        c.setProperty("partitions", "8");
+        c.setProperty("threads", "4");
+        assertEquals(first.fingerprint(), Sharding.fingerprint("<job/>", c));
+        assertEquals(first.fingerprint(), Sharding.legacyFingerprint("<job/>", a));
+        assertNotEquals(first.fingerprint(), Sharding.legacyFingerprint("<job/>", c));
+
         Properties parameters = new Properties();
         first.addTo(parameters);
         assertEquals(Optional.of(first), Sharding.from(parameters));
