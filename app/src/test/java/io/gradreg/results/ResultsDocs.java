@@ -87,7 +87,13 @@ final class ResultsDocs {
                     docs.reports.put(runs.experimentId(), file.resolveSibling("report.md"));
                     String job = runs.job().name();
                     for (String kind : List.of("expected", "observed")) {
+                        // the job's own table, else the one its job property names (an ablation reads C2's)
+                        Matcher named = Pattern.compile("<property name=\"" + kind + "\" value=\"([^\"]+)\"")
+                                .matcher(runs.job().xml());
                         Path table = jobs.resolve(job + "." + kind + ".csv");
+                        if (!Files.exists(table) && named.find()) {
+                            table = jobs.resolve(named.group(1));
+                        }
                         if (Files.exists(table)) {
                             docs.references.put(runs.experimentId() + (kind.equals("expected") ? ".paper" : ".repl"),
                                     ExpectedResults.read(table));
