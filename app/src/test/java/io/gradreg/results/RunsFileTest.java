@@ -174,10 +174,16 @@ class RunsFileTest {
     @Test
     void theCommittedRunsFilesPassEveryCheck() throws Exception {
         try (var files = Files.walk(Path.of("docs/results"))) {
-            List<Path> runsFiles = files.filter(f -> f.toString().endsWith(".runs.json")).toList();
-            assertEquals(3, runsFiles.size(), runsFiles.toString());
+            List<Path> runsFiles = files.filter(f -> f.toString().endsWith(".runs.json")).sorted().toList();
+            // the paper's three tables are always there; ablations and sweeps come and go with the results
+            for (String table : List.of("c2-dropout-batchnorm/c2-protocol", "c4-train-size/c4-protocol",
+                    "c6-jacobian-norms/c6-protocol")) {
+                assertTrue(runsFiles.contains(Path.of("docs/results", table + ".runs.json")),
+                        table + " missing from " + runsFiles);
+            }
             for (Path f : runsFiles) {
-                assertTrue(RunsFile.read(f).runs().size() >= 30, f.toString());
+                // every committed file is a whole experiment: at least two cells of five seeds
+                assertTrue(RunsFile.read(f).runs().size() >= 10, f.toString());
             }
         }
     }
