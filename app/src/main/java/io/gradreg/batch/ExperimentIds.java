@@ -82,15 +82,12 @@ public class ExperimentIds {
         List<Known> known = new ArrayList<>();
         store.experiments().all().forEach(e -> known.add(new Known(e.resultsInstance(), e.id(), e.fingerprint(), true)));
         for (long instance : store.jobs().instances()) {
-            store.jobs().get(instance).filter(s -> s.parameters().getProperty(REGISTERED) == null)
+            store.jobs().get(instance).filter(s -> s.parameters().getProperty(Sharding.EXPERIMENT) == null)
                     .ifPresent(s -> known.add(unsharded(s)));
         }
         known.sort(Comparator.comparingLong(Known::instance));
         return known;
     }
-
-    /** The job parameter of a shard's job instance, and of one an import created: both are registered. */
-    private static final String REGISTERED = "gradreg.experiment-id";
 
     private static Known unsharded(JobSources.JobSource source) {
         Properties plain = new Properties();

@@ -23,7 +23,8 @@ public record Sharding(Shard shard, String experimentId, String fingerprint) {
     static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     static final String SHARD = "gradreg.shard";
-    static final String EXPERIMENT = "gradreg.experiment-id";
+    /** The job parameter naming the experiment of a shard's job instance, and of one an import created. */
+    public static final String EXPERIMENT = "gradreg.experiment-id";
     static final String FINGERPRINT = "gradreg.fingerprint";
 
     public Sharding {

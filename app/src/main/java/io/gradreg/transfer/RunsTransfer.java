@@ -225,7 +225,7 @@ public class RunsTransfer {
                 if (created) {
                     Properties recordedParameters = new Properties();
                     recordedParameters.putAll(parameters);
-                    recordedParameters.setProperty("gradreg.experiment-id", file.experimentId());
+                    recordedParameters.setProperty(Sharding.EXPERIMENT, file.experimentId());
                     recordedParameters.setProperty("gradreg.imported-from", file.exportedBy());
                     Path local = workspace.jobsDir().resolve(file.job().file());
                     store.jobs().record(instance, file.job().name(), Files.isRegularFile(local) ? local.toString()
