@@ -421,23 +421,88 @@ final class ResultsDocs {
         return String.join("\n", lines.subList(start, end));
     }
 
-    /** The text with every block replaced by its generated table. */
-    String fill(String text) {
+    /**
+     * The text with every block replaced by its generated table and every tagged number rewritten to
+     * its value, at the precision and in the form it is written; each rewritten number is added to
+     * {@code changes} ("doc:line: old -> new"), since the words around it may need rereading (an
+     * unsigned difference's "above" or "below", a verdict).
+     */
+    String fill(String doc, String text, List<String> changes) {
         String[] lines = text.split("\n", -1);
         StringBuilder out = new StringBuilder();
         String block = null;
-        for (String line : lines) {
+        boolean code = false;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             Matcher m = Pattern.compile("^<!--=\\s*(table|claims|end)\\s*(\\S*)\\s*-->$").matcher(line.strip());
-            if (m.matches() && m.group(1).equals("end") && block != null) {
+            if (line.strip().startsWith("```")) {
+                code = !code;
+            }
+            if (!code && m.matches() && m.group(1).equals("end") && block != null) {
                 out.append(generated(block)).append('\n').append(line).append('\n');
                 block = null;
-            } else if (m.matches() && !m.group(1).equals("end")) {
+            } else if (!code && m.matches() && !m.group(1).equals("end")) {
                 block = m.group(1) + " " + m.group(2);
                 out.append(line).append('\n');
             } else if (block == null) {
-                out.append(line).append('\n');
+                out.append(code ? line : fillLine(doc + ":" + (i + 1) + ": ", line, changes)).append('\n');
             }
         }
         return out.substring(0, out.length() - 1);
+    }
+
+    private String fillLine(String at, String line, List<String> changes) {
+        StringBuilder out = new StringBuilder();
+        Matcher tag = TAG.matcher(line);
+        int from = 0;
+        while (tag.find()) {
+            String before = line.substring(from, tag.start());
+            String[] spec = tag.group(1).split(":", 2);
+            List<String> quantities = spec.length < 2 ? List.of() : List.of(spec[1].strip().split("\\s+"));
+            List<int[]> spans = new ArrayList<>();
+            Matcher n = NUMBER.matcher(before);
+            while (n.find()) {
+                spans.add(new int[] {n.start(), n.end()});
+            }
+            int first = spans.size() - quantities.size();
+            int copied = 0;
+            for (int q = 0; first >= 0 && q < quantities.size(); q++) {
+                int[] span = spans.get(first + q);
+                String written = before.substring(span[0], span[1]);
+                String rewritten = written;
+                try {
+                    double value = value(spec[0].strip(), quantities.get(q));
+                    if (!agrees(written, value)) {
+                        rewritten = format(written, value);
+                        changes.add(at + written + " -> " + rewritten + " (" + spec[0].strip() + " "
+                                + quantities.get(q) + ")");
+                    }
+                } catch (IllegalArgumentException e) {
+                    // an unknown tag stays as written: the check names it
+                }
+                out.append(before, copied, span[0]).append(rewritten);
+                copied = span[1];
+            }
+            out.append(before.substring(copied)).append(tag.group());
+            from = tag.end();
+        }
+        return out.append(line.substring(from)).toString();
+    }
+
+    /** The value written as {@code like} is: its decimals, exponent, thousands separators and sign. */
+    static String format(String like, double value) {
+        String w = like.replace('−', '-');
+        boolean signed = w.startsWith("+") || w.startsWith("-");
+        String digits = w.replaceFirst("^[+-]", "");
+        int e = digits.toLowerCase(Locale.ROOT).indexOf('e');
+        String mantissa = e >= 0 ? digits.substring(0, e) : digits;
+        int decimals = mantissa.contains(".") ? mantissa.length() - mantissa.indexOf('.') - 1 : 0;
+        String body = String.format(Locale.ROOT, "%" + (digits.contains(",") ? "," : "") + "." + decimals
+                + (e >= 0 ? "e" : "f"), Math.abs(value));
+        if (!signed) {
+            return body;
+        }
+        String minus = like.contains("-") ? "-" : "−";
+        return (value < 0 && !body.matches("[0.,e+-]*") ? minus : "+") + body;
     }
 }

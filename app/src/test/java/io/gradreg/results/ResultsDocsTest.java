@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Every number quoted in the results docs (the README's results overview, docs/results.md,
  * docs/results/README.md, ablations.md, each experiment's README) agrees with the committed runs
  * files and tables ({@link ResultsDocs}).
- * With {@code -Dgradreg.docs.fill=true} the generated blocks are rewritten from the reports first.
+ * With {@code -Dgradreg.docs.fill=true} the generated blocks are rewritten from the reports and
+ * every tagged number from its data first, and each rewritten number is printed.
  */
 class ResultsDocsTest {
 
@@ -39,10 +40,11 @@ class ResultsDocsTest {
     @Test
     void everyNumberInTheResultsDocsAgreesWithItsData() throws IOException {
         List<String> problems = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
         for (Path doc : documents()) {
             String text = Files.readString(doc);
             if (Boolean.getBoolean("gradreg.docs.fill")) {
-                String filled = docs.fill(text);
+                String filled = docs.fill(doc.toString(), text, changes);
                 if (!filled.equals(text)) {
                     Files.writeString(doc, filled);
                     text = filled;
@@ -50,6 +52,8 @@ class ResultsDocsTest {
             }
             problems.addAll(docs.check(doc.toString(), text));
         }
+        // what the fill rewrote, for rereading the words around each number
+        changes.forEach(System.out::println);
         assertTrue(problems.isEmpty(), problems.size() + " problems:\n" + String.join("\n", problems));
     }
 
@@ -86,8 +90,31 @@ class ResultsDocsTest {
                 + "<!--= c6-protocol claim dropout/spectreg@200/class > dropout/jacreg@200/class: adjp -->";
         assertEquals(List.of(), docs.check("t.md", text));
         assertEquals(1, docs.check("t.md", text.replace("p 0.097", "p 0.079")).size());
-        String trend = "−0.12 per doubling, df 23<!--= c4-protocol claim dropout/doubleback - dropout/none shrinks: diff df -->";
-        assertEquals(List.of(), docs.check("t.md", trend));
+        String trend = "−9.99 per doubling, df 1<!--= c4-protocol claim dropout/doubleback - dropout/none shrinks: diff df -->";
+        assertEquals(2, docs.check("t.md", trend).size());
+        List<String> changes = new ArrayList<>();
+        String filled = docs.fill("t.md", trend, changes);
+        assertEquals(List.of(), docs.check("t.md", filled), filled);
+        assertEquals(2, changes.size(), changes.toString());
+        assertTrue(changes.get(0).startsWith("t.md:1: −9.99 -> −0."), changes.toString());
+    }
+
+    @Test
+    void aFillKeepsTheFormOfTheNumberItRewrites() {
+        assertEquals("97.57", ResultsDocs.format("97.56", 97.5712));
+        assertEquals("+0.70", ResultsDocs.format("+0.79", 0.7025));
+        assertEquals("−0.15", ResultsDocs.format("+0.05", -0.1525));
+        assertEquals("-0.15", ResultsDocs.format("-0.05", -0.1525));
+        assertEquals("0.15", ResultsDocs.format("0.05", -0.1525));
+        assertEquals("+0.00", ResultsDocs.format("−0.01", -0.001));
+        assertEquals("1.4e-03", ResultsDocs.format("7.4e-08", 0.0013609));
+        assertEquals("1,180", ResultsDocs.format("1,000", 1180));
+        assertEquals("180", ResultsDocs.format("135", 180.0));
+        assertEquals("24.3", ResultsDocs.format("15.7", 24.26015));
+        String table = "n 3<!--= c4-protocol dropout/none@500: n --> in\n```\n3<!--= c4-protocol dropout/none@500: n -->\n```";
+        List<String> changes = new ArrayList<>();
+        assertEquals(table.replaceFirst("n 3", "n " + (int) docs.value("c4-protocol dropout/none@500", "n")),
+                docs.fill("t.md", table, changes), "code blocks are left alone");
     }
 
     @Test
