@@ -179,42 +179,61 @@ final class ResultsDocs {
         return problems;
     }
 
-    private List<String> checkLine(String at, String line) {
-        List<String> problems = new ArrayList<>();
-        StringBuilder untagged = new StringBuilder();
+    /**
+     * One tag of a line: its text, target ("SOURCE CELL ..."), quantities, the numbers before it that
+     * it covers (the last as many as it has quantities, since the previous tag) and where its
+     * uncovered text begins and ends in the line.
+     */
+    private record Tag(String text, String target, List<String> quantities, List<int[]> covered, int found,
+            int textFrom, int textTo, int end) {
+
+        boolean complete() {
+            return !quantities.isEmpty() && found >= quantities.size();
+        }
+    }
+
+    private static List<Tag> tags(String line) {
+        List<Tag> tags = new ArrayList<>();
         Matcher tag = TAG.matcher(line);
         int from = 0;
         while (tag.find()) {
-            String before = line.substring(from, tag.start());
             String[] spec = tag.group(1).split(":", 2);
             List<String> quantities = spec.length < 2 ? List.of() : List.of(spec[1].strip().split("\\s+"));
-            List<String> numbers = new ArrayList<>();
             List<int[]> spans = new ArrayList<>();
-            Matcher n = NUMBER.matcher(before);
+            Matcher n = NUMBER.matcher(line).region(from, tag.start());
             while (n.find()) {
-                numbers.add(n.group());
                 spans.add(new int[] {n.start(), n.end()});
             }
-            if (quantities.isEmpty() || numbers.size() < quantities.size()) {
-                problems.add(at + "the tag '" + tag.group(1) + "' needs 'SOURCE CELL: QUANTITY ...' after as many "
-                        + "numbers (found " + numbers.size() + ")");
-            } else {
-                int first = numbers.size() - quantities.size();
-                for (int q = 0; q < quantities.size(); q++) {
-                    String written = numbers.get(first + q);
-                    try {
-                        double value = value(spec[0].strip(), quantities.get(q));
-                        if (!agrees(written, value)) {
-                            problems.add(at + written + " is " + spec[0].strip() + " " + quantities.get(q) + " = "
-                                    + value);
-                        }
-                    } catch (IllegalArgumentException e) {
-                        problems.add(at + e.getMessage());
-                    }
-                }
-                before = before.substring(0, spans.get(first)[0]);
+            boolean complete = !quantities.isEmpty() && spans.size() >= quantities.size();
+            List<int[]> covered = complete ? spans.subList(spans.size() - quantities.size(), spans.size()) : List.of();
+            tags.add(new Tag(tag.group(1), spec[0].strip(), quantities, covered, spans.size(), from,
+                    complete ? covered.get(0)[0] : tag.start(), tag.end()));
+            from = tag.end();
+        }
+        return tags;
+    }
+
+    private List<String> checkLine(String at, String line) {
+        List<String> problems = new ArrayList<>();
+        StringBuilder untagged = new StringBuilder();
+        int from = 0;
+        for (Tag tag : tags(line)) {
+            if (!tag.complete()) {
+                problems.add(at + "the tag '" + tag.text() + "' needs 'SOURCE CELL: QUANTITY ...' after as many "
+                        + "numbers (found " + tag.found() + ")");
             }
-            untagged.append(before).append(' ');
+            for (int q = 0; q < tag.covered().size(); q++) {
+                String written = line.substring(tag.covered().get(q)[0], tag.covered().get(q)[1]);
+                try {
+                    double value = value(tag.target(), tag.quantities().get(q));
+                    if (!agrees(written, value)) {
+                        problems.add(at + written + " is " + tag.target() + " " + tag.quantities().get(q) + " = " + value);
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(at + e.getMessage());
+                }
+            }
+            untagged.append(line, tag.textFrom(), tag.textTo()).append(' ');
             from = tag.end();
         }
         untagged.append(line.substring(from));
@@ -453,40 +472,27 @@ final class ResultsDocs {
 
     private String fillLine(String at, String line, List<String> changes) {
         StringBuilder out = new StringBuilder();
-        Matcher tag = TAG.matcher(line);
-        int from = 0;
-        while (tag.find()) {
-            String before = line.substring(from, tag.start());
-            String[] spec = tag.group(1).split(":", 2);
-            List<String> quantities = spec.length < 2 ? List.of() : List.of(spec[1].strip().split("\\s+"));
-            List<int[]> spans = new ArrayList<>();
-            Matcher n = NUMBER.matcher(before);
-            while (n.find()) {
-                spans.add(new int[] {n.start(), n.end()});
-            }
-            int first = spans.size() - quantities.size();
-            int copied = 0;
-            for (int q = 0; first >= 0 && q < quantities.size(); q++) {
-                int[] span = spans.get(first + q);
-                String written = before.substring(span[0], span[1]);
+        int copied = 0;
+        for (Tag tag : tags(line)) {
+            for (int q = 0; q < tag.covered().size(); q++) {
+                int[] span = tag.covered().get(q);
+                String written = line.substring(span[0], span[1]);
                 String rewritten = written;
                 try {
-                    double value = value(spec[0].strip(), quantities.get(q));
+                    double value = value(tag.target(), tag.quantities().get(q));
                     if (!agrees(written, value)) {
                         rewritten = format(written, value);
-                        changes.add(at + written + " -> " + rewritten + " (" + spec[0].strip() + " "
-                                + quantities.get(q) + ")");
+                        changes.add(at + written + " -> " + rewritten + " (" + tag.target() + " "
+                                + tag.quantities().get(q) + ")");
                     }
                 } catch (IllegalArgumentException e) {
                     // an unknown tag stays as written: the check names it
                 }
-                out.append(before, copied, span[0]).append(rewritten);
+                out.append(line, copied, span[0]).append(rewritten);
                 copied = span[1];
             }
-            out.append(before.substring(copied)).append(tag.group());
-            from = tag.end();
         }
-        return out.append(line.substring(from)).toString();
+        return out.append(line.substring(copied)).toString();
     }
 
     /** The value written as {@code like} is: its decimals, exponent, thousands separators and sign. */
