@@ -21,11 +21,16 @@ for dir in "${dirs[@]}"; do
   rm -rf "$store"
   echo "$dir: report.md, report.csv, report.json, report.html from $runs"
 done
-# the README's pictures of two reports, as Chromium draws them (skipped where there is no Chromium)
-if command -v chromium >/dev/null; then
-  for job in c6-jacobian-norms:c6 c4-train-size:c4; do
-    html="$PWD/docs/results/${job%%:*}/report.html"
+# the README's pictures of C6's and C4's reports, as Chromium draws them, when they were rebuilt
+# (skipped where there is no Chromium)
+for dir in "${dirs[@]}"; do
+  case "$(basename "$dir")" in
+    c6-jacobian-norms) picture=docs/report-c6.png ;;
+    c4-train-size) picture=docs/report-c4.png ;;
+    *) continue ;;
+  esac
+  if command -v chromium >/dev/null; then
     chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1500 \
-      --screenshot="docs/report-${job##*:}.png" "file://$html" 2>/dev/null | tail -n 1
-  done
-fi
+      --screenshot="$picture" "file://$PWD/$dir/report.html" 2>/dev/null | tail -n 1
+  fi
+done
