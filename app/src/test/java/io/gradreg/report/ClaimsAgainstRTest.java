@@ -92,6 +92,104 @@ class ClaimsAgainstRTest {
                 "expected.csv is not what expected.R writes: regenerate it (Rscript expected.R > expected.csv)");
     }
 
+    /** The committed runs files the fixture's datasets are, by dataset. */
+    private static final Map<String, java.nio.file.Path> COMMITTED = Map.of(
+            "c4", java.nio.file.Path.of("docs", "results", "c4-train-size", "c4-protocol.runs.json"),
+            "c2", java.nio.file.Path.of("docs", "results", "c2-dropout-batchnorm", "c2-protocol.runs.json"));
+
+    private static final java.nio.file.Path FIXTURE = java.nio.file.Path.of("app", "src", "test", "resources",
+            "claims-r");
+
+    /**
+     * data.csv's C4 and C2 rows are the committed runs files' evaluated runs, so R pins the data the
+     * committed reports were made from: when the runs files grow, this fails until the fixture is
+     * rewritten ({@code -Dgradreg.fixture.write=true} rewrites data.csv; then
+     * {@code Rscript expected.R > expected.csv} in its directory).
+     */
+    @Test
+    void theFixtureHoldsTheCommittedRuns() throws IOException {
+        List<String> want = new ArrayList<>();
+        for (String dataset : List.of("c4", "c2")) {
+            for (io.gradreg.results.RunsFile.Run r : io.gradreg.results.RunsFile.read(COMMITTED.get(dataset)).runs()) {
+                if ("EVALUATED".equals(r.status())) {
+                    want.add(String.join(",", dataset, r.architecture(), r.regularizer(), r.trainSize(),
+                            String.valueOf(r.seed()), String.valueOf(r.testAccuracy())));
+                }
+            }
+        }
+        java.nio.file.Path data = FIXTURE.resolve("data.csv");
+        List<String> lines = java.nio.file.Files.readAllLines(data);
+        List<String> have = lines.stream().filter(l -> l.startsWith("c4,") || l.startsWith("c2,")).toList();
+        if (Boolean.getBoolean("gradreg.fixture.write") && !have.equals(want)) {
+            List<String> rewritten = new ArrayList<>(List.of(lines.get(0)));
+            rewritten.addAll(want);
+            lines.stream().skip(1).filter(l -> !l.startsWith("c4,") && !l.startsWith("c2,")).forEach(rewritten::add);
+            java.nio.file.Files.write(data, rewritten);
+            have = want;
+        }
+        int first = 0;
+        while (first < Math.min(want.size(), have.size()) && want.get(first).equals(have.get(first))) {
+            first++;
+        }
+        assertTrue(want.equals(have), "data.csv is not the committed runs (" + have.size() + " rows against "
+                + want.size() + "; first difference at row " + (first + 1) + ": "
+                + (first < have.size() ? have.get(first) : "none") + " against "
+                + (first < want.size() ? want.get(first) : "none") + "): rewrite it (-Dgradreg.fixture.write=true), "
+                + "then Rscript expected.R > expected.csv");
+    }
+
+    /**
+     * The committed reports' claims that R recomputes (C4's "best at every size" in the pooled model
+     * with its Brown–Forsythe fallback, C4's two trends, C2's "most accurate") carry R's adjusted
+     * p-values, comparison by comparison, and the verdict those p-values give.
+     */
+    @Test
+    void theCommittedVerdictsAreRs() throws IOException {
+        Map<String, Map<String, String>> r = new HashMap<>();
+        for (Map<String, String> row : csv("claims-r/expected.csv")) {
+            r.put(row.get("dataset") + " " + row.get("claim") + "|" + (row.get("left") + " " + row.get("op") + " "
+                    + row.get("right")).strip(), row);
+        }
+        Map<String, String> claims = Map.of(
+                "c4|DoubleBack is best at every size", "c4 best-pooled",
+                "c4|Gradient regularization helps most with little data: its gain over no regularizer shrinks as "
+                        + "the training set grows", "c4 trend",
+                "c2|DoubleBack with dropout is the most accurate configuration", "c2 most accurate");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int compared = 0;
+        for (var claim : claims.entrySet()) {
+            String dataset = claim.getKey().substring(0, 2);
+            String text = claim.getKey().substring(3);
+            var report = json.readTree(COMMITTED.get(dataset).resolveSibling("report.json").toFile());
+            com.fasterxml.jackson.databind.JsonNode found = null;
+            for (var c : report.get("claims")) {
+                if (c.get("claim").asText().equals(text)) {
+                    found = c;
+                }
+            }
+            assertTrue(found != null, dataset + "'s report.json has no claim '" + text + "'");
+            boolean against = false;
+            boolean allFor = true;
+            for (var c : found.get("comparisons")) {
+                String name = (c.get("left").asText() + " " + c.get("op").asText() + " " + c.get("right").asText())
+                        .strip();
+                Map<String, String> row = r.get(claim.getValue() + "|" + name);
+                assertTrue(row != null, "R has no comparison " + claim.getValue() + "|" + name);
+                double adjusted = Double.parseDouble(row.get("adjusted"));
+                assertEquals(adjusted, c.get("adjustedP").asDouble(), 1e-9 * Math.max(1, adjusted), name);
+                boolean shown = adjusted < 0.05;
+                // "A > B" claims a positive difference; "A < B" and "A - B shrinks" (a slope) a negative one
+                boolean claimed = Double.parseDouble(row.get("estimate")) > 0 == c.get("op").asText().equals(">");
+                against |= shown && !claimed;
+                allFor &= shown && claimed;
+                compared++;
+            }
+            String verdict = against ? "CONTRADICTED" : allFor ? "SUPPORTED" : "NOT_SHOWN";
+            assertEquals(verdict, found.get("verdict").asText(), dataset + ": " + text);
+        }
+        assertEquals(36 + 2 + 8, compared);
+    }
+
     /** Relative 1e-9 (absolute near zero): R and Commons Statistics agree far beyond the digits reported. */
     private static void close(Map<String, String> row, String column, double actual, String key) {
         double want = Double.parseDouble(row.get(column));
