@@ -1,8 +1,10 @@
 # Expected values for ClaimsAgainstRTest, computed with base R only (stats: t.test, lm, anova,
-# p.adjust) from data.csv (the committed C4 and C2 runs; 'welch' is C2 dropout DoubleBack seeds 1-5
-# against SpectReg seeds 6-10, which share no seed). Regenerate with
+# p.adjust) from data.csv (the committed C4, C2 and C6 runs; 'welch' is C2 dropout DoubleBack seeds
+# 1-5 against SpectReg seeds 6-10, which share no seed). Regenerate with
 #   Rscript expected.R > expected.csv
-# from this directory; the test reads expected.csv. One row per comparison of each claim below.
+# from this directory; the test reads expected.csv. One row per comparison of each claim below:
+# sections 1-6 pin the statistics one by one, section 7 recomputes every committed claim with its
+# verdict (columns 'shown' and 'verdict').
 options(digits = 17, width = 1000)
 runs <- read.csv("data.csv", colClasses = c(size = "character"))
 runs$acc <- 100 * runs$test_accuracy
@@ -57,6 +59,7 @@ for (size in c("10000", "15000", "20000")) {
   ci <- t.test(d)$conf.int
   emit("c4", "equivalent", paste0("dropout/spectreg@", size), "~", paste0("dropout/cp@", size), "paired", m, se,
        n - 1, stat, min(p_in, p_out), ci[1], ci[2])
+  rows[[length(rows)]]$within <- p_in <= p_out
 }
 
 # 3. C4: the gains over no regularizer shrink with the size (seed as a block), per doubling
@@ -106,7 +109,105 @@ emit("welch", "unpaired", "dropout/doubleback@200/class", ">", "dropout/spectreg
      mean(x) - mean(y), sqrt(var(x) / length(x) + var(y) / length(y)), t$parameter, t$statistic, t$p.value,
      t$conf.int[1], t$conf.int[2])
 
-out <- do.call(rbind, rows)
+# 7. Every claim of the committed claims files (jobs/*.claims), labelled by its text, with the
+# model its file declares: C4 pools each pair's paired differences over the sizes unless the
+# Brown-Forsythe test rejects equal variance (then size by size); C2 and C6 test each pair at its
+# one size. Written out by hand here from the claims files, so that R parses nothing of gradreg's.
+cells <- function(ds) unique(paste0(runs$architecture, "/", runs$regularizer)[runs$dataset == ds])
+sizes <- function(ds) unique(runs$size[runs$dataset == ds])
+# the difference, its se and df of LEFT - RIGHT at one size, under the dataset's model
+model <- function(ds, a, b, size) {
+  d <- paired(ds, a, b, size)
+  if (ds == "c4") {
+    dd <- lapply(sizes(ds), function(s) paired(ds, a, b, s))
+    bf <- brown_forsythe(unlist(dd), rep(sizes(ds), sapply(dd, length)))
+    if (bf >= alpha) {
+      df <- sum(sapply(dd, length) - 1)
+      s2 <- sum(sapply(dd, function(x) (length(x) - 1) * var(x))) / df
+      return(list(m = mean(d), se = sqrt(s2 / length(d)), df = df, test = "pooled", bf = bf))
+    }
+    return(list(m = mean(d), se = sd(d) / sqrt(length(d)), df = length(d) - 1, test = "paired", bf = bf))
+  }
+  list(m = mean(d), se = sd(d) / sqrt(length(d)), df = length(d) - 1, test = "paired", bf = NA)
+}
+committed <- function(ds, claim, a, op, b, size) {
+  x <- model(ds, a, b, size)
+  q <- qt(1 - alpha / 2, x$df)
+  left <- paste0(a, "@", size); right <- paste0(b, "@", size)
+  if (op == "~") {
+    p_low <- pt((x$m + margin) / x$se, x$df, lower.tail = FALSE)
+    p_high <- pt((x$m - margin) / x$se, x$df)
+    p_in <- max(p_low, p_high)
+    p_out <- min(1, 2 * if (x$m >= 0) pt((x$m - margin) / x$se, x$df, lower.tail = FALSE) else
+      pt((x$m + margin) / x$se, x$df))
+    stat <- if (p_in <= p_out) { if (p_low >= p_high) (x$m + margin) / x$se else (x$m - margin) / x$se } else
+      { if (x$m >= 0) (x$m - margin) / x$se else (x$m + margin) / x$se }
+    emit(ds, claim, left, op, right, x$test, x$m, x$se, x$df, stat, min(p_in, p_out), x$m - q * x$se,
+         x$m + q * x$se, x$bf)
+    rows[[length(rows)]]$within <<- p_in <= p_out
+  } else {
+    tt <- x$m / x$se
+    emit(ds, claim, left, op, right, x$test, x$m, x$se, x$df, tt, 2 * pt(-abs(tt), x$df), x$m - q * x$se,
+         x$m + q * x$se, x$bf)
+  }
+}
+trend <- function(ds, claim, a, b) {
+  g <- do.call(rbind, lapply(sizes(ds), function(size) {
+    d <- paired(ds, a, b, size)
+    data.frame(seed = names(d), size = as.numeric(size), gain = unname(d))
+  }))
+  fit <- lm(gain ~ factor(seed) + log(size), data = g)
+  co <- summary(fit)$coefficients["log(size)", ]
+  ci <- confint(fit)["log(size)", ]
+  emit(ds, claim, paste0(a, " - ", b), "shrinks", "", "trend", co[1] * log(2), co[2] * log(2),
+       fit$df.residual, co[3], co[4], ci[1] * log(2), ci[2] * log(2))
+}
+every_size <- function(ds, claim, a, op, b) for (size in sizes(ds)) committed(ds, claim, a, op, b, size)
+one <- "200/class"
+# jobs/c2-dropout-batchnorm.claims
+claim <- "DoubleBack beats no regularizer on the baseline network"
+committed("c2", claim, "baseline/doubleback", ">", "baseline/none", one)
+claim <- "SpectReg beats no regularizer on the baseline network"
+committed("c2", claim, "baseline/spectreg", ">", "baseline/none", one)
+claim <- "DoubleBack and SpectReg beat dropout alone"
+for (a in c("baseline/doubleback", "baseline/spectreg")) committed("c2", claim, a, ">", "dropout/none", one)
+claim <- "DoubleBack and SpectReg beat batch normalization alone"
+for (a in c("baseline/doubleback", "baseline/spectreg")) committed("c2", claim, a, ">", "batchnorm/none", one)
+claim <- "Gradient regularization adds to dropout"
+for (a in c("dropout/doubleback", "dropout/spectreg")) committed("c2", claim, a, ">", "dropout/none", one)
+claim <- "DoubleBack with dropout is the most accurate configuration"
+for (b in setdiff(cells("c2"), "dropout/doubleback")) committed("c2", claim, "dropout/doubleback", ">", b, one)
+# jobs/c6-jacobian-norms.claims
+committed("c6", "SpectReg is as accurate as FrobReg (the Jacobian it estimates)", "dropout/spectreg", "~",
+          "dropout/frobreg", one)
+committed("c6", "SpectReg is as accurate as JacReg", "dropout/spectreg", "~", "dropout/jacreg", one)
+for (b in setdiff(cells("c6"), "dropout/spectreg")) committed("c6", "SpectReg performs best", "dropout/spectreg",
+                                                              ">", b, one)
+# jobs/c4-train-size.claims (model = pooled-over-sizes)
+claim <- "DoubleBack is best at every size"
+for (size in sizes("c4")) for (b in setdiff(cells("c4"), "dropout/doubleback"))
+  committed("c4", claim, "dropout/doubleback", ">", b, size)
+claim <- "SpectReg beats CP at 500, 1,000 and 2,000 examples"
+for (size in c("500", "1000", "2000")) committed("c4", claim, "dropout/spectreg", ">", "dropout/cp", size)
+trend("c4", "SpectReg's gain over CP shrinks as the training set grows", "dropout/spectreg", "dropout/cp")
+claim <- "SpectReg is as accurate as CP at 10,000, 15,000 and 20,000 examples"
+for (size in c("10000", "15000", "20000")) committed("c4", claim, "dropout/spectreg", "~", "dropout/cp", size)
+claim <- "JacReg is consistently worse than its peers"
+every_size("c4", claim, "dropout/jacreg", "<", "dropout/doubleback")
+every_size("c4", claim, "dropout/jacreg", "<", "dropout/spectreg")
+claim <- "Gradient regularization helps most with little data: its gain over no regularizer shrinks as the training set grows"
+for (a in c("dropout/doubleback", "dropout/spectreg")) trend("c4", claim, a, "dropout/none")
+
+out <- do.call(rbind, lapply(rows, function(r) { if (is.null(r$within)) r$within <- NA; r }))
 key <- paste(out$dataset, out$claim)
 for (k in unique(key)) out$adjusted[key == k] <- p.adjust(out$p[key == k], method = "holm")
+# each comparison shown for the claim, against it, or neither; each claim's verdict from them
+claimed <- ifelse(out$op == "~", out$within, ifelse(out$op == ">", out$estimate > 0, out$estimate < 0))
+out$shown <- ifelse(out$adjusted < alpha, ifelse(claimed, "for", "against"), "")
+out$verdict <- ""
+for (k in unique(key)) {
+  s <- out$shown[key == k]
+  out$verdict[key == k] <- if (any(s == "against")) "CONTRADICTED" else if (all(s == "for")) "SUPPORTED" else
+    "NOT_SHOWN"
+}
 write.csv(out, stdout(), row.names = FALSE)
