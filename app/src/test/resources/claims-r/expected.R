@@ -40,7 +40,7 @@ brown_forsythe <- function(d, size) {
 }
 
 # the model of a claims file (C4: pooled over sizes unless Brown-Forsythe rejects; C2, C6: paired at
-# its one size), a comparison under it, and a trend; sections 4 and 7 use them
+# its one size), a comparison under it, and a trend; sections 3, 4 and 7 use them
 cells <- function(ds) unique(paste0(runs$architecture, "/", runs$regularizer)[runs$dataset == ds])
 sizes <- function(ds) unique(runs$size[runs$dataset == ds])
 # the difference, its se and df of LEFT - RIGHT at one size, under the dataset's model
