@@ -7,17 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 dir=docs/results/c4-train-size
-shopt -s nullglob
-files=("$dir"/pending/*.runs-pending.json)
-if [ ${#files[@]} -eq 0 ]; then
-  echo "nothing waits in $dir/pending" >&2
-  exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for f in "${files[@]}"; do
-  cp "$f" "$tmp/$(basename "$f" .runs-pending.json).runs.json"
-done
+source docs/results/pending.sh
+stage_pending "$dir"
 # an empty store: the committed runs, then every waiting file (a run already present is skipped)
 GRADREG_WORK_DIR=$tmp/store bin/gradreg import "$dir/c4-protocol.runs.json" "$tmp"/*.runs.json | grep -v '^  note:'
 GRADREG_WORK_DIR=$tmp/store bin/gradreg export --experiment c4-protocol -o "$dir/c4-protocol.runs.json"

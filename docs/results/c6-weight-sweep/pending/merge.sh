@@ -5,17 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 dir=docs/results/c6-weight-sweep
-shopt -s nullglob
-files=("$dir"/pending/*.runs-pending.json)
-if [ ${#files[@]} -eq 0 ]; then
-  echo "nothing waits in $dir/pending" >&2
-  exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for f in "${files[@]}"; do
-  cp "$f" "$tmp/$(basename "$f" .runs-pending.json).runs.json"
-done
+source docs/results/pending.sh
+stage_pending "$dir"
 committed=()
 [ -f "$dir/c6-weight-sweep.runs.json" ] && committed=("$dir/c6-weight-sweep.runs.json")
 export GRADREG_WORK_DIR=$tmp/store
