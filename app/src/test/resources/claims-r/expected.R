@@ -1,23 +1,33 @@
 # Expected values for ClaimsAgainstRTest, computed with base R only (stats: t.test, lm, anova,
 # p.adjust) from data.csv (the committed C4, C2 and C6 runs; 'welch' is C2 dropout DoubleBack seeds
-# 1-5 against SpectReg seeds 6-10, which share no seed). Regenerate with
+# 1-5 against SpectReg seeds 6-10, which share no seed) and sweep.csv (the committed C6 weight
+# sweep's runs: validation accuracy, test accuracy and the robustness measures its claims name). Regenerate with
 #   Rscript expected.R > expected.csv
 # from this directory; the test reads expected.csv. One row per comparison of each claim below:
 # sections 1-6 pin the statistics one by one, section 7 recomputes every committed claim with its
-# verdict (columns 'shown' and 'verdict').
+# verdict (columns 'shown' and 'verdict'), section 8 the weight sweep's selections and claims.
 options(digits = 17, width = 1000)
 runs <- read.csv("data.csv", colClasses = c(size = "character"))
 runs$acc <- 100 * runs$test_accuracy
+# the sweep: regularizer is the grid cell ("spectreg=0.003"), accuracies become percent as in a report
+sweep <- read.csv("sweep.csv", colClasses = c(size = "character"), check.names = FALSE)
+sweep$acc <- 100 * sweep$test_accuracy
+sweep$validation <- 100 * sweep$validation_accuracy
+sweep[["fgsm@0.1"]] <- 100 * sweep[["fgsm@0.1"]]
+frame <- function(ds) if (ds == "c6-weight-sweep") sweep else runs
 alpha <- 0.05
 margin <- 0.3
 rows <- list()
 
-acc <- function(ds, cell, size) {
-  r <- runs[runs$dataset == ds & paste0(runs$architecture, "/", runs$regularizer) == cell & runs$size == size, ]
-  setNames(r$acc, r$seed)
+# the values (test accuracy in percent, or column v: a robustness measure) of a cell, by seed
+acc <- function(ds, cell, size, v = "acc") {
+  f <- frame(ds)
+  if (ds == "c6-weight-sweep") f$dataset <- ds
+  r <- f[f$dataset == ds & paste0(f$architecture, "/", f$regularizer) == cell & f$size == size, ]
+  setNames(r[[v]], r$seed)
 }
-paired <- function(ds, a, b, size) {
-  x <- acc(ds, a, size); y <- acc(ds, b, size)
+paired <- function(ds, a, b, size, v = "acc") {
+  x <- acc(ds, a, size, v); y <- acc(ds, b, size, v)
   s <- intersect(names(x), names(y))
   x[s] - y[s]
 }
@@ -42,10 +52,10 @@ brown_forsythe <- function(d, size) {
 # the model of a claims file (C4: pooled over sizes unless Brown-Forsythe rejects; C2, C6: paired at
 # its one size), a comparison under it, and a trend; sections 3, 4 and 7 use them
 cells <- function(ds) unique(paste0(runs$architecture, "/", runs$regularizer)[runs$dataset == ds])
-sizes <- function(ds) unique(runs$size[runs$dataset == ds])
+sizes <- function(ds) if (ds == "c6-weight-sweep") unique(sweep$size) else unique(runs$size[runs$dataset == ds])
 # the difference, its se and df of LEFT - RIGHT at one size, under the dataset's model
-model <- function(ds, a, b, size) {
-  d <- paired(ds, a, b, size)
+model <- function(ds, a, b, size, v = "acc") {
+  d <- paired(ds, a, b, size, v)
   if (ds == "c4") {
     dd <- lapply(sizes(ds), function(s) paired(ds, a, b, s))
     bf <- brown_forsythe(unlist(dd), rep(sizes(ds), sapply(dd, length)))
@@ -58,10 +68,12 @@ model <- function(ds, a, b, size) {
   }
   list(m = mean(d), se = sd(d) / sqrt(length(d)), df = length(d) - 1, test = "paired", bf = NA)
 }
-committed <- function(ds, claim, a, op, b, size) {
-  x <- model(ds, a, b, size)
+# a comparison of a claims file; a and b name the cells compared, shown as la and lb (the sweep's
+# "spectreg=selected" is the grid cell R selected), v the value compared (a measure's column)
+committed <- function(ds, claim, a, op, b, size, v = "acc", la = a, lb = b) {
+  x <- model(ds, a, b, size, v)
   q <- qt(1 - alpha / 2, x$df)
-  left <- paste0(a, "@", size); right <- paste0(b, "@", size)
+  left <- paste0(la, "@", size); right <- paste0(lb, "@", size)
   if (op == "~") {
     p_low <- pt((x$m + margin) / x$se, x$df, lower.tail = FALSE)
     p_high <- pt((x$m - margin) / x$se, x$df)
@@ -171,6 +183,54 @@ every_size("c4", claim, "dropout/jacreg", "<", "dropout/spectreg")
 claim <- "Gradient regularization helps most with little data: its gain over no regularizer shrinks as the training set grows"
 for (a in c("dropout/doubleback", "dropout/spectreg")) trend("c4", claim, a, "dropout/none")
 
+# 8. The C6 weight sweep (jobs/c6-weight-sweep.claims, one size, paired by seed): first each
+# regularizer's weight as the declared rule (best-mean) selects it from the validation accuracies
+# alone (the highest mean over the seeds, a tie to the larger weight; every weight must have the same
+# seeds), then its claims with REG=selected standing for that grid cell
+ds <- "c6-weight-sweep"
+grid <- sweep[grepl("=", sweep$regularizer), ]
+grid$base <- sub("=.*", "", grid$regularizer)
+grid$weight <- as.numeric(sub(".*=", "", grid$regularizer))
+# a weight as its grid cell writes it ("0.0003", not R's "3e-04")
+label <- function(g, w) sub(".*=", "", g$regularizer[g$weight == w][1])
+selections <- list()
+for (reg in unique(grid$base)) for (size in unique(grid$size[grid$base == reg])) {
+  g <- grid[grid$base == reg & grid$size == size, ]
+  seeds <- tapply(g$seed, g$weight, function(s) paste(sort(s), collapse = " "))
+  stopifnot(length(unique(seeds)) == 1)
+  m <- tapply(g$validation, g$weight, mean)
+  w <- as.numeric(names(m))
+  best <- w[order(m, w, decreasing = TRUE)][1]
+  selections[[length(selections) + 1]] <- data.frame(dataset = ds, claim = "selected weight",
+    left = paste0(g$architecture[1], "/", reg, "@", size), op = "=",
+    right = label(g, best), test = "best-mean", estimate = unname(m[as.character(best)]))
+}
+selections <- do.call(rbind, selections)
+sel <- function(reg) paste0("dropout/", reg, "=",
+                            selections$right[selections$left == paste0("dropout/", reg, "@", one)])
+at_selected <- function(claim, a, op, b, v = "acc") {
+  committed(ds, claim, if (grepl("=selected$", a)) sel(sub("dropout/(.*)=selected", "\\1", a)) else a, op,
+            if (grepl("=selected$", b)) sel(sub("dropout/(.*)=selected", "\\1", b)) else b, one, v, a, b)
+}
+gradient <- c("doubleback", "spectreg", "frobreg", "jacreg")
+for (reg in c("spectreg", "frobreg", "jacreg", "doubleback"))
+  at_selected(paste0(c(spectreg = "SpectReg", frobreg = "FrobReg", jacreg = "JacReg",
+                       doubleback = "DoubleBack")[reg], " at its selected weight beats no regularizer"),
+              paste0("dropout/", reg, "=selected"), ">", "dropout/none")
+claim <- "Every gradient regularizer has a smaller test input-gradient norm than none"
+for (reg in gradient) at_selected(claim, paste0("dropout/", reg, "=selected"), "<", "dropout/none", "gradnorm")
+claim <- "Every gradient regularizer resists FGSM at 0.1 better than none"
+for (reg in gradient) at_selected(claim, paste0("dropout/", reg, "=selected"), ">", "dropout/none", "fgsm@0.1")
+claim <- "Every gradient regularizer resists FGSM at 0.1 better than CP"
+for (reg in gradient) at_selected(claim, paste0("dropout/", reg, "=selected"), ">", "dropout/cp=selected",
+                                  "fgsm@0.1")
+claim <- "Robustness keeps rising past the selected weight (the largest grid weight resists FGSM better)"
+for (reg in c("spectreg", "doubleback", "cp")) {
+  g <- grid[grid$base == reg, ]
+  at_selected(claim, paste0("dropout/", reg, "=", label(g, max(g$weight))), ">", paste0("dropout/", reg, "=selected"),
+              "fgsm@0.1")
+}
+
 out <- do.call(rbind, lapply(rows, function(r) { if (is.null(r$within)) r$within <- NA; r }))
 key <- paste(out$dataset, out$claim)
 for (k in unique(key)) out$adjusted[key == k] <- p.adjust(out$p[key == k], method = "holm")
@@ -183,4 +243,6 @@ for (k in unique(key)) {
   out$verdict[key == k] <- if (any(s == "against")) "CONTRADICTED" else if (all(s == "for")) "SUPPORTED" else
     "NOT_SHOWN"
 }
-write.csv(out, stdout(), row.names = FALSE)
+# the sweep's selections last, as rows of their own (no test: estimate is the best mean validation accuracy)
+for (column in setdiff(names(out), names(selections))) selections[[column]] <- NA
+write.csv(rbind(out, selections[names(out)]), stdout(), row.names = FALSE)

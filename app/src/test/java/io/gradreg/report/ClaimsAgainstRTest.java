@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The claims' statistics pinned against an independent implementation: R's {@code t.test},
- * {@code lm}, {@code anova} and {@code p.adjust(method = "holm")} on the committed C4 and C2 runs
- * (resources claims-r/: data.csv, the script expected.R and its output expected.csv).
+ * {@code lm}, {@code anova} and {@code p.adjust(method = "holm")} on the committed C4, C2 and C6 runs,
+ * and the C6 weight sweep's selections and claims (resources claims-r/: data.csv, sweep.csv, the
+ * script expected.R and its output expected.csv).
  */
 class ClaimsAgainstRTest {
 
@@ -140,14 +141,47 @@ class ClaimsAgainstRTest {
                 + "then Rscript expected.R > expected.csv");
     }
 
+    /** The committed weight sweep whose runs sweep.csv is. */
+    private static final java.nio.file.Path SWEEP = java.nio.file.Path.of("docs", "results", "c6-weight-sweep",
+            "c6-weight-sweep.runs.json");
+
+    /** The measures the sweep's claims compare, as sweep.csv's last columns. */
+    private static final List<String> SWEEP_MEASURES = List.of("gradnorm", "fgsm@0.1");
+
+    /**
+     * sweep.csv is the committed sweep's evaluated runs: each grid cell's validation accuracy (what R
+     * selects from), test accuracy and the measures its claims compare. Rewritten like data.csv.
+     */
+    @Test
+    void theSweepFixtureHoldsTheCommittedSweep() throws IOException {
+        List<String> want = new ArrayList<>(List.of("architecture,regularizer,size,seed,validation_accuracy,"
+                + "test_accuracy," + String.join(",", SWEEP_MEASURES)));
+        for (io.gradreg.results.RunsFile.Run r : io.gradreg.results.RunsFile.read(SWEEP).runs()) {
+            if ("EVALUATED".equals(r.status())) {
+                List<String> row = new ArrayList<>(List.of(r.architecture(), r.regularizer(), r.trainSize(),
+                        String.valueOf(r.seed()), String.valueOf(r.validation().accuracy()),
+                        String.valueOf(r.testAccuracy())));
+                SWEEP_MEASURES.forEach(m -> row.add(String.valueOf(r.measures().get(m))));
+                want.add(String.join(",", row));
+            }
+        }
+        java.nio.file.Path file = FIXTURE.resolve("sweep.csv");
+        if (Boolean.getBoolean("gradreg.fixture.write")) {
+            java.nio.file.Files.write(file, want);
+        }
+        assertEquals(want, java.nio.file.Files.readAllLines(file), "sweep.csv is not the committed sweep's runs: "
+                + "rewrite it (-Dgradreg.fixture.write=true), then Rscript expected.R > expected.csv");
+    }
+
     private static boolean committedRow(String line) {
         return COMMITTED.keySet().stream().anyMatch(d -> line.startsWith(d + ","));
     }
 
     /**
-     * Every claim of the committed C2, C6 and C4 reports is R's (expected.R, section 7, which writes
-     * each claims file out by hand): the same comparisons, each with R's test (paired, pooled over
-     * sizes or trend), estimate and adjusted p, and the claim's verdict as R derives it from them.
+     * Every claim of the committed C2, C6, C4 and C6 weight sweep reports is R's (expected.R, sections
+     * 7 and 8, which write each claims file out by hand): the same comparisons, each with R's test
+     * (paired, pooled over sizes or trend), estimate and adjusted p, and the claim's verdict as R
+     * derives it from them; the sweep's {@code REG=selected} resolved to the weight R selects itself.
      */
     @Test
     void everyCommittedVerdictIsRs() throws IOException {
@@ -160,8 +194,9 @@ class ClaimsAgainstRTest {
         }
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         int claims = 0;
-        for (String dataset : List.of("c2", "c6", "c4")) {
-            var report = json.readTree(COMMITTED.get(dataset).resolveSibling("report.json").toFile());
+        for (String dataset : List.of("c2", "c6", "c4", "c6-weight-sweep")) {
+            var report = json.readTree((dataset.equals("c6-weight-sweep") ? SWEEP : COMMITTED.get(dataset))
+                    .resolveSibling("report.json").toFile());
             for (var claim : report.get("claims")) {
                 String text = dataset + "|" + claim.get("claim").asText();
                 assertEquals(perClaim.get(text), claim.get("comparisons").size(), text + ": comparisons");
@@ -180,7 +215,36 @@ class ClaimsAgainstRTest {
                 claims++;
             }
         }
-        assertEquals(6 + 3 + 6, claims);
+        assertEquals(6 + 3 + 6 + 8, claims);
+    }
+
+    /** The sweep's recorded selections are the weights R selects from the validation accuracies alone. */
+    @Test
+    void theSweepSelectsRsWeights() throws IOException {
+        Map<String, Map<String, String>> r = new HashMap<>();
+        for (Map<String, String> row : csv("claims-r/expected.csv")) {
+            if (row.get("claim").equals("selected weight")) {
+                r.put(row.get("left"), row);
+            }
+        }
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SWEEP.resolveSibling("report.json")
+                .toFile());
+        int groups = 0;
+        for (var g : report.get("sweep").get("groups")) {
+            String group = g.get("architecture").asText() + "/" + g.get("regularizer").asText() + "@"
+                    + g.get("trainSize").asText();
+            Map<String, String> row = r.get(group);
+            assertTrue(row != null, "R selected no weight for " + group);
+            assertEquals(Double.parseDouble(row.get("right")), g.get("selectedWeight").asDouble(), group);
+            for (var point : g.get("grid")) {
+                if (point.get("selected").asBoolean()) {
+                    close(row, "estimate", point.get("validation").get("mean").asDouble(), group);
+                }
+            }
+            groups++;
+        }
+        assertEquals(r.size(), groups, "one selection of R's for each group of the report");
+        assertEquals(5, groups);
     }
 
     /** Relative 1e-9 (absolute near zero): R and Commons Statistics agree far beyond the digits reported. */

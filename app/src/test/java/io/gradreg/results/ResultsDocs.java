@@ -33,16 +33,22 @@ import org.apache.commons.statistics.inference.TTest;
  * The tag names a source, a cell (or two, paired by seed) and the quantities of the numbers just
  * before it on the same line, in order. Sources: an experiment id (its runs file under
  * docs/results/), {@code ID.paper} and {@code ID.repl} (the job's expected and observed tables),
- * and an ablation table ({@code ablations}, {@code ablations-c6-weight}: docs/results/*.tsv).
+ * an ablation table ({@code ablations}, {@code ablations-c6-weight}: docs/results/*.tsv), and
+ * {@code ID[validation]} or {@code ID[MEASURE]} (a runs file's validation accuracy or robustness
+ * measure in place of its test accuracy: {@code c6-weight-sweep[fgsm@0.1] dropout/none: mean sd}).
  * Targets and their quantities:
  * <ul>
  * <li>{@code CELL}: mean, sd, n, min, max, sSEED (the run of that seed);</li>
  * <li>{@code CELL - CELL} (paired by seed): diff, sdd (sd of the differences), p (paired t), lo, hi
  * (95% interval), n, wins, losses (seeds where the left is above, below);</li>
- * <li>{@code CELL - paper}: diff, se, p (Welch against the paper's mean and sd of 10 runs);</li>
+ * <li>{@code CELL - paper}: diff, se, p (Welch against the paper's mean and sd of 10 runs; a sweep's
+ * grid cell {@code REG=WEIGHT} against the paper's number for REG);</li>
  * <li>{@code *} (the whole experiment): n (evaluated runs), cells, hours (sum of training time);</li>
+ * <li>{@code selected CELL} (a weight sweep's group, {@code selected dropout/spectreg}): weight (the
+ * weight its rule selected, in the job's convention);</li>
  * <li>{@code claim LEFT OP RIGHT} (a comparison of the claims in report.json, named as there, a
- * trend as {@code claim A - B shrinks}): diff, p, adjp, lo, hi, df, bfp (its Brown–Forsythe p).</li>
+ * trend as {@code claim A - B shrinks}, one on a robustness measure with it, as in
+ * {@code claim A < B [gradnorm]}): diff, p, adjp, lo, hi, df, bfp (its Brown–Forsythe p).</li>
  * </ul>
  * A CELL is ARCH/REG[@SIZE] (the size may be left out when the experiment has one). A
  * number written without a sign is compared with the quantity's absolute value (the words around
@@ -66,6 +72,8 @@ final class ResultsDocs {
     private final Map<String, ExpectedResults> references = new HashMap<>();
     private final Map<String, Path> reports = new HashMap<>();
     private final Map<String, Double> trainSeconds = new HashMap<>();
+    /** A sweep's selected weights (the job's convention), by "ID ARCH/REG/SIZE". */
+    private final Map<String, Double> selections = new HashMap<>();
 
     static ResultsDocs load(Path jobs) {
         ResultsDocs docs = new ResultsDocs();
@@ -82,6 +90,11 @@ final class ResultsDocs {
                         }
                     }
                     docs.sources.put(runs.experimentId(), cells);
+                    docs.measures(runs);
+                    if (runs.selections() != null) {
+                        runs.selections().forEach(sel -> docs.selections.put(runs.experimentId() + " " + sel.group(),
+                                sel.weight()));
+                    }
                     docs.trainSeconds.put(runs.experimentId(), runs.runs().stream()
                             .mapToDouble(r -> r.trainSeconds() == null ? 0 : r.trainSeconds()).sum());
                     docs.reports.put(runs.experimentId(), file.resolveSibling("report.md"));
@@ -107,6 +120,30 @@ final class ResultsDocs {
             throw new UncheckedIOException(e);
         }
         return docs;
+    }
+
+    /**
+     * The runs' validation accuracy and robustness measures as sources of their own: {@code ID[validation]}
+     * and {@code ID[MEASURE]} ({@code c6-weight-sweep[fgsm@0.1]}), accuracies in percent like the
+     * report's, norms and seconds as they are.
+     */
+    private void measures(RunsFile runs) {
+        for (RunsFile.Run r : runs.runs()) {
+            if (!"EVALUATED".equals(r.status())) {
+                continue;
+            }
+            String cell = r.architecture() + "/" + r.regularizer() + "@" + r.trainSize();
+            Map<String, Double> values = new TreeMap<>();
+            if (r.validation() != null) {
+                values.put("validation", 100 * r.validation().accuracy());
+            }
+            if (r.measures() != null) {
+                r.measures().forEach((m, v) -> values.put(m, v * (io.gradreg.robustness.Measure.parse(m).isAccuracy()
+                        ? 100 : 1)));
+            }
+            values.forEach((m, v) -> sources.computeIfAbsent(runs.experimentId() + "[" + m + "]", k -> new TreeMap<>())
+                    .computeIfAbsent(cell, k -> new TreeMap<>()).put(r.seed(), v));
+        }
     }
 
     /** A table of `gradreg train` output lines: (name-sN | reg, weight, seed), ..., "test accuracy X%". */
@@ -272,6 +309,17 @@ final class ResultsDocs {
                         + quantity + "'");
             };
         }
+        if (t.length == 3 && t[1].equals("selected")) {
+            if (!quantity.equals("weight")) {
+                throw new IllegalArgumentException("a selection has 'weight', not '" + quantity + "'");
+            }
+            String[] c = cell(t[2]);
+            Double weight = selections.get(source + " " + c[0] + "/" + c[1] + "/" + c[2]);
+            if (weight == null) {
+                throw new IllegalArgumentException(source + " has no selection for " + t[2]);
+            }
+            return weight;
+        }
         if (t.length >= 4 && t[1].equals("claim")) {
             return claimed(source, String.join(" ", Arrays.asList(t).subList(2, t.length)), quantity);
         }
@@ -327,7 +375,9 @@ final class ResultsDocs {
     private double vsPaper(String source, String cell, Map<Long, Double> a, String quantity) {
         ExpectedResults paper = references.get(source + ".paper");
         String[] c = cell(cell.contains("@") ? cell : runsKey(source, cell));
-        ExpectedResults.Expected e = paper == null ? null : paper.get(c[0], c[2], c[1]).orElse(null);
+        // a sweep's grid cell (spectreg=0.003) against the paper's number for the regularizer
+        ExpectedResults.Expected e = paper == null ? null : paper.get(c[0], c[2], c[1].replaceFirst("=.*", ""))
+                .orElse(null);
         if (e == null) {
             throw new IllegalArgumentException(source + " has no paper's number for " + cell);
         }
@@ -356,6 +406,10 @@ final class ResultsDocs {
             for (com.fasterxml.jackson.databind.JsonNode claim : report.get("claims")) {
                 for (com.fasterxml.jackson.databind.JsonNode c : claim.get("comparisons")) {
                     String name = c.get("left").asText() + " " + c.get("op").asText() + " " + c.get("right").asText();
+                    // a comparison on a robustness measure is named with it, as in report.md: "A < B [gradnorm]"
+                    if (c.hasNonNull("measure")) {
+                        name = name.strip() + " [" + c.get("measure").asText() + "]";
+                    }
                     if (name.strip().equals(comparison)) {
                         String field = switch (quantity) {
                             case "diff" -> "difference";

@@ -100,6 +100,31 @@ class ResultsDocsTest {
     }
 
     @Test
+    void aSweepsSelectionsValidationAndMeasuresAreSources() {
+        // the C6 weight sweep selects SpectReg's 0.003 on validation accuracy (Table 8: 0.03)
+        String text = "selected 0.003<!--= c6-weight-sweep selected dropout/spectreg: weight -->, validation 97.21 (0.17)"
+                + "<!--= c6-weight-sweep[validation] dropout/spectreg=0.003: mean sd -->, test 97.60 (0.09)"
+                + "<!--= c6-weight-sweep dropout/spectreg=0.003: mean sd -->, FGSM 85.61 (0.91)"
+                + "<!--= c6-weight-sweep[fgsm@0.1] dropout/spectreg=0.003: mean sd -->, gradient norm 0.157"
+                + "<!--= c6-weight-sweep[gradnorm] dropout/spectreg=0.003: mean -->, 0.19"
+                + "<!--= c6-weight-sweep dropout/spectreg=0.003 - paper: diff --> below the paper's 97.79<!--= c6-weight-sweep.paper dropout/spectreg: mean -->";
+        assertEquals(List.of(), docs.check("t.md", text));
+        List<String> selection = docs.check("t.md", text.replace("selected 0.003", "selected 0.03"));
+        assertEquals(1, selection.size(), "the selection: " + selection);
+        List<String> swapped = docs.check("t.md", text.replace("validation 97.21", "validation 97.60"));
+        assertEquals(1, swapped.size(), "validation is not the test accuracy: " + swapped);
+        assertEquals(1, docs.check("t.md", text.replace("gradient norm 0.157", "gradient norm 15.7")).size(),
+                "norms are not scaled like accuracies");
+        // a claim's comparison on a robustness measure is named with the measure
+        String claims = "FGSM +10.06<!--= c6-weight-sweep claim dropout/doubleback=selected@200/class > "
+                + "dropout/none@200/class [fgsm@0.1]: diff -->, accuracy +0.60<!--= c6-weight-sweep claim "
+                + "dropout/doubleback=selected@200/class > dropout/none@200/class: diff -->";
+        assertEquals(List.of(), docs.check("t.md", claims));
+        assertTrue(docs.check("t.md", "0.003<!--= c6-weight-sweep selected dropout/nonesuch: weight -->").get(0)
+                .contains("has no selection for dropout/nonesuch"));
+    }
+
+    @Test
     void aFillKeepsTheFormOfTheNumberItRewrites() {
         assertEquals("97.57", ResultsDocs.format("97.56", 97.5712));
         assertEquals("+0.70", ResultsDocs.format("+0.79", 0.7025));
