@@ -176,7 +176,8 @@ public class TrainBatchlet extends AbstractBatchlet {
             }
             byte[] trained = training.checkpoint();
             store.runs().markTrained(claim, training.minibatchesDone(), trained, training.lastLoss(),
-                    training.lastPenalty(), (System.nanoTime() - start) / 1e9, BuildInfo.current().describe(),
+                    training.lastPenalty(), (System.nanoTime() - start) / 1e9,
+                    BuildInfo.current().describe() + " with " + workspace.engine().numerics(),
                     curve.drain());
             if (settings.sweep() != null) {
                 return validateNow(store, instance, run, settings, trained) ? "VALIDATED" : "TRAINED";

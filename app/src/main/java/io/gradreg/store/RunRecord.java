@@ -2,7 +2,9 @@ package io.gradreg.store;
 
 /**
  * One row of the results table: a planned run and, once done, its outcome. {@code trainedBy} names
- * the build (version and commit) that finished training it.
+ * the build (version and commit) that finished training it and, after "with", the thread
+ * settings it trained with ({@code TorchEngine#numerics}); runs recorded before 0.1.0's commit
+ * of 2026-12-03 name the build alone.
  */
 public record RunRecord(
         long instanceId,

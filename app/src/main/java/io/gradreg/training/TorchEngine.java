@@ -71,6 +71,27 @@ public final class TorchEngine {
     }
 
     /**
+     * What a run's floating-point result depends on besides its configuration, seed and build: the
+     * intra-op thread count, the OpenMP and MKL thread pools libtorch loaded with, and its CPU kernels
+     * when pinned (docs/training.md, "Reproducibility"). A run trained again with other settings may
+     * end a few test images apart, so every trained run records this next to its build, e.g.
+     * "intra-op threads 1, OMP_NUM_THREADS=1, MKL_NUM_THREADS=1, ATEN_CPU_CAPABILITY unset".
+     */
+    public String numerics() {
+        return "intra-op threads " + intraOpThreads + ", " + variable("OMP_NUM_THREADS") + ", "
+                + variable("MKL_NUM_THREADS") + ", " + variable("ATEN_CPU_CAPABILITY");
+    }
+
+    private static String variable(String name) {
+        String value = System.getenv(name);
+        if (value == null) {
+            return name + " unset";
+        }
+        // recorded in a 200-character column next to the build: a value nobody meant is cut short
+        return name + "=" + (value.length() > 12 ? value.substring(0, 12) + "..." : value);
+    }
+
+    /**
      * Applies the intra-op thread count to the calling thread. A thread that never did would use
      * OpenMP's default, one thread per core, and two partitions would oversubscribe the machine.
      */

@@ -2,6 +2,7 @@ package io.gradreg.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,15 @@ class TorchEngineTest {
             assertEquals(1, TorchEngine.start(1).intraOpThreads());
             assertEquals(1, JniUtils.getNumThreads());
         }
+    }
+
+    @Test
+    void itsNumericsNameTheThreadSettingsARunDependsOn() {
+        // the tests run with OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 (pom.xml), like bin/gradreg
+        String numerics = TorchEngine.start(1).numerics();
+        assertTrue(numerics.startsWith("intra-op threads 1, OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS")
+                + ", MKL_NUM_THREADS=" + System.getenv("MKL_NUM_THREADS") + ", ATEN_CPU_CAPABILITY"), numerics);
+        assertTrue(numerics.length() < 120, numerics);
     }
 
     @Test
