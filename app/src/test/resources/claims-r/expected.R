@@ -1,20 +1,22 @@
 # Expected values for ClaimsAgainstRTest, computed with base R only (stats: t.test, lm, anova,
 # p.adjust) from data.csv (the committed C4, C2 and C6 runs; 'welch' is C2 dropout DoubleBack seeds
-# 1-5 against SpectReg seeds 6-10, which share no seed) and sweep.csv (the committed C6 weight
-# sweep's runs: validation accuracy, test accuracy and the robustness measures its claims name). Regenerate with
+# 1-5 against SpectReg seeds 6-10, which share no seed) and sweep.csv (the committed weight sweeps'
+# runs, C6's and C4's SpectReg sweep, column 'dataset': validation accuracy, test accuracy and the
+# robustness measures C6's claims name, NA where a sweep measured none). Regenerate with
 #   Rscript expected.R > expected.csv
 # from this directory; the test reads expected.csv. One row per comparison of each claim below:
 # sections 1-6 pin the statistics one by one, section 7 recomputes every committed claim with its
-# verdict (columns 'shown' and 'verdict'), section 8 the weight sweep's selections and claims.
+# verdict (columns 'shown' and 'verdict'), sections 8 and 9 the weight sweeps' selections and claims.
 options(digits = 17, width = 1000)
 runs <- read.csv("data.csv", colClasses = c(size = "character"))
 runs$acc <- 100 * runs$test_accuracy
-# the sweep: regularizer is the grid cell ("spectreg=0.003"), accuracies become percent as in a report
+# the sweeps: regularizer is the grid cell ("spectreg=0.003"), accuracies become percent as in a report
 sweep <- read.csv("sweep.csv", colClasses = c(size = "character"), check.names = FALSE)
 sweep$acc <- 100 * sweep$test_accuracy
 sweep$validation <- 100 * sweep$validation_accuracy
 sweep[["fgsm@0.1"]] <- 100 * sweep[["fgsm@0.1"]]
-frame <- function(ds) if (ds == "c6-weight-sweep") sweep else runs
+sweeps <- unique(sweep$dataset)
+frame <- function(ds) if (ds %in% sweeps) sweep else runs
 alpha <- 0.05
 margin <- 0.3
 rows <- list()
@@ -22,7 +24,6 @@ rows <- list()
 # the values (test accuracy in percent, or column v: a robustness measure) of a cell, by seed
 acc <- function(ds, cell, size, v = "acc") {
   f <- frame(ds)
-  if (ds == "c6-weight-sweep") f$dataset <- ds
   r <- f[f$dataset == ds & paste0(f$architecture, "/", f$regularizer) == cell & f$size == size, ]
   setNames(r[[v]], r$seed)
 }
@@ -52,7 +53,7 @@ brown_forsythe <- function(d, size) {
 # the model of a claims file (C4: pooled over sizes unless Brown-Forsythe rejects; C2, C6: paired at
 # its one size), a comparison under it, and a trend; sections 3, 4 and 7 use them
 cells <- function(ds) unique(paste0(runs$architecture, "/", runs$regularizer)[runs$dataset == ds])
-sizes <- function(ds) if (ds == "c6-weight-sweep") unique(sweep$size) else unique(runs$size[runs$dataset == ds])
+sizes <- function(ds) if (ds %in% sweeps) unique(sweep$size[sweep$dataset == ds]) else unique(runs$size[runs$dataset == ds])
 # the difference, its se and df of LEFT - RIGHT at one size, under the dataset's model
 model <- function(ds, a, b, size, v = "acc") {
   d <- paired(ds, a, b, size, v)
@@ -183,19 +184,19 @@ every_size("c4", claim, "dropout/jacreg", "<", "dropout/spectreg")
 claim <- "Gradient regularization helps most with little data: its gain over no regularizer shrinks as the training set grows"
 for (a in c("dropout/doubleback", "dropout/spectreg")) trend("c4", claim, a, "dropout/none")
 
-# 8. The C6 weight sweep (jobs/c6-weight-sweep.claims, one size, paired by seed): first each
-# regularizer's weight as the declared rule (best-mean) selects it from the validation accuracies
-# alone (the highest mean over the seeds, a tie to the larger weight; every weight must have the same
-# seeds), then its claims with REG=selected standing for that grid cell
-ds <- "c6-weight-sweep"
+# 8. The weight sweeps: first, in each sweep, each regularizer's weight at each size as the declared
+# rule (best-mean) selects it from the validation accuracies alone (the highest mean over the seeds,
+# a tie to the larger weight; every weight must have the same seeds); then the C6 sweep's claims
+# (jobs/c6-weight-sweep.claims, one size, paired by seed) with REG=selected standing for that grid cell
 grid <- sweep[grepl("=", sweep$regularizer), ]
 grid$base <- sub("=.*", "", grid$regularizer)
 grid$weight <- as.numeric(sub(".*=", "", grid$regularizer))
 # a weight as its grid cell writes it ("0.0003", not R's "3e-04")
 label <- function(g, w) sub(".*=", "", g$regularizer[g$weight == w][1])
 selections <- list()
-for (reg in unique(grid$base)) for (size in unique(grid$size[grid$base == reg])) {
-  g <- grid[grid$base == reg & grid$size == size, ]
+for (ds in sweeps) for (reg in unique(grid$base[grid$dataset == ds]))
+    for (size in unique(grid$size[grid$dataset == ds & grid$base == reg])) {
+  g <- grid[grid$dataset == ds & grid$base == reg & grid$size == size, ]
   seeds <- tapply(g$seed, g$weight, function(s) paste(sort(s), collapse = " "))
   stopifnot(length(unique(seeds)) == 1)
   m <- tapply(g$validation, g$weight, mean)
@@ -206,30 +207,38 @@ for (reg in unique(grid$base)) for (size in unique(grid$size[grid$base == reg]))
     right = label(g, best), test = "best-mean", estimate = unname(m[as.character(best)]))
 }
 selections <- do.call(rbind, selections)
-sel <- function(reg) paste0("dropout/", reg, "=",
-                            selections$right[selections$left == paste0("dropout/", reg, "@", one)])
-at_selected <- function(claim, a, op, b, v = "acc") {
-  committed(ds, claim, if (grepl("=selected$", a)) sel(sub("dropout/(.*)=selected", "\\1", a)) else a, op,
-            if (grepl("=selected$", b)) sel(sub("dropout/(.*)=selected", "\\1", b)) else b, one, v, a, b)
+# the grid cell a sweep's rule selected for REG at SIZE
+sel <- function(ds, reg, size) paste0("dropout/", reg, "=", selections$right[selections$dataset == ds &
+                                      selections$left == paste0("dropout/", reg, "@", size)])
+at_selected <- function(ds, claim, a, op, b, size, v = "acc") {
+  pick <- function(cell) if (grepl("=selected$", cell)) sel(ds, sub("dropout/(.*)=selected", "\\1", cell), size) else cell
+  committed(ds, claim, pick(a), op, pick(b), size, v, a, b)
 }
+ds <- "c6-weight-sweep"
 gradient <- c("doubleback", "spectreg", "frobreg", "jacreg")
 for (reg in c("spectreg", "frobreg", "jacreg", "doubleback"))
-  at_selected(paste0(c(spectreg = "SpectReg", frobreg = "FrobReg", jacreg = "JacReg",
+  at_selected(ds, paste0(c(spectreg = "SpectReg", frobreg = "FrobReg", jacreg = "JacReg",
                        doubleback = "DoubleBack")[reg], " at its selected weight beats no regularizer"),
-              paste0("dropout/", reg, "=selected"), ">", "dropout/none")
+              paste0("dropout/", reg, "=selected"), ">", "dropout/none", one)
 claim <- "Every gradient regularizer has a smaller test input-gradient norm than none"
-for (reg in gradient) at_selected(claim, paste0("dropout/", reg, "=selected"), "<", "dropout/none", "gradnorm")
+for (reg in gradient) at_selected(ds, claim, paste0("dropout/", reg, "=selected"), "<", "dropout/none", one, "gradnorm")
 claim <- "Every gradient regularizer resists FGSM at 0.1 better than none"
-for (reg in gradient) at_selected(claim, paste0("dropout/", reg, "=selected"), ">", "dropout/none", "fgsm@0.1")
+for (reg in gradient) at_selected(ds, claim, paste0("dropout/", reg, "=selected"), ">", "dropout/none", one, "fgsm@0.1")
 claim <- "Every gradient regularizer resists FGSM at 0.1 better than CP"
-for (reg in gradient) at_selected(claim, paste0("dropout/", reg, "=selected"), ">", "dropout/cp=selected",
-                                  "fgsm@0.1")
+for (reg in gradient) at_selected(ds, claim, paste0("dropout/", reg, "=selected"), ">", "dropout/cp=selected",
+                                  one, "fgsm@0.1")
 claim <- "Robustness keeps rising past the selected weight (the largest grid weight resists FGSM better)"
 for (reg in c("spectreg", "doubleback", "cp")) {
-  g <- grid[grid$base == reg, ]
-  at_selected(claim, paste0("dropout/", reg, "=", label(g, max(g$weight))), ">", paste0("dropout/", reg, "=selected"),
-              "fgsm@0.1")
+  g <- grid[grid$dataset == ds & grid$base == reg, ]
+  at_selected(ds, claim, paste0("dropout/", reg, "=", label(g, max(g$weight))), ">", paste0("dropout/", reg, "=selected"),
+              one, "fgsm@0.1")
 }
+
+# 9. The C4 SpectReg sweep (jobs/c4-spectreg-sweep.claims, model = per-size: paired by seed at each size)
+ds <- "c4-spectreg-sweep"
+for (size in c("2000", "10000"))
+  at_selected(ds, paste0("SpectReg at its selected weight beats no regularizer at ", format(as.numeric(size),
+              big.mark = ","), " examples"), "dropout/spectreg=selected", ">", "dropout/none", size)
 
 out <- do.call(rbind, lapply(rows, function(r) { if (is.null(r$within)) r$within <- NA; r }))
 key <- paste(out$dataset, out$claim)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The claims' statistics pinned against an independent implementation: R's {@code t.test},
  * {@code lm}, {@code anova} and {@code p.adjust(method = "holm")} on the committed C4, C2 and C6 runs,
- * and the C6 weight sweep's selections and claims (resources claims-r/: data.csv, sweep.csv, the
+ * and the weight sweeps' selections and claims, C6's and C4's SpectReg sweep (resources claims-r/: data.csv, sweep.csv, the
  * script expected.R and its output expected.csv).
  */
 class ClaimsAgainstRTest {
@@ -141,28 +141,36 @@ class ClaimsAgainstRTest {
                 + "then Rscript expected.R > expected.csv");
     }
 
-    /** The committed weight sweep whose runs sweep.csv is. */
-    private static final java.nio.file.Path SWEEP = java.nio.file.Path.of("docs", "results", "c6-weight-sweep",
-            "c6-weight-sweep.runs.json");
+    /** The committed weight sweeps whose runs sweep.csv is, by dataset (experiment). */
+    private static final Map<String, java.nio.file.Path> SWEEPS = new java.util.LinkedHashMap<>();
 
-    /** The measures the sweep's claims compare, as sweep.csv's last columns. */
+    static {
+        for (String sweep : List.of("c6-weight-sweep", "c4-spectreg-sweep")) {
+            SWEEPS.put(sweep, java.nio.file.Path.of("docs", "results", sweep, sweep + ".runs.json"));
+        }
+    }
+
+    /** The measures the sweeps' claims compare, as sweep.csv's last columns (NA where a sweep measured none). */
     private static final List<String> SWEEP_MEASURES = List.of("gradnorm", "fgsm@0.1");
 
     /**
-     * sweep.csv is the committed sweep's evaluated runs: each grid cell's validation accuracy (what R
-     * selects from), test accuracy and the measures its claims compare. Rewritten like data.csv.
+     * sweep.csv is the committed sweeps' evaluated runs: each grid cell's validation accuracy (what R
+     * selects from), test accuracy and the measures the claims compare. Rewritten like data.csv.
      */
     @Test
     void theSweepFixtureHoldsTheCommittedSweep() throws IOException {
-        List<String> want = new ArrayList<>(List.of("architecture,regularizer,size,seed,validation_accuracy,"
+        List<String> want = new ArrayList<>(List.of("dataset,architecture,regularizer,size,seed,validation_accuracy,"
                 + "test_accuracy," + String.join(",", SWEEP_MEASURES)));
-        for (io.gradreg.results.RunsFile.Run r : io.gradreg.results.RunsFile.read(SWEEP).runs()) {
-            if ("EVALUATED".equals(r.status())) {
-                List<String> row = new ArrayList<>(List.of(r.architecture(), r.regularizer(), r.trainSize(),
-                        String.valueOf(r.seed()), String.valueOf(r.validation().accuracy()),
-                        String.valueOf(r.testAccuracy())));
-                SWEEP_MEASURES.forEach(m -> row.add(String.valueOf(r.measures().get(m))));
-                want.add(String.join(",", row));
+        for (var sweep : SWEEPS.entrySet()) {
+            for (io.gradreg.results.RunsFile.Run r : io.gradreg.results.RunsFile.read(sweep.getValue()).runs()) {
+                if ("EVALUATED".equals(r.status())) {
+                    List<String> row = new ArrayList<>(List.of(sweep.getKey(), r.architecture(), r.regularizer(),
+                            r.trainSize(), String.valueOf(r.seed()), String.valueOf(r.validation().accuracy()),
+                            String.valueOf(r.testAccuracy())));
+                    SWEEP_MEASURES.forEach(m -> row.add(r.measures().containsKey(m)
+                            ? String.valueOf(r.measures().get(m)) : "NA"));
+                    want.add(String.join(",", row));
+                }
             }
         }
         java.nio.file.Path file = FIXTURE.resolve("sweep.csv");
@@ -178,8 +186,8 @@ class ClaimsAgainstRTest {
     }
 
     /**
-     * Every claim of the committed C2, C6, C4 and C6 weight sweep reports is R's (expected.R, sections
-     * 7 and 8, which write each claims file out by hand): the same comparisons, each with R's test
+     * Every claim of the committed C2, C6, C4 and weight sweep reports is R's (expected.R, sections
+     * 7 to 9, which write each claims file out by hand): the same comparisons, each with R's test
      * (paired, pooled over sizes or trend), estimate and adjusted p, and the claim's verdict as R
      * derives it from them; the sweep's {@code REG=selected} resolved to the weight R selects itself.
      */
@@ -194,8 +202,8 @@ class ClaimsAgainstRTest {
         }
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         int claims = 0;
-        for (String dataset : List.of("c2", "c6", "c4", "c6-weight-sweep")) {
-            var report = json.readTree((dataset.equals("c6-weight-sweep") ? SWEEP : COMMITTED.get(dataset))
+        for (String dataset : List.of("c2", "c6", "c4", "c6-weight-sweep", "c4-spectreg-sweep")) {
+            var report = json.readTree(SWEEPS.getOrDefault(dataset, COMMITTED.get(dataset))
                     .resolveSibling("report.json").toFile());
             for (var claim : report.get("claims")) {
                 String text = dataset + "|" + claim.get("claim").asText();
@@ -215,36 +223,38 @@ class ClaimsAgainstRTest {
                 claims++;
             }
         }
-        assertEquals(6 + 3 + 6 + 8, claims);
+        assertEquals(6 + 3 + 6 + 8 + 2, claims);
     }
 
-    /** The sweep's recorded selections are the weights R selects from the validation accuracies alone. */
+    /** Each sweep's recorded selections are the weights R selects from the validation accuracies alone. */
     @Test
-    void theSweepSelectsRsWeights() throws IOException {
+    void theSweepsSelectRsWeights() throws IOException {
         Map<String, Map<String, String>> r = new HashMap<>();
         for (Map<String, String> row : csv("claims-r/expected.csv")) {
             if (row.get("claim").equals("selected weight")) {
-                r.put(row.get("left"), row);
+                r.put(row.get("dataset") + " " + row.get("left"), row);
             }
         }
-        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SWEEP.resolveSibling("report.json")
-                .toFile());
         int groups = 0;
-        for (var g : report.get("sweep").get("groups")) {
-            String group = g.get("architecture").asText() + "/" + g.get("regularizer").asText() + "@"
-                    + g.get("trainSize").asText();
-            Map<String, String> row = r.get(group);
-            assertTrue(row != null, "R selected no weight for " + group);
-            assertEquals(Double.parseDouble(row.get("right")), g.get("selectedWeight").asDouble(), group);
-            for (var point : g.get("grid")) {
-                if (point.get("selected").asBoolean()) {
-                    close(row, "estimate", point.get("validation").get("mean").asDouble(), group);
+        for (var sweep : SWEEPS.entrySet()) {
+            var report = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(sweep.getValue().resolveSibling("report.json").toFile());
+            for (var g : report.get("sweep").get("groups")) {
+                String group = sweep.getKey() + " " + g.get("architecture").asText() + "/"
+                        + g.get("regularizer").asText() + "@" + g.get("trainSize").asText();
+                Map<String, String> row = r.get(group);
+                assertTrue(row != null, "R selected no weight for " + group);
+                assertEquals(Double.parseDouble(row.get("right")), g.get("selectedWeight").asDouble(), group);
+                for (var point : g.get("grid")) {
+                    if (point.get("selected").asBoolean()) {
+                        close(row, "estimate", point.get("validation").get("mean").asDouble(), group);
+                    }
                 }
+                groups++;
             }
-            groups++;
         }
-        assertEquals(r.size(), groups, "one selection of R's for each group of the report");
-        assertEquals(5, groups);
+        assertEquals(r.size(), groups, "one selection of R's for each group of the reports");
+        assertEquals(5 + 2, groups);
     }
 
     /** Relative 1e-9 (absolute near zero): R and Commons Statistics agree far beyond the digits reported. */
