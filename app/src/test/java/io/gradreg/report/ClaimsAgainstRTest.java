@@ -167,7 +167,7 @@ class ClaimsAgainstRTest {
                     List<String> row = new ArrayList<>(List.of(sweep.getKey(), r.architecture(), r.regularizer(),
                             r.trainSize(), String.valueOf(r.seed()), String.valueOf(r.validation().accuracy()),
                             String.valueOf(r.testAccuracy())));
-                    SWEEP_MEASURES.forEach(m -> row.add(r.measures().containsKey(m)
+                    SWEEP_MEASURES.forEach(m -> row.add(r.measures() != null && r.measures().containsKey(m)
                             ? String.valueOf(r.measures().get(m)) : "NA"));
                     want.add(String.join(",", row));
                 }
